@@ -1,0 +1,206 @@
+/**
+ * How `yield*` awaits a future inside a generator future.
+ *
+ * `const v = yield* f` asks `f` for an iterator and calls its `next()`
+ * until it says `done`. Every library future is its own iterator, and its
+ * `next()` polls it with the context of the poll in progress:
+ *
+ * ```text
+ *  executor ── poll(cx) ──▶ GeneratorFuture ── gen.next() ──▶ your generator
+ *                                                               │ yield* f
+ *                                      f.next() ◀── V8 delegates ┘
+ *                                      f.poll(cx) → value   ⇒ yield* evaluates to value, no suspension
+ *                                                 → PENDING ⇒ the generator suspends, poll returns PENDING
+ * ```
+ *
+ * When the task is woken, the executor polls again, the generator resumes
+ * inside the same `yield*`, and V8 calls `f.next()` once more: `f` is polled
+ * again. A future that is ready when first awaited never suspends the
+ * generator at all. Disposing the generator future calls `return()` on the
+ * generator, which V8 forwards to `f.return()`: `f` is disposed first, then
+ * the generator's `finally` blocks run (Rust drops the awaited future the
+ * same way). No step allocates: the iterator is the future itself and the
+ * step results are shared.
+ *
+ * @module
+ */
+
+import type { Context, Future } from "./future.js";
+import { describe, isFuture } from "./future.js";
+import { PENDING, type Poll, type Suspend } from "./poll.js";
+
+/** The context of the generator poll in progress, read by `next()`. */
+let currentContext: Context | undefined;
+/** True while a generator future is being dropped: awaiting then is an error. */
+let dropping = false;
+
+/**
+ * Enters a poll: the awaits that run until {@link leavePoll} use `cx`.
+ * Returns the context to restore, so polls nest (a generator future awaiting
+ * another, or a combinator polling branches with their own wakers).
+ *
+ * @internal
+ */
+export function enterPoll(cx: Context): Context | undefined {
+  const outer = currentContext;
+  currentContext = cx;
+  return outer;
+}
+
+/** Restores the context saved by {@link enterPoll}. @internal */
+export function leavePoll(outer: Context | undefined): void {
+  currentContext = outer;
+}
+
+/**
+ * Runs `drop` with awaiting forbidden: cleanup is synchronous, like Rust's
+ * `drop`, so a `finally` that awaits while its future is dropped gets a
+ * clear error at that await instead of suspending a half-dropped future.
+ *
+ * @internal
+ */
+export function whileDropping<R>(drop: () => R): R {
+  const outer = dropping;
+  const outerContext = currentContext;
+  dropping = true;
+  currentContext = undefined;
+  try {
+    return drop();
+  } finally {
+    dropping = outer;
+    currentContext = outerContext;
+  }
+}
+
+const PENDING_STEP: IteratorYieldResult<Suspend> = Object.freeze({ done: false, value: PENDING });
+/**
+ * Reused for every ready await. V8's `yield*` reads `value` out of it at
+ * once and never keeps the object, so one shared result serves all awaits.
+ */
+const READY_STEP: { done: true; value: unknown } = { done: true, value: undefined };
+
+/**
+ * One `yield*` step: polls `f` with the current context.
+ *
+ * @internal
+ */
+export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
+  const cx = currentContext;
+  if (cx === undefined) throw awaitOutsidePoll();
+  const p: Poll<T> = f.poll(cx);
+  if (p === PENDING) return PENDING_STEP;
+  READY_STEP.value = p;
+  // SAFETY: READY_STEP.value was just set to `p`, a T; the result is read by
+  // `yield*` before any other await can overwrite it.
+  return READY_STEP as IteratorReturnResult<T>;
+}
+
+/**
+ * The iterator's `return()`: the awaiting generator is being dropped, so
+ * drop `f` too.
+ *
+ * @internal
+ */
+export function awaitReturn(f: Future<unknown>, value?: unknown): IteratorReturnResult<unknown> {
+  f[Symbol.dispose]?.();
+  return { done: true, value };
+}
+
+/**
+ * The iterator `yield*` drives: `next()` polls, `return()` drops. Its
+ * `next()` result types the value of `yield* f` as `T`.
+ */
+export interface AwaitIterator<T> {
+  /** One await step. */
+  next(): IteratorResult<Suspend, T>;
+  /** Drops the awaited future because the awaiting generator is dropped. */
+  return(value?: unknown): IteratorReturnResult<unknown>;
+}
+
+function awaitOutsidePoll(): Error {
+  if (dropping) {
+    return new Error(
+      "cannot await while a future is being dropped: cleanup in `finally` and `using` is synchronous (like Rust's drop). Spawn a task for asynchronous cleanup instead.",
+    );
+  }
+  return new Error(
+    "a future was awaited with `yield*` outside a poll: `yield*` works inside future(function* …) or asyncFn(…) while an executor polls it (spawn it, or use rt.blockOn).",
+  );
+}
+
+/**
+ * The base class of every future the library returns: a {@link Future}
+ * that is also its own iterator, so `const v = yield* f` awaits it inside a
+ * generator future and types `v`. Subclasses implement `poll` and, when they
+ * register anything, `[Symbol.dispose]`.
+ *
+ * @example
+ * ```ts
+ * import { Awaitable, PENDING, future, type Context, type Poll } from "mini-tokio";
+ * class Ready<T> extends Awaitable<T> {
+ *   constructor(private readonly value: T) { super(); }
+ *   poll(_cx: Context): Poll<T> { return this.value; }
+ * }
+ * const f = future(function* () {
+ *   const n = yield* new Ready(41);
+ *   return n + 1;
+ * });
+ * ```
+ */
+export abstract class Awaitable<T> implements Future<T>, AwaitIterator<T> {
+  /** Polls the future: the value, or {@link PENDING} with the waker stored. */
+  abstract poll(cx: Context): Poll<T>;
+
+  /** Drop: cancels the future. Futures that register nothing keep this no-op. */
+  [Symbol.dispose](): void {}
+
+  /** `yield*` asks for an iterator: a library future is its own. */
+  [Symbol.iterator](): AwaitIterator<T> {
+    return this;
+  }
+
+  /** One await step; see the module comment. @internal */
+  next(): IteratorResult<Suspend, T> {
+    return awaitStep(this);
+  }
+
+  /** The awaiting generator is dropped: drop this future. @internal */
+  return(value?: unknown): IteratorReturnResult<unknown> {
+    return awaitReturn(this, value);
+  }
+}
+
+/** Adapts a hand-written `{ poll }` object so `yield*` can await it. */
+class ForeignFuture<T> extends Awaitable<T> {
+  constructor(private readonly inner: Future<T>) {
+    super();
+  }
+  poll(cx: Context): Poll<T> {
+    return this.inner.poll(cx);
+  }
+  override [Symbol.dispose](): void {
+    this.inner[Symbol.dispose]?.();
+  }
+}
+
+/**
+ * Makes any {@link Future} awaitable with `yield*`: the one-call wrapper
+ * for a hand-written `{ poll }` object. Library futures are returned as
+ * they are.
+ *
+ * @example
+ * ```ts
+ * import { awaitable, future, PENDING, type Context } from "mini-tokio";
+ * const answer = { poll: (_cx: Context) => 42 };
+ * const f = future(function* () {
+ *   return yield* awaitable(answer); // typed number
+ * });
+ * ```
+ */
+export function awaitable<T>(f: Future<T>): Awaitable<T> {
+  if (f instanceof Awaitable) return f;
+  if (!isFuture(f)) {
+    throw new TypeError(`awaitable(f): f must be a future (an object with a poll(cx) method), got ${describe(f)}`);
+  }
+  return new ForeignFuture(f);
+}

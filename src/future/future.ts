@@ -1,0 +1,113 @@
+/**
+ * `Future<T>`, `Context` and `Pin`: the contract between a future and
+ * whoever polls it.
+ *
+ * - `poll(cx)` returns the value, or {@link PENDING} after storing
+ *   `cx.waker` where something will wake it. Nothing runs until someone
+ *   polls: futures are lazy.
+ * - `[Symbol.dispose]()` is Rust's `drop`: it cancels the future and undoes
+ *   every registration it made (timer entries, queued wakers, listeners).
+ *   It is idempotent. A future that was never polled may be disposed too.
+ * - Once `poll` has returned a value the future is finished; polling it
+ *   again is a bug and library futures throw.
+ *
+ * @module
+ */
+
+import type { Poll } from "./poll.js";
+import type { Waker } from "./waker.js";
+
+/**
+ * What a poll receives: the waker of the task being polled (Rust's
+ * `Context<'_>`). An executor makes one per task, once.
+ *
+ * @example
+ * ```ts
+ * import { noopWaker, type Context } from "mini-tokio";
+ * const cx: Context = { waker: noopWaker() };
+ * ```
+ */
+export interface Context {
+  /** Wake this to have the task polled again. */
+  readonly waker: Waker;
+}
+
+declare const pinned: unique symbol;
+
+/**
+ * A type brand for "this value will not be moved or shared while it is
+ * polled", written where Rust's signature has `Pin<&mut Self>`.
+ *
+ * JavaScript objects never move in memory, so the guarantee Pin gives Rust
+ * holds for free and the brand costs nothing at run time. What it still
+ * names is the half of the contract that is ours to keep: a future has one
+ * owner that polls it, and its state is not copied out from under the
+ * wakers it handed out. See the README's section on Pin.
+ *
+ * @example
+ * ```ts
+ * import { type Future, type Pin } from "mini-tokio";
+ * declare const f: Pin<Future<number>>;
+ * const g: Future<number> = f; // a pinned future is still a future
+ * ```
+ */
+export type Pin<P> = P & { readonly [pinned]?: true };
+
+/**
+ * A lazy computation polled to completion by an executor (Rust's
+ * `Future`). Hand-written futures implement this; generator futures
+ * (`future(function* …)`) and every future the library returns already do.
+ *
+ * @example
+ * ```ts
+ * import { PENDING, type Context, type Future, type Poll } from "mini-tokio";
+ * // Ready on the second poll, like `yieldNow()`.
+ * class Twice implements Future<string> {
+ *   #polled = false;
+ *   poll(cx: Context): Poll<string> {
+ *     if (this.#polled) return "done";
+ *     this.#polled = true;
+ *     cx.waker.wakeByRef(); // ask to be polled again
+ *     return PENDING;
+ *   }
+ * }
+ * ```
+ */
+export interface Future<T> {
+  /**
+   * Makes as much progress as possible. Returns the value when done, or
+   * {@link PENDING} after storing `cx.waker` where it will be woken.
+   */
+  poll(this: Pin<Future<T>>, cx: Context): Poll<T>;
+  /** Cancels the future and releases everything it registered (drop). */
+  [Symbol.dispose]?(): void;
+}
+
+/** The value type of a future: `Output<Future<number>>` is `number`. */
+export type Output<F> = F extends Future<infer T> ? T : never;
+
+/**
+ * True when `value` looks like a future: an object with a `poll` method.
+ *
+ * @example
+ * ```ts
+ * import { isFuture, yieldNow } from "mini-tokio";
+ * isFuture(yieldNow()); // true
+ * isFuture(Promise.resolve(1)); // false: a promise is not polled
+ * ```
+ */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return typeof value === "object" && value !== null && "poll" in value && typeof value.poll === "function";
+}
+
+/** Describes a value for an error message: its type and, briefly, what it is. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "function") return value.name ? `function ${value.name}` : "a function";
+  if (typeof value === "object") {
+    const name = value.constructor?.name;
+    return name && name !== "Object" ? `an instance of ${name}` : "an object without a poll method";
+  }
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return `${typeof value} ${String(value)}`;
+}

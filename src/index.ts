@@ -1,0 +1,21 @@
+/**
+ * mini-tokio: lazy, poll-based, cancellable async for TypeScript, on Rust's
+ * model. This entry point is the runtime-agnostic core: it runs on Node,
+ * browsers, Deno and Bun.
+ *
+ * @module
+ */
+
+export { Awaitable, type AwaitIterator, awaitable } from "./future/awaitable.js";
+export { type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
+export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
+export { isPending, isReady, PENDING, type Poll, type Suspend } from "./future/poll.js";
+export { noopWaker, type RawWaker, type RawWakerVTable, Waker, wakerFromFn } from "./future/waker.js";
+export { BUDGET, consumeBudget, pollProceed, remainingBudget } from "./runtime/budget.js";
+export { currentRuntime, type RuntimeHandle, type SpawnOptions, spawn } from "./runtime/current.js";
+export { main } from "./runtime/main.js";
+export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
+export { JoinError } from "./task/join-error.js";
+export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
+export { yieldNow } from "./task/yield-now.js";
+export type { TraceEvent, Tracer } from "./trace/event.js";

@@ -1,0 +1,90 @@
+/**
+ * The cooperative budget: how a task that is always ready is made to yield.
+ *
+ * Cooperative scheduling trusts each task to return PENDING now and then.
+ * A task reading from a channel that always has data never would, and the
+ * other tasks would starve. So, as in tokio, each task poll gets a budget of
+ * {@link BUDGET} units; leaf futures (channel receives, lock acquires, …)
+ * spend one unit each time they would return ready through
+ * {@link pollProceed}. When the budget is spent, `pollProceed` wakes the
+ * task and says no: the leaf returns PENDING, the task goes to the back of
+ * the run queue, and everyone else gets a turn first.
+ *
+ * Outside a task poll the budget is unlimited, so polling a future by hand
+ * in a test is not affected.
+ *
+ * @module
+ */
+
+import { Awaitable } from "../future/awaitable.js";
+import type { Context } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+
+/** Units each task poll may spend (tokio's figure). */
+export const BUDGET = 128;
+
+let remaining = Number.POSITIVE_INFINITY;
+
+/** Gives the task about to be polled a fresh budget. @internal */
+export function resetBudget(): void {
+  remaining = BUDGET;
+}
+
+/** Lifts the limit between task polls. @internal */
+export function unlimitBudget(): void {
+  remaining = Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Spends one unit of the current task's budget. Returns true when the leaf
+ * future may go on and return ready; false when the budget is spent, in
+ * which case the task has been woken and the leaf must return PENDING
+ * (tokio's `poll_proceed`).
+ *
+ * @example
+ * ```ts
+ * import { PENDING, pollProceed, type Context, type Poll } from "mini-tokio";
+ * function pollRecv(queue: number[], cx: Context): Poll<number | undefined> {
+ *   if (!pollProceed(cx)) return PENDING; // spent: let others run
+ *   return queue.shift();
+ * }
+ * ```
+ */
+export function pollProceed(cx: Context): boolean {
+  if (remaining > 0) {
+    remaining--;
+    return true;
+  }
+  cx.waker.wakeByRef();
+  return false;
+}
+
+/** The units left in this poll's budget (Infinity outside a task poll). */
+export function remainingBudget(): number {
+  return remaining;
+}
+
+class ConsumeBudget extends Awaitable<void> {
+  poll(cx: Context): Poll<void> {
+    return pollProceed(cx) ? undefined : PENDING;
+  }
+}
+
+/**
+ * Spends one unit of budget, yielding first if it is spent (tokio's
+ * `task::consume_budget`): put it in a loop that does synchronous work and
+ * would otherwise never yield.
+ *
+ * **Cancel safety:** nothing is lost if it is dropped.
+ *
+ * @example
+ * ```ts
+ * import { consumeBudget, future } from "mini-tokio";
+ * const busy = future(function* () {
+ *   for (let i = 0; i < 1_000_000; i++) yield* consumeBudget();
+ * });
+ * ```
+ */
+export function consumeBudget(): Awaitable<void> {
+  return new ConsumeBudget();
+}

@@ -1,0 +1,64 @@
+/**
+ * The bridge to the host event loop (Node, a browser, Deno, Bun).
+ *
+ * The runtime hands control back to the host regularly so host timers and
+ * I/O are served, and in Node it listens for the loop running dry while a
+ * `run()` is still pending. Everything here is feature-detected: the core
+ * runs unchanged on any engine.
+ *
+ * @module
+ */
+
+/** Runs `fn` soon, after the host has had a chance to serve I/O and timers. */
+export const scheduleMacrotask: (fn: () => void) => void = pickMacrotask();
+
+function pickMacrotask(): (fn: () => void) => void {
+  if (typeof setImmediate === "function") return (fn) => setImmediate(fn);
+  if (typeof MessageChannel === "function") {
+    // A browser: a message is a macrotask without setTimeout's 4 ms clamp.
+    const queue: (() => void)[] = [];
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => queue.shift()?.();
+    return (fn) => {
+      queue.push(fn);
+      channel.port2.postMessage(null);
+    };
+  }
+  return (fn) => setTimeout(fn, 0);
+}
+
+/** The slice of Node's `process` the runtime uses, when there is one. */
+interface HostProcess {
+  on(event: "beforeExit", listener: () => void): unknown;
+  off(event: "beforeExit", listener: () => void): unknown;
+}
+
+function hostProcess(): HostProcess | undefined {
+  const p: unknown = Reflect.get(globalThis, "process");
+  if (typeof p !== "object" || p === null) return undefined;
+  if (!("on" in p) || typeof p.on !== "function" || !("off" in p) || typeof p.off !== "function") return undefined;
+  const on = p.on;
+  const off = p.off;
+  return {
+    on: (event, listener) => Reflect.apply(on, p, [event, listener]),
+    off: (event, listener) => Reflect.apply(off, p, [event, listener]),
+  };
+}
+
+/**
+ * Calls `listener` when the host event loop has nothing left to do (Node's
+ * `beforeExit`); returns a function that stops listening. Hosts without
+ * such an event never call it.
+ */
+export function onHostIdle(listener: () => void): () => void {
+  const p = hostProcess();
+  if (p === undefined) return () => {};
+  p.on("beforeExit", listener);
+  return () => p.off("beforeExit", listener);
+}
+
+/** Sets a non-zero exit code where the host has one (Node, Bun, Deno's node compat). */
+export function setFailureExitCode(): void {
+  const p: unknown = Reflect.get(globalThis, "process");
+  if (typeof p === "object" && p !== null) Reflect.set(p, "exitCode", 1);
+}

@@ -1,0 +1,409 @@
+/**
+ * The Runtime: a current-thread executor that owns tasks and polls the
+ * ones that were woken.
+ *
+ * ```text
+ *   spawn ──▶ ┌──────────── run queue (ring buffer) ────────────┐
+ *   wake  ──▶ │ task · task · task · …                          │ ──▶ pop ──▶ task.run(): poll once
+ *             └─────────────────────────────────────────────────┘              │
+ *                    ▲                                                          ├─ ready / threw: complete, wake the joiner
+ *                    └──── waker.wake() from a timer, a channel, a host callback └─ PENDING: wait for a wake
+ * ```
+ *
+ * Nothing is polled unless it was woken, and a woken task is queued once.
+ * A runtime drives its tasks in the host event loop whenever some are
+ * ready, handing control back to the host every `eventInterval` polls so
+ * host timers and I/O are served; `blockOn(f)` drives it synchronously until
+ * `f` is done, and `run(f)` gives a promise of `f`'s value.
+ *
+ * @module
+ */
+
+import type { Context, Future } from "../future/future.js";
+import { describe, isFuture } from "../future/future.js";
+import { PENDING } from "../future/poll.js";
+import { noopWaker, wakerFromFn } from "../future/waker.js";
+import { JoinError } from "../task/join-error.js";
+import type { JoinHandle } from "../task/join-handle.js";
+import { type Scheduler, Task } from "../task/task.js";
+import type { Tracer } from "../trace/event.js";
+import { currentRuntime, enterRuntime, exitRuntime, type RuntimeHandle, type SpawnOptions } from "./current.js";
+import { onHostIdle, scheduleMacrotask } from "./host.js";
+import { SeededRandom } from "./rng.js";
+import { RunQueue } from "./run-queue.js";
+
+/** Options for {@link Runtime}. */
+export interface RuntimeOptions {
+  /**
+   * Pick among ready tasks with a generator seeded with this integer,
+   * instead of first-in first-out: the same seed gives the same
+   * interleaving, so tests can explore many and replay any.
+   */
+  readonly seed?: number;
+  /**
+   * Task polls between hand-backs to the host event loop while tasks keep
+   * being ready (default 256). Lower serves host I/O sooner; higher costs
+   * fewer host turns.
+   */
+  readonly eventInterval?: number;
+  /**
+   * Called with the failure of a task nobody can join (detached, or its
+   * handle disposed). Default: `console.error`.
+   */
+  readonly onTaskError?: (error: JoinError) => void;
+  /** Opt-in tracer: receives every executor step (see `TraceEvent`). */
+  readonly trace?: Tracer;
+}
+
+/** A task still alive when a runtime stalled. */
+export interface WaitingTask {
+  /** Task id. */
+  readonly id: number;
+  /** The name given at spawn, if any. */
+  readonly name: string | undefined;
+}
+
+/**
+ * Thrown by `blockOn` and rejected by `run` when the main future can never
+ * finish: no task is ready and nothing that could wake one is left.
+ * `waiting` names the tasks still alive.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, StallError, future, PENDING, awaitable } from "mini-tokio";
+ * try {
+ *   new Runtime().blockOn(future(function* () {
+ *     yield* awaitable({ poll: () => PENDING }); // nobody will ever wake this
+ *   }));
+ * } catch (e) {
+ *   if (e instanceof StallError) console.log(e.waiting);
+ * }
+ * ```
+ */
+export class StallError extends Error {
+  override readonly name = "StallError";
+  /** The tasks that were still waiting. */
+  readonly waiting: readonly WaitingTask[];
+
+  /** @internal */
+  constructor(message: string, waiting: readonly WaitingTask[]) {
+    const list = waiting.map((t) => (t.name === undefined ? `#${t.id}` : `#${t.id} "${t.name}"`)).join(", ");
+    super(`${message} Tasks still waiting: ${list || "none"}.`);
+    this.waiting = waiting;
+  }
+}
+
+const NOOP_CONTEXT: Context = { waker: noopWaker() };
+
+function defaultTaskError(error: JoinError): void {
+  if (typeof console !== "undefined") console.error("mini-tokio: a task nobody joins failed:", error.cause);
+}
+
+/**
+ * A current-thread async runtime: spawns tasks, polls them when woken, and
+ * bridges to the host event loop.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, future, spawn, yieldNow } from "mini-tokio";
+ * const rt = new Runtime();
+ * const n = rt.blockOn(future(function* () {
+ *   const h = spawn(future(function* () {
+ *     yield* yieldNow();
+ *     return 21;
+ *   }));
+ *   return (yield* h) * 2;
+ * }));
+ * rt.shutdown();
+ * ```
+ */
+export class Runtime implements RuntimeHandle, Scheduler, Disposable {
+  /** The opt-in tracer, or undefined. @internal */
+  readonly tracer: Tracer | undefined;
+  private readonly queue = new RunQueue<Task<unknown>>();
+  private readonly rng: SeededRandom | undefined;
+  private readonly eventInterval: number;
+  private readonly onTaskError: (error: JoinError) => void;
+  private names: Map<Task<unknown>, string> | undefined = undefined;
+  /** Live tasks, oldest first: an intrusive list, so removal is O(1). */
+  private oldest: Task<unknown> | undefined = undefined;
+  private newest: Task<unknown> | undefined = undefined;
+  private alive = 0;
+  private nextId = 1;
+  /** True while this runtime is polling tasks (blockOn, a host turn, shutdown). */
+  private driving = false;
+  /** True while a host turn is scheduled. */
+  private driveRequested = false;
+  private closed = false;
+
+  /** Creates a runtime; see {@link RuntimeOptions}. */
+  constructor(options: RuntimeOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`new Runtime(options): options must be an object, got ${describe(options)}`);
+    }
+    const { seed, eventInterval = 256, onTaskError = defaultTaskError, trace } = options;
+    if (seed !== undefined && !Number.isSafeInteger(seed)) {
+      throw new TypeError(`new Runtime({ seed }): seed must be an integer, got ${describe(seed)}`);
+    }
+    if (!Number.isSafeInteger(eventInterval) || eventInterval < 1) {
+      throw new RangeError(`new Runtime({ eventInterval }): must be an integer ≥ 1, got ${describe(eventInterval)}`);
+    }
+    if (typeof onTaskError !== "function") {
+      throw new TypeError(`new Runtime({ onTaskError }): must be a function, got ${describe(onTaskError)}`);
+    }
+    if (trace !== undefined && typeof trace !== "function") {
+      throw new TypeError(`new Runtime({ trace }): must be a function, got ${describe(trace)}`);
+    }
+    this.rng = seed === undefined ? undefined : new SeededRandom(seed);
+    this.eventInterval = eventInterval;
+    this.onTaskError = onTaskError;
+    this.tracer = trace;
+  }
+
+  /** Number of tasks spawned and not yet finished. */
+  get aliveTasks(): number {
+    return this.alive;
+  }
+
+  /** True once {@link Runtime.shutdown} has run. */
+  get isShutdown(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Spawns `future` as a task on this runtime: it is queued now and polled
+   * when the runtime next runs. See the free function `spawn`.
+   */
+  spawn<T>(future: Future<T>, options?: SpawnOptions): JoinHandle<T> {
+    return this.spawnTask(future, options, "spawn");
+  }
+
+  /**
+   * Runs `future` to completion synchronously and returns its value (or
+   * throws its error), polling every task of the runtime meanwhile.
+   *
+   * Throws a {@link StallError} instead of hanging when no task is ready
+   * and nothing inside the runtime can wake one: what is left to wait for
+   * is then a host callback (I/O, a promise, a host timer) that cannot run
+   * while this call holds the thread; use {@link Runtime.run} for those.
+   * Throws if called from inside a task.
+   */
+  blockOn<T>(future: Future<T>): T {
+    if (currentRuntime() !== undefined) {
+      throw new Error(
+        "rt.blockOn() was called from inside a task: blocking there would stop the runtime that polls it. Await the future with `yield*` (or spawn it) instead.",
+      );
+    }
+    const root = this.spawnTask(future, undefined, "blockOn");
+    const outer = enterRuntime(this);
+    this.driving = true;
+    try {
+      while (!root.isFinished()) {
+        const task = this.nextTask();
+        if (task === undefined) {
+          const error = this.stallError(
+            "rt.blockOn(): the future can never finish: no task is ready and nothing inside the runtime can wake one. What is left to wait for is outside the runtime (a host timer, I/O or a promise), and host callbacks cannot run while blockOn holds the thread: use `await rt.run(future)` for those.",
+          );
+          root.cancel();
+          throw error;
+        }
+        task.run();
+      }
+    } finally {
+      this.driving = false;
+      exitRuntime(outer);
+    }
+    if (this.queue.size > 0) this.requestDrive();
+    return takeResult(root);
+  }
+
+  /**
+   * Runs `future` inside the host event loop and resolves with its value
+   * (rejects with its error). Tasks are polled in turns of
+   * `eventInterval` polls, handing control back to the host between turns.
+   *
+   * In Node, if the event loop runs dry while `future` is still pending
+   * (nothing is left that could wake it), the promise rejects with a
+   * {@link StallError} naming the tasks still waiting, rather than the
+   * process exiting silently.
+   */
+  run<T>(future: Future<T>): Promise<T> {
+    const root = this.spawnTask(future, undefined, "run");
+    return new Promise<T>((resolve, reject) => {
+      const stopWatching = onHostIdle(() => {
+        if (root.isFinished() || this.queue.size > 0 || this.driveRequested) return;
+        stopWatching();
+        root.joinWaker = undefined;
+        const error = this.stallError(
+          "rt.run(): the host event loop ran dry while the future was still pending: no host timer, I/O or promise is left that could wake a task (a waker was lost, or tasks wait on each other).",
+        );
+        this.dropTask(root);
+        reject(error);
+      });
+      root.joinWaker = wakerFromFn(() => {
+        stopWatching();
+        try {
+          resolve(takeResult(root));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /**
+   * Drops every live task, oldest first: their futures are disposed, so
+   * `finally` blocks run and registrations are released, and their
+   * JoinHandles report cancellation. The runtime accepts no new tasks
+   * afterwards. Idempotent. Call it from outside the runtime's tasks.
+   */
+  shutdown(): void {
+    if (this.closed) return;
+    if (this.driving) {
+      throw new Error(
+        "rt.shutdown() was called while the runtime is polling its tasks: call it after blockOn/run returns, or abort tasks instead",
+      );
+    }
+    this.closed = true;
+    const outer = enterRuntime(this);
+    this.driving = true;
+    try {
+      for (let task = this.oldest; task !== undefined; task = this.oldest) task.cancel();
+      while (this.queue.shift() !== undefined) {}
+    } finally {
+      this.driving = false;
+      exitRuntime(outer);
+    }
+  }
+
+  /** `using rt = new Runtime()` shuts it down at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.shutdown();
+  }
+
+  /** The tasks alive now, oldest first. */
+  waitingTasks(): WaitingTask[] {
+    const list: WaitingTask[] = [];
+    for (let t = this.oldest; t !== undefined; t = t.newer) list.push({ id: t.id, name: this.nameOf(t) });
+    return list;
+  }
+
+  // --- Scheduler: what tasks call --------------------------------------------
+
+  /** @internal A woken task joins the run queue. */
+  schedule(task: Task<unknown>): void {
+    this.queue.push(task);
+    if (!this.driving && !this.driveRequested && !this.closed) this.requestDrive();
+  }
+
+  /** @internal A task finished: unlink it, report a failure nobody can see. */
+  completed(task: Task<unknown>): void {
+    const { older, newer } = task;
+    if (older === undefined) this.oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.newest = older;
+    else newer.older = older;
+    task.older = task.newer = undefined;
+    this.alive--;
+    if (this.names !== undefined) this.names.delete(task);
+    if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
+  }
+
+  /** @internal */
+  nameOf(task: Task<unknown>): string | undefined {
+    return this.names?.get(task);
+  }
+
+  // --- driving -------------------------------------------------------------
+
+  private spawnTask<T>(future: Future<T>, options: SpawnOptions | undefined, api: string): Task<T> {
+    if (!isFuture(future)) {
+      throw new TypeError(
+        `${api}(future): future must be a future (an object with a poll(cx) method, such as future(function* () { … })), got ${describe(future)}`,
+      );
+    }
+    const name = options?.name;
+    if (options !== undefined && (typeof options !== "object" || (name !== undefined && typeof name !== "string"))) {
+      throw new TypeError(`${api}(future, options): options.name must be a string, got ${describe(name)}`);
+    }
+    if (this.closed) throw new Error(`${api}(): the runtime was shut down and accepts no new tasks`);
+    const task = new Task<T>(this, future, this.nextId++);
+    const newest = this.newest;
+    task.older = newest;
+    if (newest === undefined) this.oldest = task;
+    else newest.newer = task;
+    this.newest = task;
+    this.alive++;
+    if (name !== undefined) (this.names ??= new Map()).set(task, name);
+    if (this.tracer !== undefined) task.traceSpawn(this.tracer);
+    this.schedule(task);
+    return task;
+  }
+
+  private nextTask(): Task<unknown> | undefined {
+    const rng = this.rng;
+    if (rng === undefined) return this.queue.shift();
+    const size = this.queue.size;
+    return size === 0 ? undefined : this.queue.takeAt(rng.below(size));
+  }
+
+  private requestDrive(): void {
+    this.driveRequested = true;
+    queueMicrotask(this.hostTurn);
+  }
+
+  /** One turn in the host event loop: poll up to `eventInterval` tasks. */
+  private readonly hostTurn = (): void => {
+    this.driveRequested = false;
+    if (this.closed || this.driving) return;
+    const outer = enterRuntime(this);
+    this.driving = true;
+    try {
+      for (let n = this.eventInterval; n > 0; n--) {
+        const task = this.nextTask();
+        if (task === undefined) break;
+        task.run();
+      }
+    } finally {
+      this.driving = false;
+      exitRuntime(outer);
+    }
+    if (this.queue.size > 0 && !this.closed) {
+      // Still busy: let the host serve timers and I/O before the next turn.
+      this.driveRequested = true;
+      if (this.tracer !== undefined) this.tracer({ kind: "yield-to-host", queued: this.queue.size });
+      scheduleMacrotask(this.hostTurn);
+    }
+  };
+
+  /** Drops one task now, inside the runtime's context. */
+  private dropTask(task: Task<unknown>): void {
+    const outer = enterRuntime(this);
+    const wasDriving = this.driving;
+    this.driving = true;
+    try {
+      task.cancel();
+    } finally {
+      this.driving = wasDriving;
+      exitRuntime(outer);
+    }
+  }
+
+  private stallError(message: string): StallError {
+    return new StallError(message, this.waitingTasks());
+  }
+}
+
+/** The root task's outcome for blockOn/run: the value, or the task's own error. */
+function takeResult<T>(root: Task<T>): T {
+  let value: T | typeof PENDING;
+  try {
+    value = root.poll(NOOP_CONTEXT);
+  } catch (error) {
+    // The future's own error, as if it had been called directly.
+    if (error instanceof JoinError && error.isFailure()) throw error.cause;
+    throw error;
+  }
+  if (value === PENDING) throw new Error("internal: the root task was read before it finished");
+  return value;
+}

@@ -1,0 +1,74 @@
+/**
+ * `JoinHandle<T>` and `AbortHandle`: what `spawn` gives back.
+ *
+ * Dropping (disposing) a JoinHandle aborts its task, as smol's `Task`
+ * does; tokio's detaches instead. We chose smol's rule because it makes
+ * cancellation structural: `using h = spawn(…)` cannot outlive its scope,
+ * and a JoinHandle that loses a `select` or hits a `timeout` takes its task
+ * with it. Call `detach()` to let a task run on with nobody waiting.
+ *
+ * @module
+ */
+
+import type { AwaitIterator } from "../future/awaitable.js";
+import type { Future } from "../future/future.js";
+
+/**
+ * Aborts a task without owning its result (tokio's `AbortHandle`).
+ *
+ * @example
+ * ```ts
+ * import { Runtime, future, spawn, yieldNow } from "mini-tokio";
+ * new Runtime().blockOn(future(function* () {
+ *   const h = spawn(future(function* () { for (;;) yield* yieldNow(); }));
+ *   const stop = h.abortHandle();
+ *   stop.abort();
+ * }));
+ * ```
+ */
+export interface AbortHandle {
+  /** The task's id, unique within its runtime. */
+  readonly id: number;
+  /**
+   * Requests cancellation. The executor drops the task's future at the
+   * task's next turn (never inside another task's poll); its `finally`
+   * blocks run then, and the JoinHandle reports a cancelled JoinError.
+   * Aborting a finished task does nothing.
+   */
+  abort(): void;
+  /** True once the task has finished: value, failure or cancellation. */
+  isFinished(): boolean;
+}
+
+/**
+ * The task's future side: await it (`yield* handle`) for the task's value,
+ * or a {@link JoinError} if it threw or was cancelled.
+ *
+ * **Cancel safety:** dropping the await (the awaiting generator is
+ * disposed) disposes the handle, which aborts the task.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, future, spawn } from "mini-tokio";
+ * const rt = new Runtime();
+ * rt.blockOn(future(function* () {
+ *   using h = spawn(future(function* () { return 1; })); // aborted at scope end if not done
+ *   return yield* h;
+ * }));
+ * ```
+ */
+export interface JoinHandle<T> extends AbortHandle, Future<T>, AwaitIterator<T>, Disposable {
+  /** `yield* handle` awaits the task. */
+  [Symbol.iterator](): AwaitIterator<T>;
+  /** An {@link AbortHandle} for the same task. */
+  abortHandle(): AbortHandle;
+  /**
+   * Gives the handle up and lets the task run on. A detached task's
+   * failure is reported to the runtime's `onTaskError` (by default
+   * `console.error`), since nobody will read it. The handle must not be
+   * awaited afterwards.
+   */
+  detach(): void;
+  /** Drop: aborts the task unless it finished or was detached. */
+  [Symbol.dispose](): void;
+}

@@ -1,0 +1,290 @@
+/**
+ * The task: a spawned future, its state word, its waker and its result.
+ *
+ * One object is the whole task cell, as in tokio where header, core and
+ * trailer share one allocation: it is the task's {@link Context} (its
+ * `waker` is itself), its {@link Waker} (raw parts `data = this`,
+ * `vtable = TASK_VTABLE`, one table shared by every task), and the
+ * {@link JoinHandle} `spawn` returns. So spawning allocates one object
+ * besides the future, and polling allocates nothing.
+ *
+ * State word, one line per bit (set → cleared):
+ *
+ * ```text
+ * SCHEDULED  in the run queue        wake while idle, spawn → taken by the executor
+ * RUNNING    its future is polled    run() → run() returns
+ * NOTIFIED   woken while RUNNING     wake during poll → re-queued when poll returns PENDING
+ * COMPLETE   no more polls           future returned, threw, or was dropped (final)
+ * FAILED     with COMPLETE: threw    output is the thrown value (final)
+ * CANCELLED  with COMPLETE: dropped  abort carried out or runtime shut down (final)
+ * ABORT      abort requested         abort() → carried out at the task's next turn
+ * DETACHED   nobody will join        detach() or the handle disposed (final)
+ * TAKEN      output handed out       the JoinHandle yielded or threw (final)
+ * ```
+ *
+ * @module
+ */
+
+import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
+import type { Context, Future } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import { type RawWakerVTable, Waker } from "../future/waker.js";
+import { resetBudget, unlimitBudget } from "../runtime/budget.js";
+import type { Tracer } from "../trace/event.js";
+import { JoinError } from "./join-error.js";
+import type { AbortHandle, JoinHandle } from "./join-handle.js";
+
+const SCHEDULED = 1 << 0;
+const RUNNING = 1 << 1;
+const NOTIFIED = 1 << 2;
+const COMPLETE = 1 << 3;
+const FAILED = 1 << 4;
+const CANCELLED = 1 << 5;
+const ABORT = 1 << 6;
+const DETACHED = 1 << 7;
+const TAKEN = 1 << 8;
+
+/** What a task needs from the executor that owns it. @internal */
+export interface Scheduler {
+  /** Puts a woken task at the back of the run queue. */
+  schedule(task: Task<unknown>): void;
+  /** The task finished; it leaves the set of live tasks. */
+  completed(task: Task<unknown>): void;
+  /** Names given at spawn, for traces and errors. */
+  nameOf(task: Task<unknown>): string | undefined;
+  /** The opt-in tracer, or undefined. */
+  readonly tracer: Tracer | undefined;
+}
+
+/**
+ * One vtable for every task: waking a task schedules it. `clone` hands
+ * back the same parts (a task is its own waker and the garbage collector
+ * keeps it alive), and `drop` has nothing to release.
+ */
+const TASK_VTABLE: RawWakerVTable<Task<unknown>> = {
+  clone: (task) => ({ data: task, vtable: TASK_VTABLE }),
+  wake: (task) => task.schedule(),
+  wakeByRef: (task) => task.schedule(),
+  drop: () => {},
+};
+
+/** @internal A spawned future and everything the executor knows of it. */
+export class Task<T> extends Waker implements Context, JoinHandle<T> {
+  /** The state word; see the module comment. */
+  state = SCHEDULED;
+  /** The future, until the task completes. */
+  future: Future<T> | undefined;
+  /** The value (or thrown cause) once complete, until handed out. */
+  output: unknown = undefined;
+  /** The waker of whoever awaits the JoinHandle. */
+  joinWaker: Waker | undefined = undefined;
+  /** Neighbours in the runtime's list of live tasks. */
+  older: Task<unknown> | undefined = undefined;
+  newer: Task<unknown> | undefined = undefined;
+
+  constructor(
+    readonly scheduler: Scheduler,
+    future: Future<T>,
+    readonly id: number,
+  ) {
+    // SAFETY: erasing the vtable's data type. This waker's data is the task
+    // itself (Waker.SELF), so TASK_VTABLE's functions only ever receive a Task.
+    super(Waker.SELF, TASK_VTABLE as RawWakerVTable<unknown>);
+    this.future = future;
+  }
+
+  /** A task is its own context: its waker is itself. */
+  get waker(): Waker {
+    return this;
+  }
+
+  /** The waker's work: queue the task, once, unless it is running or done. */
+  schedule(): void {
+    const s = this.state;
+    const tracer = this.scheduler.tracer;
+    if ((s & (COMPLETE | SCHEDULED | NOTIFIED)) !== 0) {
+      if (tracer !== undefined) this.traceWake(tracer, false);
+      return;
+    }
+    if ((s & RUNNING) !== 0) {
+      // Woken from inside its own poll: re-queue after the poll, not now
+      // (queueing now could run it twice; ignoring it would lose the wakeup).
+      this.state = s | NOTIFIED;
+      if (tracer !== undefined) this.traceWake(tracer, false);
+      return;
+    }
+    this.state = s | SCHEDULED;
+    if (tracer !== undefined) this.traceWake(tracer, true);
+    this.scheduler.schedule(this);
+  }
+
+  /** The executor's turn for this task: poll once, or carry out an abort. */
+  run(): void {
+    const s = this.state;
+    const future = this.future;
+    if ((s & ABORT) !== 0 || future === undefined) {
+      this.cancel();
+      return;
+    }
+    this.state = (s & ~SCHEDULED) | RUNNING;
+    const tracer = this.scheduler.tracer;
+    if (tracer !== undefined) this.trace(tracer, "poll");
+    resetBudget();
+    let out: Poll<T>;
+    try {
+      out = future.poll(this);
+    } catch (error) {
+      unlimitBudget();
+      this.finish(error, FAILED);
+      return;
+    }
+    unlimitBudget();
+    if (out !== PENDING) {
+      this.finish(out, 0);
+      return;
+    }
+    if (tracer !== undefined) this.trace(tracer, "pending");
+    const after = this.state & ~RUNNING;
+    if ((after & (NOTIFIED | ABORT)) !== 0) {
+      this.state = (after & ~NOTIFIED) | SCHEDULED;
+      this.scheduler.schedule(this);
+    } else {
+      this.state = after;
+    }
+  }
+
+  /**
+   * Drops the future (its `finally` blocks run) and completes as
+   * cancelled; if the drop throws, the task fails with that error instead.
+   * Used for aborts at the task's turn and by runtime shutdown.
+   */
+  cancel(): void {
+    if ((this.state & COMPLETE) !== 0) return;
+    const future = this.future;
+    this.state = (this.state & ~SCHEDULED) | RUNNING;
+    try {
+      future?.[Symbol.dispose]?.();
+    } catch (error) {
+      this.finish(error, FAILED);
+      return;
+    }
+    this.finish(undefined, CANCELLED);
+  }
+
+  private finish(output: unknown, how: number): void {
+    this.future = undefined;
+    const s = this.state;
+    this.state = (s & (DETACHED | TAKEN)) | COMPLETE | how;
+    this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
+    const tracer = this.scheduler.tracer;
+    if (tracer !== undefined) this.trace(tracer, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled");
+    this.scheduler.completed(this);
+    const joiner = this.joinWaker;
+    if (joiner !== undefined) {
+      this.joinWaker = undefined;
+      joiner.wake();
+    }
+  }
+
+  /** True when the task failed and nobody can join it: the runtime reports it. */
+  isUnobservedFailure(): boolean {
+    return (this.state & (FAILED | DETACHED)) === (FAILED | DETACHED);
+  }
+
+  /** The failure of a finished task as a JoinError. */
+  joinError(): JoinError {
+    return new JoinError(this.id, (this.state & CANCELLED) !== 0, this.output);
+  }
+
+  // --- the JoinHandle side -------------------------------------------------
+
+  /** Polls for the task's result: see {@link JoinHandle}. */
+  poll(cx: Context): Poll<T> {
+    const s = this.state;
+    if ((s & COMPLETE) === 0) {
+      if ((s & DETACHED) !== 0) throw this.handleGone();
+      this.joinWaker = cx.waker;
+      return PENDING;
+    }
+    if ((s & (TAKEN | DETACHED)) !== 0) throw this.handleGone();
+    this.state = s | TAKEN;
+    if ((s & (FAILED | CANCELLED)) !== 0) {
+      const error = this.joinError();
+      this.output = undefined;
+      throw error;
+    }
+    const output = this.output;
+    this.output = undefined;
+    // SAFETY: COMPLETE without FAILED or CANCELLED means `output` was set by
+    // finish() to the value the task's Future<T> returned.
+    return output as T;
+  }
+
+  abort(): void {
+    const s = this.state;
+    if ((s & (COMPLETE | ABORT)) !== 0) return;
+    this.state = s | ABORT;
+    const tracer = this.scheduler.tracer;
+    if (tracer !== undefined) this.trace(tracer, "abort");
+    // A running or queued task meets the abort at its next turn anyway.
+    if ((s & (RUNNING | SCHEDULED)) === 0) {
+      this.state |= SCHEDULED;
+      this.scheduler.schedule(this);
+    }
+  }
+
+  isFinished(): boolean {
+    return (this.state & COMPLETE) !== 0;
+  }
+
+  abortHandle(): AbortHandle {
+    return this;
+  }
+
+  detach(): void {
+    this.state |= DETACHED;
+    this.joinWaker = undefined;
+    if ((this.state & (COMPLETE | FAILED)) === COMPLETE) this.output = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    const s = this.state;
+    if ((s & DETACHED) !== 0) return;
+    this.detach();
+    if ((s & COMPLETE) === 0) this.abort();
+    else this.output = undefined;
+  }
+
+  [Symbol.iterator](): AwaitIterator<T> {
+    return this;
+  }
+
+  next(): IteratorResult<typeof PENDING, T> {
+    return awaitStep(this);
+  }
+
+  return(value?: unknown): IteratorReturnResult<unknown> {
+    return awaitReturn(this, value);
+  }
+
+  private handleGone(): Error {
+    return new Error(
+      (this.state & DETACHED) !== 0
+        ? `the JoinHandle of task #${this.id} was detached or disposed: it can no longer be awaited`
+        : `the JoinHandle of task #${this.id} was awaited after it already gave its result`,
+    );
+  }
+
+  private trace(tracer: Tracer, kind: "spawn" | "poll" | "pending" | "ready" | "failed" | "abort" | "cancelled"): void {
+    tracer({ kind, task: this.id, name: this.scheduler.nameOf(this) });
+  }
+
+  private traceWake(tracer: Tracer, queued: boolean): void {
+    tracer({ kind: "wake", task: this.id, name: this.scheduler.nameOf(this), queued });
+  }
+
+  /** Emits the spawn event (called by the runtime once the task is queued). */
+  traceSpawn(tracer: Tracer): void {
+    this.trace(tracer, "spawn");
+  }
+}
