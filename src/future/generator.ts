@@ -47,10 +47,8 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {});
  * ```
  */
 export class GeneratorFuture<T> extends Awaitable<T> {
-  /** The suspended body; undefined once finished or dropped. */
-  private gen: Body<T> | undefined;
-  /** Why `gen` is gone, for the error when it is polled again. */
-  private ended: "finished" | "dropped" | "failed" | undefined = undefined;
+  /** The suspended body, or an ended body that explains why polling it is wrong. */
+  private gen: Body<T>;
 
   /** @internal Use {@link future} or {@link asyncFn}. */
   constructor(gen: AsyncBody<T>) {
@@ -61,21 +59,18 @@ export class GeneratorFuture<T> extends Awaitable<T> {
   /** Resumes the body until it returns (ready) or waits on a pending future. */
   poll(cx: Context): Poll<T> {
     const gen = this.gen;
-    if (gen === undefined) throw this.pollAfterEnd();
     const outer = enterPoll(cx);
     let step: IteratorResult<Suspend, T>;
     try {
       step = gen.next();
     } catch (error) {
-      this.gen = undefined;
-      this.ended = "failed";
-      throw error;
-    } finally {
       leavePoll(outer);
+      if (!isEnded(gen)) this.gen = THREW;
+      throw error;
     }
+    leavePoll(outer);
     if (step.done === true) {
-      this.gen = undefined;
-      this.ended = "finished";
+      this.gen = FINISHED;
       return step.value;
     }
     if (step.value !== PENDING) throw this.bareYield(step.value);
@@ -89,12 +84,10 @@ export class GeneratorFuture<T> extends Awaitable<T> {
    */
   override [Symbol.dispose](): void {
     const gen = this.gen;
-    if (gen === undefined) return;
-    this.gen = undefined;
-    this.ended = "dropped";
+    if (isEnded(gen)) return;
+    this.gen = DROPPED;
     whileDropping(() => {
-      const step = gen.return();
-      if (step.done !== true) {
+      if (gen.return().done !== true) {
         // The body caught the drop and yielded a bare value from its finally.
         gen.return();
         throw new Error("a generator future yielded while being dropped: cleanup must be synchronous");
@@ -102,23 +95,34 @@ export class GeneratorFuture<T> extends Awaitable<T> {
     });
   }
 
-  private pollAfterEnd(): Error {
-    return new Error(
-      this.ended === "dropped"
-        ? "a generator future was polled after it was dropped"
-        : `a generator future was polled after it ${this.ended === "failed" ? "threw" : "completed"} (Rust: "\`async fn\` resumed after completion"); await each future once`,
-    );
-  }
-
   private bareYield(value: unknown): TypeError {
     const gen = this.gen;
-    this.gen = undefined;
-    this.ended = "failed";
-    if (gen !== undefined) whileDropping(() => gen.return());
+    this.gen = THREW;
+    whileDropping(() => gen.return());
     return new TypeError(
       `a generator future yielded ${describe(value)}: await futures with \`yield* f\` (with the star), never a bare \`yield\``,
     );
   }
+}
+
+/**
+ * What a generator future holds once its body is gone: polling it again
+ * throws an error saying why, with no check on the hot path.
+ */
+function endedBody(why: string): Body<never> {
+  return {
+    next(): never {
+      throw new Error(`a generator future was polled after it ${why}; a future is awaited once`);
+    },
+    return: () => ({ done: true, value: undefined }),
+  };
+}
+const FINISHED = endedBody('completed (Rust: "`async fn` resumed after completion")');
+const THREW = endedBody("threw");
+const DROPPED = endedBody("was dropped");
+
+function isEnded(body: Body<unknown>): boolean {
+  return body === FINISHED || body === THREW || body === DROPPED;
 }
 
 function checkGeneratorFunction(name: string, body: unknown): void {
