@@ -107,14 +107,14 @@ export function awaitReturn(f: Future<unknown>, value?: unknown): IteratorReturn
 }
 
 /**
- * The iterator `yield*` drives: `next()` polls, `return()` drops. Its
- * `next()` result types the value of `yield* f` as `T`.
+ * The iterator `yield*` drives: its `next()` result types the value of
+ * `yield* f` as `T`. (At run time it also has `return()`, which drops the
+ * future when the awaiting generator is dropped; it is left out of the type
+ * because TypeScript would widen `T` with `return()`'s result.)
  */
 export interface AwaitIterator<T> {
   /** One await step. */
   next(): IteratorResult<Suspend, T>;
-  /** Drops the awaited future because the awaiting generator is dropped. */
-  return(value?: unknown): IteratorReturnResult<unknown>;
 }
 
 function awaitOutsidePoll(): Error {

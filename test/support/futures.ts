@@ -1,0 +1,41 @@
+// Small hand-written futures the tests share. Each one is what a user
+// would write: store the waker, return PENDING, wake later.
+
+import { type Context, PENDING, type Poll, type Waker, wakerFromFn } from "../../src/index.js";
+
+/** Pending until `open(value)`; records every poll and its dispose. */
+export class Gate<T> {
+  polls = 0;
+  disposed = 0;
+  waker: Waker | undefined = undefined;
+  private value: { v: T } | undefined = undefined;
+
+  poll(cx: Context): Poll<T> {
+    this.polls++;
+    if (this.value !== undefined) return this.value.v;
+    this.waker = cx.waker;
+    return PENDING;
+  }
+
+  open(v: T): void {
+    this.value = { v };
+    this.waker?.wake();
+  }
+
+  [Symbol.dispose](): void {
+    this.disposed++;
+    this.waker = undefined;
+  }
+}
+
+/** Never ready and never wakes anyone: the lost-wakeup future. */
+export const never = { poll: (_cx: Context): Poll<never> => PENDING };
+
+/** A context whose waker counts how often it was woken. */
+export function countingContext(): { cx: Context; wakes: () => number } {
+  let wakes = 0;
+  const waker = wakerFromFn(() => {
+    wakes++;
+  });
+  return { cx: { waker }, wakes: () => wakes };
+}
