@@ -18,4 +18,11 @@ export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./ru
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
 export { yieldNow } from "./task/yield-now.js";
+export type { ClockKind } from "./time/clock.js";
+export * as time from "./time/control.js";
+export { now } from "./time/control.js";
+export { Instant } from "./time/instant.js";
+export { Interval, type IntervalOptions, interval, type MissedTickBehavior } from "./time/interval.js";
+export { Sleep, sleep, sleepUntil } from "./time/sleep.js";
+export { TimeoutError, timeout } from "./time/timeout.js";
 export type { TraceEvent, Tracer } from "./trace/event.js";

@@ -11,11 +11,14 @@
 
 import type { Future } from "../future/future.js";
 import type { JoinHandle } from "../task/join-handle.js";
+import type { TimeDriver } from "../time/driver.js";
 
 /** What the free functions need from the current runtime. */
 export interface RuntimeHandle {
   /** Spawns `future` as a task on this runtime. */
   spawn<T>(future: Future<T>, options?: SpawnOptions): JoinHandle<T>;
+  /** The runtime's clock and timers. @internal */
+  readonly timeDriver: TimeDriver;
 }
 
 /** Options for `spawn`. */

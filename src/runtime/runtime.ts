@@ -26,6 +26,8 @@ import { noopWaker, wakerFromFn } from "../future/waker.js";
 import { JoinError } from "../task/join-error.js";
 import type { JoinHandle } from "../task/join-handle.js";
 import { type Scheduler, Task } from "../task/task.js";
+import type { ClockKind } from "../time/clock.js";
+import { TimeDriver } from "../time/driver.js";
 import type { Tracer } from "../trace/event.js";
 import { currentRuntime, enterRuntime, exitRuntime, type RuntimeHandle, type SpawnOptions } from "./current.js";
 import { onHostIdle, scheduleMacrotask } from "./host.js";
@@ -53,6 +55,12 @@ export interface RuntimeOptions {
   readonly onTaskError?: (error: JoinError) => void;
   /** Opt-in tracer: receives every executor step (see `TraceEvent`). */
   readonly trace?: Tracer;
+  /**
+   * `"real"` (default) follows the host's clock; `"virtual"` starts paused
+   * at 0 and jumps to the next timer whenever every task is idle, so tests
+   * that sleep for hours finish in microseconds.
+   */
+  readonly clock?: ClockKind;
 }
 
 /** A task still alive when a runtime stalled. */
@@ -82,18 +90,43 @@ export interface WaitingTask {
  */
 export class StallError extends Error {
   override readonly name = "StallError";
+  /** The gist in one line, without the advice or the task list. */
+  readonly reason: string;
   /** The tasks that were still waiting. */
   readonly waiting: readonly WaitingTask[];
 
   /** @internal */
-  constructor(message: string, waiting: readonly WaitingTask[]) {
+  constructor(reason: string, advice: string, waiting: readonly WaitingTask[]) {
     const list = waiting.map((t) => (t.name === undefined ? `#${t.id}` : `#${t.id} "${t.name}"`)).join(", ");
-    super(`${message} Tasks still waiting: ${list || "none"}.`);
+    super(`${reason}. ${advice} Tasks still waiting: ${list || "none"}.`);
+    this.reason = reason;
     this.waiting = waiting;
   }
 }
 
 const NOOP_CONTEXT: Context = { waker: noopWaker() };
+/** The root task of blockOn/run is named "main" unless told otherwise. */
+const MAIN: SpawnOptions = { name: "main" };
+
+let parkCell: Int32Array | undefined;
+
+/**
+ * Blocks the thread for `ms` milliseconds: blockOn waiting for the next
+ * timer with the real clock. Atomics.wait is the one blocking wait every
+ * engine has; hosts that forbid it (a browser's main thread) get a clear
+ * error instead of a hang.
+ */
+function park(ms: number): void {
+  try {
+    parkCell ??= new Int32Array(new SharedArrayBuffer(4));
+    Atomics.wait(parkCell, 0, 0, Math.max(1, Math.ceil(ms)));
+  } catch (cause) {
+    throw new Error(
+      "rt.blockOn() must wait for a timer but this host forbids blocking the thread (a browser's main thread): use `await rt.run(future)` instead",
+      { cause },
+    );
+  }
+}
 
 function defaultTaskError(error: JoinError): void {
   if (typeof console !== "undefined") console.error("mini-tokio: a task nobody joins failed:", error.cause);
@@ -120,6 +153,8 @@ function defaultTaskError(error: JoinError): void {
 export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   /** The opt-in tracer, or undefined. @internal */
   readonly tracer: Tracer | undefined;
+  /** The clock and timers. @internal */
+  readonly timeDriver: TimeDriver;
   private readonly queue = new RunQueue<Task<unknown>>();
   private readonly rng: SeededRandom | undefined;
   private readonly eventInterval: number;
@@ -134,6 +169,8 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private driving = false;
   /** True while a host turn is scheduled. */
   private driveRequested = false;
+  /** `run()` calls still pending: while there are any, timers keep the host alive and paused time auto-advances in the host loop. */
+  private activeRuns = 0;
   private closed = false;
 
   /** Creates a runtime; see {@link RuntimeOptions}. */
@@ -141,7 +178,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`new Runtime(options): options must be an object, got ${describe(options)}`);
     }
-    const { seed, eventInterval = 256, onTaskError = defaultTaskError, trace } = options;
+    const { seed, eventInterval = 256, onTaskError = defaultTaskError, trace, clock = "real" } = options;
     if (seed !== undefined && !Number.isSafeInteger(seed)) {
       throw new TypeError(`new Runtime({ seed }): seed must be an integer, got ${describe(seed)}`);
     }
@@ -154,6 +191,10 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (trace !== undefined && typeof trace !== "function") {
       throw new TypeError(`new Runtime({ trace }): must be a function, got ${describe(trace)}`);
     }
+    if (clock !== "real" && clock !== "virtual") {
+      throw new RangeError(`new Runtime({ clock }): must be "real" or "virtual", got ${describe(clock)}`);
+    }
+    this.timeDriver = new TimeDriver(clock, this.wakeFromHost);
     this.rng = seed === undefined ? undefined : new SeededRandom(seed);
     this.eventInterval = eventInterval;
     this.onTaskError = onTaskError;
@@ -188,32 +229,50 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
    * while this call holds the thread; use {@link Runtime.run} for those.
    * Throws if called from inside a task.
    */
-  blockOn<T>(future: Future<T>): T {
+  blockOn<T>(future: Future<T>, options?: SpawnOptions): T {
     if (currentRuntime() !== undefined) {
       throw new Error(
         "rt.blockOn() was called from inside a task: blocking there would stop the runtime that polls it. Await the future with `yield*` (or spawn it) instead.",
       );
     }
-    const root = this.spawnTask(future, undefined, "blockOn");
+    const root = this.spawnTask(future, options ?? MAIN, "blockOn");
+    const time = this.timeDriver;
     const outer = enterRuntime(this);
     this.driving = true;
     try {
+      let turn = this.eventInterval;
       while (!root.isFinished()) {
         const task = this.nextTask();
-        if (task === undefined) {
+        if (task !== undefined) {
+          task.run();
+          // Fire due timers now and then, even while tasks keep each other busy.
+          if (--turn === 0) {
+            turn = this.eventInterval;
+            time.fireDue();
+          }
+          continue;
+        }
+        if (time.timers === 0 || (time.clock.isPaused && time.isHeld)) {
           const error = this.stallError(
-            "rt.blockOn(): the future can never finish: no task is ready and nothing inside the runtime can wake one. What is left to wait for is outside the runtime (a host timer, I/O or a promise), and host callbacks cannot run while blockOn holds the thread: use `await rt.run(future)` for those.",
+            "rt.blockOn(): the future can never finish: no task is ready and nothing inside the runtime can wake one",
+            time.timers === 0
+              ? "What is left to wait for is outside the runtime (a host timer, I/O or a promise), and host callbacks cannot run while blockOn holds the thread: use `await rt.run(future)` for those."
+              : "Time is paused and a host operation is outstanding, which cannot complete while blockOn holds the thread: use `await rt.run(future)`.",
           );
+          this.traceDrop(root);
           root.cancel();
           throw error;
         }
-        task.run();
+        time.fireDue();
+        if (this.queue.size > 0) continue;
+        if (time.clock.isPaused) time.autoAdvance();
+        else park(time.untilNext() ?? 0);
       }
     } finally {
       this.driving = false;
       exitRuntime(outer);
+      this.afterDriving();
     }
-    if (this.queue.size > 0) this.requestDrive();
     return takeResult(root);
   }
 
@@ -227,21 +286,25 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
    * {@link StallError} naming the tasks still waiting, rather than the
    * process exiting silently.
    */
-  run<T>(future: Future<T>): Promise<T> {
-    const root = this.spawnTask(future, undefined, "run");
+  run<T>(future: Future<T>, options?: SpawnOptions): Promise<T> {
+    const root = this.spawnTask(future, options ?? MAIN, "run");
+    this.setActiveRuns(this.activeRuns + 1);
     return new Promise<T>((resolve, reject) => {
       const stopWatching = onHostIdle(() => {
         if (root.isFinished() || this.queue.size > 0 || this.driveRequested) return;
         stopWatching();
         root.joinWaker = undefined;
         const error = this.stallError(
-          "rt.run(): the host event loop ran dry while the future was still pending: no host timer, I/O or promise is left that could wake a task (a waker was lost, or tasks wait on each other).",
+          "rt.run(): the host event loop ran dry while the future was still pending",
+          "No host timer, I/O or promise is left that could wake a task: a waker was lost, or tasks wait on each other.",
         );
         this.dropTask(root);
+        this.setActiveRuns(this.activeRuns - 1);
         reject(error);
       });
       root.joinWaker = wakerFromFn(() => {
         stopWatching();
+        this.setActiveRuns(this.activeRuns - 1);
         try {
           resolve(takeResult(root));
         } catch (error) {
@@ -265,10 +328,14 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       );
     }
     this.closed = true;
+    this.timeDriver.disarm();
     const outer = enterRuntime(this);
     this.driving = true;
     try {
-      for (let task = this.oldest; task !== undefined; task = this.oldest) task.cancel();
+      for (let task = this.oldest; task !== undefined; task = this.oldest) {
+        this.traceDrop(task);
+        task.cancel();
+      }
       while (this.queue.shift() !== undefined) {}
     } finally {
       this.driving = false;
@@ -352,13 +419,21 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     queueMicrotask(this.hostTurn);
   }
 
-  /** One turn in the host event loop: poll up to `eventInterval` tasks. */
+  /** A host callback (the host timer, a released hold) asks for a turn. */
+  private readonly wakeFromHost = (): void => {
+    if (!this.driving && !this.driveRequested && !this.closed) this.requestDrive();
+  };
+
+  /** One turn in the host event loop: fire due timers, poll up to `eventInterval` tasks. */
   private readonly hostTurn = (): void => {
     this.driveRequested = false;
     if (this.closed || this.driving) return;
+    const time = this.timeDriver;
     const outer = enterRuntime(this);
     this.driving = true;
     try {
+      time.fireDue();
+      if (this.queue.size === 0 && this.activeRuns > 0 && time.canAutoAdvance()) time.autoAdvance();
       for (let n = this.eventInterval; n > 0; n--) {
         const task = this.nextTask();
         if (task === undefined) break;
@@ -368,13 +443,32 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       this.driving = false;
       exitRuntime(outer);
     }
-    if (this.queue.size > 0 && !this.closed) {
+    if (this.closed) return;
+    if (this.queue.size > 0) {
       // Still busy: let the host serve timers and I/O before the next turn.
       this.driveRequested = true;
       if (this.tracer !== undefined) this.tracer({ kind: "yield-to-host", queued: this.queue.size });
       scheduleMacrotask(this.hostTurn);
+      return;
     }
+    this.afterDriving();
   };
+
+  /**
+   * After polling: keep the host timer armed for the earliest deadline, and
+   * with paused time and every task idle, take a turn that jumps the clock
+   * (after the host has run its own callbacks, which may still wake us).
+   */
+  private afterDriving(): void {
+    if (this.closed) return;
+    const time = this.timeDriver;
+    time.arm(this.activeRuns > 0);
+    if (this.driveRequested) return;
+    if (this.queue.size > 0 || (this.activeRuns > 0 && time.canAutoAdvance())) {
+      this.driveRequested = true;
+      scheduleMacrotask(this.hostTurn);
+    }
+  }
 
   /** Drops one task now, inside the runtime's context. */
   private dropTask(task: Task<unknown>): void {
@@ -382,6 +476,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const wasDriving = this.driving;
     this.driving = true;
     try {
+      this.traceDrop(task);
       task.cancel();
     } finally {
       this.driving = wasDriving;
@@ -389,8 +484,25 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     }
   }
 
-  private stallError(message: string): StallError {
-    return new StallError(message, this.waitingTasks());
+  /**
+   * A host timer keeps the process alive only while a `run()` waits on the
+   * runtime; otherwise timers fire if the host is alive for other reasons.
+   */
+  private setActiveRuns(n: number): void {
+    const was = this.activeRuns > 0;
+    this.activeRuns = n;
+    if (was !== n > 0 && !this.closed) {
+      this.timeDriver.disarm();
+      this.timeDriver.arm(n > 0);
+    }
+  }
+
+  private stallError(reason: string, advice: string): StallError {
+    return new StallError(reason, advice, this.waitingTasks());
+  }
+
+  private traceDrop(task: Task<unknown>): void {
+    if (this.tracer !== undefined && !task.isFinished()) task.traceDrop(this.tracer);
   }
 }
 

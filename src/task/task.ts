@@ -123,6 +123,8 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     const s = this.state;
     const future = this.future;
     if ((s & ABORT) !== 0 || future === undefined) {
+      const tracer = this.scheduler.tracer;
+      if (tracer !== undefined && (s & COMPLETE) === 0) this.traceDrop(tracer);
       this.cancel();
       return;
     }
@@ -143,9 +145,10 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       this.finish(out, 0);
       return;
     }
-    if (tracer !== undefined) this.trace(tracer, "pending");
     const after = this.state & ~RUNNING;
-    if ((after & (NOTIFIED | ABORT)) !== 0) {
+    const requeue = (after & (NOTIFIED | ABORT)) !== 0;
+    if (tracer !== undefined) tracer({ kind: "pending", task: this.id, name: this.scheduler.nameOf(this), requeued: requeue });
+    if (requeue) {
       this.state = (after & ~NOTIFIED) | SCHEDULED;
       this.scheduler.schedule(this);
     } else {
@@ -224,10 +227,11 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     const s = this.state;
     if ((s & (COMPLETE | ABORT)) !== 0) return;
     this.state = s | ABORT;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined) this.trace(tracer, "abort");
     // A running or queued task meets the abort at its next turn anyway.
-    if ((s & (RUNNING | SCHEDULED)) === 0) {
+    const queue = (s & (RUNNING | SCHEDULED)) === 0;
+    const tracer = this.scheduler.tracer;
+    if (tracer !== undefined) tracer({ kind: "abort", task: this.id, name: this.scheduler.nameOf(this), queued: queue });
+    if (queue) {
       this.state |= SCHEDULED;
       this.scheduler.schedule(this);
     }
@@ -275,12 +279,17 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     );
   }
 
-  private trace(tracer: Tracer, kind: "spawn" | "poll" | "pending" | "ready" | "failed" | "abort" | "cancelled"): void {
+  private trace(tracer: Tracer, kind: "spawn" | "poll" | "ready" | "failed" | "drop" | "cancelled"): void {
     tracer({ kind, task: this.id, name: this.scheduler.nameOf(this) });
   }
 
   private traceWake(tracer: Tracer, queued: boolean): void {
     tracer({ kind: "wake", task: this.id, name: this.scheduler.nameOf(this), queued });
+  }
+
+  /** Emits the drop event: the executor is about to dispose the future. */
+  traceDrop(tracer: Tracer): void {
+    this.trace(tracer, "drop");
   }
 
   /** Emits the spawn event (called by the runtime once the task is queued). */

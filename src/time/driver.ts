@@ -1,0 +1,194 @@
+/**
+ * The time driver: one clock, one timer wheel, and at most one host timer
+ * per runtime.
+ *
+ * ```text
+ *   sleep/timeout/interval ──insert──▶ TimerWheel ◀──advance(now)── fireDue() at every executor turn
+ *                                         │ earliest deadline
+ *                                         ▼
+ *                              one host setTimeout ──fires──▶ the runtime takes a turn
+ * ```
+ *
+ * Timers never touch the host one by one: the runtime keeps exactly one host
+ * timer, armed for the earliest deadline and re-armed when that changes, so
+ * a million sleeps cost the host nothing more than one. When the clock is
+ * paused there is no host timer at all: when every task is idle and no host
+ * operation is outstanding, the runtime jumps the clock to the next deadline
+ * (auto-advance), which is how a test that sleeps an hour takes
+ * microseconds.
+ *
+ * @module
+ */
+
+import type { Waker } from "../future/waker.js";
+import { Clock, type ClockKind } from "./clock.js";
+import { TimerEntry, TimerWheel } from "./wheel.js";
+
+/** Node fires a `setTimeout` longer than 2³¹−1 ms after 1 ms: clamp, then re-arm. */
+const MAX_HOST_DELAY = 2 ** 31 - 1;
+
+/**
+ * A wheel entry that wakes a waker when its deadline passes: the base of
+ * sleeps and interval ticks.
+ *
+ * @internal
+ */
+export class Timer extends TimerEntry {
+  /** Who to wake when the deadline passes. */
+  waker: Waker | undefined = undefined;
+  /** True once the deadline has passed. */
+  expired = false;
+
+  /** Called by the wheel when the deadline passes. */
+  expire(): void {
+    this.expired = true;
+    const waker = this.waker;
+    if (waker !== undefined) {
+      this.waker = undefined;
+      waker.wake();
+    }
+  }
+}
+
+function fire(entry: TimerEntry): void {
+  if (entry instanceof Timer) entry.expire();
+}
+
+/** A runtime's clock and timers. @internal */
+export class TimeDriver {
+  readonly clock: Clock;
+  readonly wheel = new TimerWheel(0);
+  private hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+  /** Host operations outstanding (a promise awaited, I/O): no auto-advance meanwhile. */
+  private holds = 0;
+
+  constructor(
+    kind: ClockKind,
+    /** Called when the host timer fires: the runtime should take a turn. */
+    private readonly onHostTimer: () => void,
+  ) {
+    this.clock = new Clock(kind);
+  }
+
+  /** The clock's reading, ms since the runtime started. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Number of registered timers. */
+  get timers(): number {
+    return this.wheel.size;
+  }
+
+  /** Registers `timer` for `dueMs`; false (and nothing registered) when it is already due. */
+  register(timer: Timer, dueMs: number): boolean {
+    timer.expired = false;
+    // An idle wheel's time may lag the clock: catch it up so the new entry
+    // lands on the level its real distance calls for.
+    if (this.wheel.size === 0) this.wheel.advance(Math.floor(this.clock.now()), fire);
+    return this.wheel.insert(timer, Math.ceil(dueMs));
+  }
+
+  /** Unregisters `timer` (no-op if it is not registered). */
+  cancel(timer: Timer): void {
+    this.wheel.cancel(timer);
+    timer.waker = undefined;
+  }
+
+  /** Fires every timer whose deadline has passed on the clock. */
+  fireDue(): void {
+    if (this.wheel.size === 0) return;
+    const now = Math.floor(this.clock.now());
+    if (now > this.wheel.elapsed) this.wheel.advance(now, fire);
+  }
+
+  /** True when the clock may jump: paused, timers waiting, no host operation outstanding. */
+  canAutoAdvance(): boolean {
+    return this.clock.isPaused && this.holds === 0 && this.wheel.size > 0;
+  }
+
+  /** True while host operations registered with {@link TimeDriver.hold} are outstanding. */
+  get isHeld(): boolean {
+    return this.holds > 0;
+  }
+
+  /** Jumps the paused clock to the next deadline and fires the timers due then. */
+  autoAdvance(): void {
+    const next = this.wheel.nextDeadline();
+    if (next === undefined) return;
+    this.clock.jumpTo(next);
+    this.wheel.advance(next, fire);
+  }
+
+  /** Moves a paused clock forward by `ms`, firing what falls due. */
+  advance(ms: number): void {
+    this.clock.jumpTo(this.clock.now() + ms);
+    this.fireDue();
+  }
+
+  /** Milliseconds from now until the next deadline, or undefined with no timers. */
+  untilNext(): number | undefined {
+    const next = this.wheel.nextDeadline();
+    return next === undefined ? undefined : Math.max(0, next - this.clock.now());
+  }
+
+  /**
+   * Keeps the one host timer armed for the earliest deadline: disarmed when
+   * no timer waits or the clock is paused, re-armed when an earlier deadline
+   * arrives. A timer armed too early (its entry was cancelled) only costs a
+   * spurious turn. The host timer keeps the host process alive only when
+   * `keepAlive` (a `run()` is waiting on the runtime).
+   */
+  arm(keepAlive: boolean): void {
+    if (this.wheel.size === 0 || this.clock.isPaused) {
+      this.disarm();
+      return;
+    }
+    const soonest = this.wheel.nextExpiration();
+    if (soonest === undefined || soonest >= this.armedFor) return;
+    const next = this.wheel.nextDeadline();
+    if (next === undefined || next >= this.armedFor) return;
+    this.disarm();
+    this.armedFor = next;
+    const delay = Math.min(MAX_HOST_DELAY, Math.max(0, next - this.clock.now()));
+    const timer = setTimeout(this.hostTimerFired, delay);
+    // Node and Bun return an object that can stop holding the process open;
+    // browsers return a number and have no process to hold.
+    if (!keepAlive && typeof timer === "object" && timer !== null && "unref" in timer) timer.unref();
+    this.hostTimer = timer;
+  }
+
+  /** Clears the host timer. */
+  disarm(): void {
+    if (this.hostTimer !== undefined) {
+      clearTimeout(this.hostTimer);
+      this.hostTimer = undefined;
+    }
+    this.armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  private readonly hostTimerFired = (): void => {
+    this.hostTimer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    this.onHostTimer();
+  };
+
+  /**
+   * Registers an outstanding host operation (a promise being awaited, I/O):
+   * while any is held, paused time does not auto-advance, so a timeout does
+   * not fire while a real reply is still on its way. Returns the release
+   * function (idempotent).
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      // Time may be free to jump now: let the runtime take a turn and see.
+      this.onHostTimer();
+    };
+  }
+}

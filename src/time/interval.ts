@@ -1,0 +1,167 @@
+/**
+ * `interval(period)`: ticks at a fixed period, with tokio's three ways to
+ * catch up after missed ticks.
+ *
+ * @module
+ */
+
+import { Awaitable } from "../future/awaitable.js";
+import type { Context } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import { currentRuntime } from "../runtime/current.js";
+import { currentTime } from "./current.js";
+import { type TimeDriver, Timer } from "./driver.js";
+import { checkDuration } from "./duration.js";
+import { Instant } from "./instant.js";
+
+/**
+ * What an {@link Interval} does when ticks were missed because the task
+ * was busy (tokio's `MissedTickBehavior`). Say the period is 10 ms, ticks
+ * were due at 10, 20, 30, and the task comes back at 35:
+ *
+ * - `"burst"` (default): the missed ticks (20, 30) come at once, then the
+ *   schedule goes on as before (40, 50, …).
+ * - `"delay"`: one tick now, then every period from now (45, 55, …).
+ * - `"skip"`: one tick now, then the next tick on the original schedule
+ *   (40, 50, …).
+ */
+export type MissedTickBehavior = "burst" | "delay" | "skip";
+
+const BEHAVIOURS: readonly MissedTickBehavior[] = ["burst", "delay", "skip"];
+
+/** Options for {@link interval}. */
+export interface IntervalOptions {
+  /** How to catch up after missed ticks (default `"burst"`). */
+  readonly missedTick?: MissedTickBehavior;
+}
+
+/**
+ * Ticks every `period` milliseconds. The first tick is immediate. Call
+ * `tick()` for a future of the next tick's scheduled instant.
+ *
+ * **Cancel safety:** dropping a `tick()` future loses no tick: the next
+ * call waits for the same one. Disposing the interval cancels its timer.
+ *
+ * @example
+ * ```ts
+ * import { future, interval } from "mini-tokio";
+ * const heartbeat = future(function* () {
+ *   using every = interval(1000, { missedTick: "skip" });
+ *   for (let i = 0; i < 3; i++) {
+ *     const at = yield* every.tick();
+ *     console.log("tick at", at.ms);
+ *   }
+ * });
+ * ```
+ */
+export class Interval implements Disposable {
+  /** The period in milliseconds. */
+  readonly period: number;
+  /** How missed ticks are caught up. */
+  readonly missedTick: MissedTickBehavior;
+  /** When the next tick is due on the clock (NaN until the interval knows its runtime). */
+  private due: number;
+  private driver: TimeDriver | undefined;
+  private readonly timer = new Timer();
+
+  /** @internal Use {@link interval}. */
+  constructor(period: number, missedTick: MissedTickBehavior, driver: TimeDriver | undefined) {
+    this.period = period;
+    this.missedTick = missedTick;
+    this.driver = driver;
+    this.due = driver === undefined ? Number.NaN : driver.now();
+  }
+
+  /** A future of the next tick: its scheduled instant. */
+  tick(): Awaitable<Instant> {
+    return new Tick(this);
+  }
+
+  /** @internal Polls for the next tick. */
+  pollTick(cx: Context): Poll<Instant> {
+    let driver = this.driver;
+    if (driver === undefined) {
+      driver = currentTime("interval.tick()");
+      this.driver = driver;
+      this.due = driver.now();
+    }
+    const now = driver.now();
+    if (now >= this.due) {
+      driver.cancel(this.timer);
+      const scheduled = this.due;
+      this.due = this.following(scheduled, now);
+      return new Instant(scheduled);
+    }
+    if (!this.timer.isRegistered && !driver.register(this.timer, this.due)) {
+      // Due on the wheel's last reading though not yet on the clock's: poll again next turn.
+      cx.waker.wakeByRef();
+      return PENDING;
+    }
+    this.timer.waker = cx.waker;
+    return PENDING;
+  }
+
+  /** The deadline after a tick scheduled for `scheduled` was taken at `now`. */
+  private following(scheduled: number, now: number): number {
+    const period = this.period;
+    switch (this.missedTick) {
+      case "burst":
+        return scheduled + period;
+      case "delay":
+        return now - scheduled < period ? scheduled + period : now + period;
+      case "skip":
+        return scheduled + period * (Math.floor((now - scheduled) / period) + 1);
+    }
+  }
+
+  /** @internal A tick future was dropped: stop waking its task. */
+  cancelWait(): void {
+    this.driver?.cancel(this.timer);
+  }
+
+  /** Cancels the interval's timer. */
+  [Symbol.dispose](): void {
+    this.cancelWait();
+  }
+}
+
+/** One `interval.tick()`. */
+class Tick extends Awaitable<Instant> {
+  constructor(private readonly interval: Interval) {
+    super();
+  }
+  poll(cx: Context): Poll<Instant> {
+    return this.interval.pollTick(cx);
+  }
+  override [Symbol.dispose](): void {
+    this.interval.cancelWait();
+  }
+}
+
+/**
+ * Makes an {@link Interval} that ticks every `periodMs` milliseconds on
+ * the runtime's clock (tokio's `time::interval`); the first tick is
+ * immediate.
+ *
+ * @throws RangeError for a zero, negative, NaN or infinite period, or an
+ *   unknown `missedTick`.
+ * @example
+ * ```ts
+ * import { future, interval } from "mini-tokio";
+ * const f = future(function* () {
+ *   const every = interval(50, { missedTick: "delay" });
+ *   yield* every.tick(); // at once
+ *   yield* every.tick(); // 50 ms later
+ * });
+ * ```
+ */
+export function interval(periodMs: number, options: IntervalOptions = {}): Interval {
+  checkDuration("interval(periodMs)", periodMs, true);
+  const missedTick = options.missedTick ?? "burst";
+  if (!BEHAVIOURS.includes(missedTick)) {
+    throw new RangeError(
+      `interval(periodMs, { missedTick }): missedTick must be "burst", "delay" or "skip", got ${String(missedTick)}`,
+    );
+  }
+  return new Interval(periodMs, missedTick, currentRuntime()?.timeDriver);
+}

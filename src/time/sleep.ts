@@ -1,0 +1,126 @@
+/**
+ * `sleep(ms)` and `sleepUntil(instant)`: futures that are ready once the
+ * runtime's clock reaches a deadline.
+ *
+ * @module
+ */
+
+import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
+import type { Context, Future } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import { currentRuntime } from "../runtime/current.js";
+import { currentTime } from "./current.js";
+import type { TimeDriver } from "./driver.js";
+import { Timer } from "./driver.js";
+import { checkDuration } from "./duration.js";
+import { Instant } from "./instant.js";
+
+/**
+ * A future that is ready once the clock reaches its deadline. It is its
+ * own wheel entry, so a pending sleep is one object: no closure, no host
+ * timer of its own.
+ *
+ * **Cancel safety:** dropping it removes its entry from the wheel at once;
+ * nothing else is lost.
+ */
+export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, Disposable {
+  /** The deadline on the clock, or NaN until the sleep knows its runtime. */
+  private due: number;
+  private readonly duration: number;
+  private driver: TimeDriver | undefined;
+
+  /** @internal Use {@link sleep} or {@link sleepUntil}. */
+  constructor(due: number, duration: number, driver: TimeDriver | undefined) {
+    super();
+    this.due = due;
+    this.duration = duration;
+    this.driver = driver;
+  }
+
+  poll(cx: Context): Poll<void> {
+    if (this.expired) return undefined;
+    if (!this.isRegistered) {
+      let driver = this.driver;
+      if (driver === undefined) {
+        // Made outside a runtime: the sleep starts at its first poll.
+        driver = currentTime("sleep()");
+        this.driver = driver;
+        this.due = driver.now() + this.duration;
+      }
+      if (driver.now() >= this.due || !driver.register(this, this.due)) {
+        this.expired = true;
+        return undefined;
+      }
+    }
+    this.waker = cx.waker;
+    return PENDING;
+  }
+
+  /** Drop: removes the entry from the wheel. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.isRegistered) this.driver?.cancel(this);
+    this.waker = undefined;
+  }
+
+  [Symbol.iterator](): AwaitIterator<void> {
+    return this;
+  }
+
+  /** @internal */
+  next(): IteratorResult<typeof PENDING, void> {
+    return awaitStep(this);
+  }
+
+  /** @internal */
+  return(value?: unknown): IteratorReturnResult<unknown> {
+    return awaitReturn(this, value);
+  }
+}
+
+/**
+ * A future that is ready `ms` milliseconds from now on the runtime's clock
+ * (tokio's `time::sleep`). Made inside a task, the deadline is fixed at
+ * once; made outside a runtime, at its first poll. Fractions of a
+ * millisecond round up: a sleep never ends early.
+ *
+ * **Cancel safety:** dropping it cancels the timer at once; nothing is lost.
+ *
+ * @throws RangeError for a negative, NaN or infinite duration; TypeError
+ *   for a non-number.
+ * @example
+ * ```ts
+ * import { main, sleep } from "mini-tokio";
+ * await main(function* () {
+ *   yield* sleep(100);
+ *   console.log("a tenth of a second later");
+ * });
+ * ```
+ */
+export function sleep(ms: number): Sleep {
+  checkDuration("sleep(ms)", ms);
+  const driver = currentRuntime()?.timeDriver;
+  return new Sleep(driver === undefined ? Number.NaN : driver.now() + ms, ms, driver);
+}
+
+/**
+ * A future that is ready once the runtime's clock reaches `deadline`
+ * (tokio's `time::sleep_until`); ready at its first poll if that has
+ * passed.
+ *
+ * **Cancel safety:** as {@link sleep}.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, future, now, sleepUntil } from "mini-tokio";
+ * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+ *   const start = now();
+ *   yield* sleepUntil(start.add(60_000));
+ * }));
+ * ```
+ */
+export function sleepUntil(deadline: Instant): Sleep {
+  if (!(deadline instanceof Instant)) {
+    throw new TypeError(`sleepUntil(deadline): deadline must be an Instant (from now()), got ${typeof deadline}`);
+  }
+  return new Sleep(deadline.ms, 0, currentRuntime()?.timeDriver);
+}
