@@ -1,9 +1,10 @@
 // Runs every test file under test/ on Node's built-in runner, through tsx.
-// Node 20's `--test` does not look for .ts files by itself, and given a
-// directory with none it exits 0 having run nothing, so we list the files
-// ourselves and fail when there are none.
+// Node 20's `--test` does not look for .ts files by itself, and given no
+// test it exits 0 having run nothing, so we list the files ourselves and
+// fail when there are none, or when none of their tests ran.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 function findTests(dir) {
@@ -22,9 +23,26 @@ if (files.length === 0) {
   console.error(`no test files found under test/${filter.length ? ` matching ${filter.join(", ")}` : ""}`);
   process.exit(1);
 }
+const countFile = join(mkdtempSync(join(tmpdir(), "mini-tokio-test-")), "count.json");
 const result = spawnSync(
   process.execPath,
-  ["--expose-gc", "--import", "tsx", "--test", "--test-reporter", "spec", ...files],
+  [
+    "--expose-gc",
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=./scripts/count-reporter.mjs",
+    `--test-reporter-destination=${countFile}`,
+    ...files,
+  ],
   { stdio: "inherit" },
 );
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+const { passed, failed } = JSON.parse(readFileSync(countFile, "utf8"));
+if (passed === 0) {
+  console.error("the test runner executed no test: failing rather than reporting success");
+  process.exit(1);
+}
+console.log(`${passed} passed, ${failed} failed`);

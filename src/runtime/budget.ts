@@ -30,7 +30,7 @@ export function resetBudget(): void {
   remaining = BUDGET;
 }
 
-/** Lifts the limit between task polls. @internal */
+/** Lifts the limit once the runtime stops polling tasks. @internal */
 export function unlimitBudget(): void {
   remaining = Number.POSITIVE_INFINITY;
 }

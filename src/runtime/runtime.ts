@@ -29,6 +29,7 @@ import { type Scheduler, Task } from "../task/task.js";
 import type { ClockKind } from "../time/clock.js";
 import { TimeDriver } from "../time/driver.js";
 import type { Tracer } from "../trace/event.js";
+import { unlimitBudget } from "./budget.js";
 import { currentRuntime, enterRuntime, exitRuntime, type RuntimeHandle, type SpawnOptions } from "./current.js";
 import { onHostIdle, scheduleMacrotask } from "./host.js";
 import { SeededRandom } from "./rng.js";
@@ -235,11 +236,13 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
         "rt.blockOn() was called from inside a task: blocking there would stop the runtime that polls it. Await the future with `yield*` (or spawn it) instead.",
       );
     }
-    const root = this.spawnTask(future, options ?? MAIN, "blockOn");
     const time = this.timeDriver;
     const outer = enterRuntime(this);
+    // Driving before the root is queued: no host turn is requested for it.
     this.driving = true;
+    let root: Task<T>;
     try {
+      root = this.spawnTask(future, options ?? MAIN, "blockOn");
       let turn = this.eventInterval;
       while (!root.isFinished()) {
         const task = this.nextTask();
@@ -270,6 +273,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       }
     } finally {
       this.driving = false;
+      unlimitBudget();
       exitRuntime(outer);
       this.afterDriving();
     }
@@ -339,6 +343,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       while (this.queue.shift() !== undefined) {}
     } finally {
       this.driving = false;
+      unlimitBudget();
       exitRuntime(outer);
     }
   }
@@ -441,6 +446,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       }
     } finally {
       this.driving = false;
+      unlimitBudget();
       exitRuntime(outer);
     }
     if (this.closed) return;

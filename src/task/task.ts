@@ -29,7 +29,7 @@ import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.
 import type { Context, Future } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
-import { resetBudget, unlimitBudget } from "../runtime/budget.js";
+import { resetBudget } from "../runtime/budget.js";
 import type { Tracer } from "../trace/event.js";
 import { JoinError } from "./join-error.js";
 import type { AbortHandle, JoinHandle } from "./join-handle.js";
@@ -136,18 +136,17 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     try {
       out = future.poll(this);
     } catch (error) {
-      unlimitBudget();
       this.finish(error, FAILED);
       return;
     }
-    unlimitBudget();
     if (out !== PENDING) {
       this.finish(out, 0);
       return;
     }
     const after = this.state & ~RUNNING;
     const requeue = (after & (NOTIFIED | ABORT)) !== 0;
-    if (tracer !== undefined) tracer({ kind: "pending", task: this.id, name: this.scheduler.nameOf(this), requeued: requeue });
+    if (tracer !== undefined)
+      tracer({ kind: "pending", task: this.id, name: this.scheduler.nameOf(this), requeued: requeue });
     if (requeue) {
       this.state = (after & ~NOTIFIED) | SCHEDULED;
       this.scheduler.schedule(this);
@@ -230,7 +229,8 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     // A running or queued task meets the abort at its next turn anyway.
     const queue = (s & (RUNNING | SCHEDULED)) === 0;
     const tracer = this.scheduler.tracer;
-    if (tracer !== undefined) tracer({ kind: "abort", task: this.id, name: this.scheduler.nameOf(this), queued: queue });
+    if (tracer !== undefined)
+      tracer({ kind: "abort", task: this.id, name: this.scheduler.nameOf(this), queued: queue });
     if (queue) {
       this.state |= SCHEDULED;
       this.scheduler.schedule(this);

@@ -81,7 +81,9 @@ export function advance(ms: number): void {
   checkDuration("time.advance(ms)", ms);
   const driver = currentTime("time.advance()");
   if (!driver.clock.isPaused) {
-    throw new Error("time.advance(ms) needs a paused clock: call time.pause() first, or use new Runtime({ clock: 'virtual' })");
+    throw new Error(
+      "time.advance(ms) needs a paused clock: call time.pause() first, or use new Runtime({ clock: 'virtual' })",
+    );
   }
   driver.advance(ms);
 }

@@ -16,14 +16,14 @@
  * slots, so 6 levels cover 64^6 ms (about 2.2 years) with 384 slots:
  *
  * ```text
- *   level │ one slot spans │ whole level spans
- *   ──────┼────────────────┼──────────────────
- *     5   │ 64^5 ms ≈ 12 d │ 64^6 ms ≈ 2.2 y
- *     4   │ 64^4 ms ≈ 4.7 h│ 64^5 ms ≈ 12 d
- *     3   │ 64^3 ms ≈ 4.4 m│ 64^4 ms ≈ 4.7 h
- *     2   │ 64^2 ms ≈ 4.1 s│ 64^3 ms ≈ 4.4 m
- *     1   │   64 ms        │ 64^2 ms ≈ 4.1 s
- *     0   │    1 ms        │   64 ms
+ *   level │ one slot spans  │ whole level spans
+ *   ──────┼─────────────────┼──────────────────
+ *     5   │ 64^5 ms ≈ 12 d  │ 64^6 ms ≈ 2.2 y
+ *     4   │ 64^4 ms ≈ 4.7 h │ 64^5 ms ≈ 12 d
+ *     3   │ 64^3 ms ≈ 4.4 m │ 64^4 ms ≈ 4.7 h
+ *     2   │ 64^2 ms ≈ 4.1 s │ 64^3 ms ≈ 4.4 m
+ *     1   │   64 ms         │ 64^2 ms ≈ 4.1 s
+ *     0   │    1 ms         │   64 ms
  * ```
  *
  * An entry goes to the level of the highest base-64 digit in which its
@@ -31,14 +31,16 @@
  * named by that digit of the deadline:
  *
  * ```text
- *   digits (level 5 … level 0)     5  4  3  2  1  0
- *   elapsed  =                     0. 0. 0. 3.17.40
- *   deadline =                     0. 0. 0. 5. 2. 9
- *                                           ▲
- *                 first digit that differs: level 2, slot 5
+ *   base-64 digit:  level 5  4  3  2  1  0
+ *   elapsed  =            0  0  0  3 17 40
+ *   deadline =            0  0  0  5  2  9
+ *                                  ▲ first digit that differs:
+ *                                    level 2, slot 5
  *
- *   level 2: [ ][ ][ ][ ][ ][E][ ][ ] … 64 slots
- *                 now ▲     ▲ slot 5 starts at 0.0.0.5.0.0
+ *   level 2: [ ][ ][ ][ ][ ][E][ ][ ] … 64 slots of 4096 ms
+ *                      ▲     ▲
+ *              elapsed is    slot 5 starts at 0 0 0 5 0 0
+ *              in slot 3
  * ```
  *
  * Finding the level takes one XOR and one `Math.clz32`; appending to the
@@ -50,13 +52,14 @@
  * ## Cascading
  *
  * A slot above level 0 only knows its deadlines to within its span. When
- * time reaches the start of such a slot (0.0.0.5.0.0 above), the wheel takes
+ * time reaches the start of such a slot (0 0 0 5 0 0 above), the wheel takes
  * every entry out of it and re-inserts each one relative to the new time: the
- * entry now agrees with `elapsed` on one more digit, so it lands on a lower
- * level (here level 1, slot 2), and eventually on level 0, where a slot is a
- * single millisecond and the deadline is exact. An entry cascades at most
- * five times in its life, so the amortised cost per timer stays O(1), and
- * most timers are cancelled long before they get that far.
+ * entry now agrees with `elapsed` on at least one more digit, so it lands on
+ * a lower level (here level 1, slot 2), and eventually on level 0, where a
+ * slot is a single millisecond and the deadline is exact. An entry cascades
+ * at most five times in its life (plus one re-parking per 2.2 years for the
+ * very distant ones, see below), so the amortised cost per timer stays O(1),
+ * and most timers are cancelled long before they get that far.
  *
  * To find the next slot that needs work the wheel scans at most six levels,
  * using `Math.clz32` on each bitmap to find its earliest non-empty slot. Empty
@@ -75,9 +78,10 @@
  *
  * `advance` fires entries in order of deadline and, for equal deadlines, in
  * the order `insert` was called. Slots are FIFO lists and a cascade moves a
- * slot's entries in list order; an entry can never share a deadline with an
- * entry inserted into a lower level before it, so FIFO order is insertion
- * order.
+ * slot's entries in list order. The lower slots they move into never hold an
+ * entry with the same deadline already: an entry inserted earlier with that
+ * deadline would have been in the cascading slot too. So FIFO order is
+ * insertion order all the way down.
  *
  * The wheel never reads a clock: the runtime passes time in, which is what
  * makes virtual time for tests trivial.
@@ -179,6 +183,12 @@ export class TimerEntry {
    * Written by {@link TimerWheel.insert}; read it freely, but never change it
    * while the entry is registered (call `insert` again to move it): the
    * wheel relies on it to find the entry's slot. 0 until the first insert.
+   *
+   * Size note: V8 stores small integers (below 2^30 or 2^31 depending on
+   * the build) unboxed, but once any entry holds a larger deadline, this
+   * field becomes a boxed double in every entry (16 more bytes each). A
+   * runtime clock whose zero is the runtime's start keeps deadlines small
+   * for days; an epoch clock (`Date.now()`) never does.
    */
   deadline = 0;
 
@@ -252,7 +262,7 @@ export class TimerWheel {
 
   /**
    * Head of each slot's circular list (`level * 64 + slot`), plus the due
-   * list at index {@link PENDING}. The tail is `head.wheelPrev`.
+   * list at index `PENDING`. The tail is `head.wheelPrev`.
    */
   readonly #heads: Array<TimerEntry | null>;
 
@@ -265,7 +275,7 @@ export class TimerWheel {
   readonly #occupied: Int32Array;
 
   /**
-   * Smallest deadline in each slot, or {@link DIRTY} after the smallest one
+   * Smallest deadline in each slot, or `DIRTY` after the smallest one
    * was cancelled, or `Infinity` when empty. Kept so that `nextDeadline`
    * need not walk lists; updating it on insert is one comparison.
    */
@@ -397,9 +407,10 @@ export class TimerWheel {
    * fires nothing and cascades nothing. It is earlier than `nextDeadline()`
    * when the earliest entry still sits in a coarse slot that must first
    * cascade; calling `advance(nextExpiration())` repeatedly reaches
-   * `nextDeadline()` in a few steps (at most one per level, plus about one
-   * per 2.2 years of distance). A runtime that sleeps until this time
-   * therefore never oversleeps a timer and never wakes in vain for long.
+   * `nextDeadline()` in at most six steps, plus one per top-level slot that
+   * holds only entries parked for later (which exist only for deadlines more
+   * than 2.2 years away). A runtime that sleeps until this time therefore
+   * never oversleeps a timer, and wakes early only a few times per timer.
    *
    * Exception: if a `fire` callback threw, the entries that were due but not
    * yet fired stay registered and this returns `elapsed`, because
@@ -644,10 +655,10 @@ export class TimerWheel {
     const chunk = Math.floor(d / TOP_SLOT_MS);
     const nowChunk = Math.floor(now / TOP_SLOT_MS);
     if (chunk === nowChunk) {
-      // Same top-level slot, so the two agree on every bit from 30 up and
-      // the differing bits fit in the 32 that `^` sees. `| 63` makes level 0
-      // the answer when only the lowest digit differs.
-      const highBit = 31 - Math.clz32((d ^ now) | (SLOTS - 1));
+      // Same top-level slot: the two agree on every bit from 30 up, so the
+      // differing bits fit in the 32 that `^` sees, and as d > now at least
+      // one differs. The highest one names the first differing digit.
+      const highBit = 31 - Math.clz32(d ^ now);
       const level = (highBit / SLOT_BITS) | 0;
       return (level << SLOT_BITS) | ((d >>> (level * SLOT_BITS)) & (SLOTS - 1));
     }

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { future, interval, type MissedTickBehavior, now, Runtime, sleep, spawn, time, yieldNow } from "../../src/index.js";
+import {
+  future,
+  interval,
+  type MissedTickBehavior,
+  now,
+  Runtime,
+  sleep,
+  spawn,
+  time,
+  yieldNow,
+} from "../../src/index.js";
 
 const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
@@ -102,7 +112,10 @@ test("disposing an interval cancels its timer", () => {
 });
 
 test("a zero, negative or NaN period, or an unknown behaviour, is a RangeError", () => {
-  assert.throws(() => interval(0), (e: unknown) => e instanceof RangeError && /> 0/.test(e.message));
+  assert.throws(
+    () => interval(0),
+    (e: unknown) => e instanceof RangeError && /> 0/.test(e.message),
+  );
   assert.throws(() => interval(-1), RangeError);
   assert.throws(() => interval(Number.NaN), RangeError);
   assert.throws(() => interval(10, { missedTick: "catch-up" as never }), /"burst", "delay" or "skip"/);

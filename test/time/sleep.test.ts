@@ -38,7 +38,12 @@ test("sleeps wake in deadline order, each seeing the clock at its own deadline",
   });
   virtual().blockOn(
     future(function* () {
-      const hs = [spawn(sleeper("c", 300)), spawn(sleeper("a", 100)), spawn(sleeper("b", 200)), spawn(sleeper("a2", 100))];
+      const hs = [
+        spawn(sleeper("c", 300)),
+        spawn(sleeper("a", 100)),
+        spawn(sleeper("b", 200)),
+        spawn(sleeper("a2", 100)),
+      ];
       for (const h of hs) yield* h;
     }),
   );
@@ -229,7 +234,10 @@ test("with the real clock, run wakes sleeping tasks through one host timer", asy
 
 test("bad durations are RangeErrors (TypeError for non-numbers) that say what is allowed", () => {
   for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-    assert.throws(() => sleep(bad), (e: unknown) => e instanceof RangeError && /finite number of milliseconds ≥ 0/.test(e.message));
+    assert.throws(
+      () => sleep(bad),
+      (e: unknown) => e instanceof RangeError && /finite number of milliseconds ≥ 0/.test(e.message),
+    );
   }
   assert.throws(() => sleep("10" as never), TypeError);
   assert.throws(() => sleepUntil(10 as never), /must be an Instant/);
@@ -299,8 +307,17 @@ test("any mix of sleeps and aborts: survivors wake at their exact deadline in de
   const plan = fc.array(
     fc.record({
       // Even delays and odd abort times never tie, so the oracle is exact.
-      delay: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 0, max: 2 ** 31 })).map((n) => n * 2),
-      abortAt: fc.option(fc.integer({ min: 0, max: 200_000 }).map((n) => n * 2 + 1), { nil: undefined }),
+      delay: fc
+        .oneof(
+          fc.integer({ min: 0, max: 100 }),
+          fc.integer({ min: 0, max: 200_000 }),
+          fc.integer({ min: 0, max: 2 ** 31 }),
+        )
+        .map((n) => n * 2),
+      abortAt: fc.option(
+        fc.integer({ min: 0, max: 200_000 }).map((n) => n * 2 + 1),
+        { nil: undefined },
+      ),
     }),
     { maxLength: 30 },
   );

@@ -163,7 +163,7 @@ describe("misuse is refused and leaves the wheel unchanged", () => {
   test("if fire throws, the entries still due stay registered and fire in order on the next advance", () => {
     const wheel = new TimerWheel();
     const entries = probes(4);
-    entries.forEach((entry, i) => wheel.insert(entry, 10 + i));
+    for (const [i, entry] of entries.entries()) wheel.insert(entry, 10 + i);
     const boom = new Error("boom");
     assert.throws(
       () =>
@@ -196,7 +196,7 @@ describe("firing order", () => {
     const wheel = new TimerWheel();
     const deadlines = [30, 10, 20, 10, 5000, 30, 10];
     const entries = probes(deadlines.length);
-    entries.forEach((entry, i) => wheel.insert(entry, deadlines[i] ?? 0));
+    for (const [i, entry] of entries.entries()) wheel.insert(entry, deadlines[i] ?? 0);
     assert.deepEqual(
       advanceAndRecord(wheel, 10_000).map((f) => [f.deadline, f.id]),
       [
@@ -243,7 +243,7 @@ describe("firing order", () => {
   test("inside fire, elapsed already equals the nowMs of the advance", () => {
     const wheel = new TimerWheel(EPOCH);
     const entries = probes(3);
-    entries.forEach((entry, i) => wheel.insert(entry, EPOCH + 1 + i * 1000));
+    for (const [i, entry] of entries.entries()) wheel.insert(entry, EPOCH + 1 + i * 1000);
     const fired = advanceAndRecord(wheel, EPOCH + 5000);
     assert.deepEqual(
       fired.map((f) => f.elapsed),
@@ -529,7 +529,7 @@ const startArb = fc.oneof(
 describe("against a sorted-list oracle", () => {
   test("random inserts, cancels, re-inserts and advances fire the same entries, in the same order, at the same times", () => {
     fc.assert(
-      fc.property(startArb, fc.array(opArb, { minLength: 1, maxLength: 60 }), (start, ops) => {
+      fc.property(startArb, fc.array(opArb, { minLength: 10, maxLength: 80, size: "max" }), (start, ops) => {
         const wheel = new TimerWheel(start);
         const oracle = new Oracle(start);
         const entries = probes(POOL);
@@ -593,7 +593,7 @@ describe("against a sorted-list oracle", () => {
           wheel.checkInvariants();
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 });
@@ -642,7 +642,7 @@ describe("time can be advanced in any steps", () => {
       fired.map((f) => f.deadline - EPOCH),
       [year, 3 * year],
     );
-    assert.ok(ms < 50, `jumping 4 years took ${ms} ms`);
+    assert.ok(ms < 100, `jumping 4 years took ${ms} ms`);
   });
 });
 
@@ -698,7 +698,7 @@ describe("nextExpiration is a safe time to sleep until", () => {
     const wheel = new TimerWheel();
     const entries = probes(3);
     const deadlines = [5000, 5100, 5050]; // all in level 2, slot 1
-    entries.forEach((entry, i) => wheel.insert(entry, deadlines[i] ?? 0));
+    for (const [i, entry] of entries.entries()) wheel.insert(entry, deadlines[i] ?? 0);
     assert.equal(wheel.nextDeadline(), 5000);
     wheel.cancel(entries[0] ?? new Probe(-1));
     assert.equal(wheel.nextDeadline(), 5050);

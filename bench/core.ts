@@ -1,0 +1,289 @@
+/**
+ * The timed benchmarks: spawn + join and yield, every contender in one
+ * process.
+ *
+ * What it measures: nanoseconds per task (spawn + join of a batch of
+ * trivial tasks) and per yield (100,000 yields in one task), for
+ * mini-tokio, native async/await, Effect 4, Effection 4 and the floor (a
+ * minimal hand-written executor).
+ *
+ * How, and why it is fair:
+ * - Every contender computes the same checksum, checked on every call, so
+ *   nothing is optimised away and every contender really did the work.
+ * - Each contender is warmed up until V8 has optimised it, then sampled in
+ *   rounds that alternate the contenders (ABCD ABCD …, starting one later
+ *   each round), so drift, garbage-collection debt and thermal changes
+ *   spread over all of them instead of landing on one. We report the
+ *   median sample.
+ * - A sample repeats the batch until it lasts about `sampleMs`, so the
+ *   timer's resolution and the harness's own cost vanish.
+ * - We never force `gc()` between samples: V8 then drops the hidden classes
+ *   of objects with no live instance, and the next sample runs on cold,
+ *   deoptimised code. Batches of 100,000 are dominated by garbage
+ *   collection anyway; compare ratios within one run.
+ *
+ * Run by `bench/run.ts` in a child process:
+ * `node bench/core.js [--quick] [filter] --out results.json`.
+ *
+ * @module
+ */
+
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as effect from "./contenders/effect.js";
+import * as effection from "./contenders/effection.js";
+import * as miniTokio from "./contenders/mini-tokio.js";
+import * as native from "./contenders/native.js";
+import * as floor from "./floor.js";
+import { type Bench, evaluate, type Row, type TargetSpec } from "./report.js";
+
+/** How a contender runs one batch: synchronously, or as a promise. */
+export type Runner =
+  | { readonly kind: "sync"; readonly fn: (n: number) => number }
+  | { readonly kind: "async"; readonly fn: (n: number) => Promise<number> };
+
+const sync = (fn: (n: number) => number): Runner => ({ kind: "sync", fn });
+const async = (fn: (n: number) => Promise<number>): Runner => ({ kind: "async", fn });
+
+/** One row of a timed benchmark. */
+export interface TimedCase {
+  readonly id: string;
+  readonly label: string;
+  readonly note?: string;
+  /** Batch size for this contender when it differs from the benchmark's. */
+  readonly size?: number;
+  readonly run: Runner;
+}
+
+/** A timed benchmark: its rows, the checksum, and its targets. */
+export interface TimedBenchmark {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly size: number;
+  readonly expect: (n: number) => number;
+  readonly rounds: number;
+  readonly quickRounds: number;
+  readonly cases: readonly TimedCase[];
+  readonly targets: readonly TargetSpec[];
+  readonly notes: readonly string[];
+}
+
+const sumBelow = (n: number): number => (n * (n - 1)) / 2;
+
+/** Effection spawns at about 100 µs per task: its batches stay at 1,000 so a run stays short. */
+const EFFECTION_BATCH = 1_000;
+
+const INLINE_NOTE =
+  "`spawn(future(function* () { … }))` written inside the loop: V8 (Node 20) builds a new map for each generator closure. Hoist generator functions that run often (`asyncFn` at module level).";
+
+function spawnJoinCases(size: number): TimedCase[] {
+  return [
+    { id: "floor", label: "floor (hand-written executor)", run: sync(floor.spawnJoin) },
+    { id: "mini-tokio", label: "mini-tokio (hoisted asyncFn)", run: sync(miniTokio.spawnJoin) },
+    {
+      id: "mini-tokio-inline",
+      label: "mini-tokio, inline generator closure",
+      note: INLINE_NOTE,
+      run: sync(miniTokio.spawnJoinInline),
+    },
+    { id: "native", label: "native async/await", run: async(native.spawnJoin) },
+    { id: "effect", label: "Effect 4 (forkChild + Fiber.join)", run: sync(effect.spawnJoin) },
+    {
+      id: "effection",
+      label:
+        size > EFFECTION_BATCH ? `Effection 4 (batch of ${EFFECTION_BATCH.toLocaleString("en-US")})` : "Effection 4",
+      ...(size > EFFECTION_BATCH
+        ? {
+            note: `run in batches of ${EFFECTION_BATCH.toLocaleString("en-US")} (about 100 µs per task), not ${size.toLocaleString("en-US")}; still ns per task`,
+          }
+        : {}),
+      size: Math.min(size, EFFECTION_BATCH),
+      run: async(effection.spawnJoin),
+    },
+  ];
+}
+
+const spawnJoinTargets = (maxRatio: number): TargetSpec[] => [
+  { kind: "ratio", row: "mini-tokio", max: maxRatio },
+  { kind: "speedup", row: "mini-tokio", over: "effect", versus: "Effect 4", min: 3 },
+  { kind: "speedup", row: "mini-tokio", over: "effection", versus: "Effection 4", min: 100 },
+];
+
+export const TIMED_BENCHMARKS: readonly TimedBenchmark[] = [
+  {
+    id: "spawn-join-1k",
+    title: "spawn + join, batch of 1,000",
+    unit: "ns per task",
+    size: 1_000,
+    expect: sumBelow,
+    rounds: 21,
+    quickRounds: 5,
+    cases: spawnJoinCases(1_000),
+    targets: spawnJoinTargets(1.0),
+    notes: [],
+  },
+  {
+    id: "spawn-join-100k",
+    title: "spawn + join, batch of 100,000",
+    unit: "ns per task",
+    size: 100_000,
+    expect: sumBelow,
+    rounds: 11,
+    quickRounds: 3,
+    cases: spawnJoinCases(100_000),
+    targets: spawnJoinTargets(1.5),
+    notes: ["Batches this large are dominated by garbage collection: expect ±40% between runs; compare ratios."],
+  },
+  {
+    id: "yield",
+    title: "100,000 yields in one task",
+    unit: "ns per yield",
+    size: 100_000,
+    expect: (n) => n,
+    rounds: 15,
+    quickRounds: 4,
+    cases: [
+      { id: "floor", label: "floor (hand-written executor)", run: sync(floor.yields) },
+      { id: "mini-tokio", label: "mini-tokio: yield* yieldNow()", run: sync(miniTokio.yields) },
+      { id: "native", label: "native: await Promise.resolve()", run: async(native.yields) },
+      { id: "effect", label: "Effect 4: yield* Effect.yieldNow", run: sync(effect.yields) },
+      {
+        id: "effection",
+        label: "Effection 4: an action that resolves at once",
+        note: "Effection has no `yieldNow` (`sleep(0)` is a host timer); the action suspends and resumes through its reducer queue",
+        run: async(effection.yields),
+      },
+    ],
+    targets: [{ kind: "ratio", row: "mini-tokio", max: 1.0 }],
+    notes: [],
+  },
+];
+
+// --- the harness ----------------------------------------------------------------
+
+/** Runs `reps` batches of `n` and returns the elapsed milliseconds. Checks every result. */
+async function time(run: Runner, n: number, reps: number, expected: number, id: string): Promise<number> {
+  let bad: number | undefined;
+  let elapsed: number;
+  if (run.kind === "sync") {
+    const fn = run.fn;
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) {
+      const got = fn(n);
+      if (got !== expected) bad = got;
+    }
+    elapsed = performance.now() - t0;
+  } else {
+    const fn = run.fn;
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) {
+      const got = await fn(n);
+      if (got !== expected) bad = got;
+    }
+    elapsed = performance.now() - t0;
+  }
+  if (bad !== undefined) throw new Error(`${id}: computed ${bad}, expected ${expected}`);
+  return elapsed;
+}
+
+/** Options for one run of the timed suite. */
+export interface CoreOptions {
+  readonly quick: boolean;
+  /** Progress lines (to stderr by default). */
+  readonly log?: (line: string) => void;
+}
+
+/** Three significant digits are more than the noise allows; keeps results.json readable. */
+function round(x: number): number {
+  return Number(x.toPrecision(3));
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? Number.NaN) + (s[mid] ?? Number.NaN)) / 2;
+}
+
+/** Measures one benchmark: warm-up, then alternating rounds. */
+export async function measure(bench: TimedBenchmark, options: CoreOptions): Promise<Bench> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = performance.now();
+  const sampleMs = options.quick ? 5 : 25;
+  const warmupMs = options.quick ? 40 : 250;
+  const rounds = options.quick ? bench.quickRounds : bench.rounds;
+  const cases = bench.cases;
+
+  // Warm up each contender until it has run for warmupMs (at least twice),
+  // and size its samples from the speed it ends up at.
+  const reps: number[] = [];
+  for (const c of cases) {
+    const n = c.size ?? bench.size;
+    const expected = bench.expect(n);
+    let spent = 0;
+    let last = Number.POSITIVE_INFINITY;
+    for (let calls = 0; calls < 2 || spent < warmupMs; calls++) {
+      last = await time(c.run, n, 1, expected, c.id);
+      spent += last;
+    }
+    reps.push(Math.max(1, Math.round(sampleMs / last)));
+  }
+
+  // Alternate: round r runs every contender once, starting with contender r.
+  const samples: number[][] = cases.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = (r + k) % cases.length;
+      const c = cases[i];
+      const into = samples[i];
+      const count = reps[i];
+      if (c === undefined || into === undefined || count === undefined) continue;
+      const n = c.size ?? bench.size;
+      const ms = await time(c.run, n, count, bench.expect(n), c.id);
+      into.push(round((ms * 1e6) / (count * n)));
+    }
+  }
+
+  const rows: Row[] = cases.map((c, i) => {
+    const s = samples[i] ?? [];
+    return {
+      id: c.id,
+      label: c.label,
+      ...(c.note === undefined ? {} : { note: c.note }),
+      size: c.size ?? bench.size,
+      value: round(median(s)),
+      samples: s,
+    };
+  });
+  log(`  ${bench.title}: ${rounds} rounds in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return {
+    id: bench.id,
+    title: bench.title,
+    unit: bench.unit,
+    rows,
+    verdicts: evaluate(rows, bench.targets),
+    notes: bench.notes,
+    measuredAt: new Date().toISOString(),
+    quick: options.quick,
+  };
+}
+
+/** The benchmarks whose id contains `filter` (all of them without one). */
+export function selectTimed(filter: string | undefined): TimedBenchmark[] {
+  return TIMED_BENCHMARKS.filter((b) => filter === undefined || b.id.includes(filter));
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const quick = args.includes("--quick");
+  const outAt = args.indexOf("--out");
+  const out = outAt >= 0 ? args[outAt + 1] : undefined;
+  const filter = args.find((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
+  const results: Bench[] = [];
+  for (const bench of selectTimed(filter)) results.push(await measure(bench, { quick }));
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  if (out === undefined) process.stdout.write(json);
+  else writeFileSync(out, json);
+}
+
+if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -1,0 +1,151 @@
+/**
+ * Heap bytes per parked task.
+ *
+ * What it measures: how much memory a task costs while it waits. Each
+ * contender spawns `n` tasks that return PENDING once (or suspend) and are
+ * never woken, keeps them reachable, and we divide the growth of the V8 heap
+ * (`process.memoryUsage().heapUsed` after full collections) by `n`.
+ *
+ * Why it is fair: every contender parks the same way its users would (a
+ * task waiting on something that keeps its waker), keeps its handles in one
+ * array (the same 8 bytes each), and is checked to have really started
+ * every task. A first round parks and releases as many tasks as the
+ * measured rounds, so code is optimised and shared structures that grow
+ * with a burst of spawns (run queues) are already grown and not counted. Forcing `gc()` is right here, unlike in timed
+ * samples: we want live bytes, not speed.
+ *
+ * Run by `bench/run.ts` in a child process started with `--expose-gc`:
+ * `node --expose-gc bench/heap.js <case>` (compiled) or
+ * `node --expose-gc --import tsx bench/heap.ts <case>`. Prints one line of
+ * JSON.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as effect from "./contenders/effect.js";
+import * as effection from "./contenders/effection.js";
+import * as miniTokio from "./contenders/mini-tokio.js";
+import * as native from "./contenders/native.js";
+import * as floor from "./floor.js";
+import type { TargetSpec } from "./report.js";
+
+/** What parking leaves behind: the tasks, kept reachable, and how many were polled. */
+export interface Parking {
+  /** Holds every parked task (or their parent) reachable until released. */
+  readonly keep: unknown;
+  /** Tasks that were polled (or started) and are now pending. */
+  readonly polled: number;
+  /** Drops the tasks (or lets them go) so the next round starts clean. */
+  release(): void | Promise<void>;
+}
+
+/** One row of the heap table. */
+export interface HeapCase {
+  readonly id: string;
+  readonly label: string;
+  readonly note?: string;
+  /** Tasks parked per round. */
+  readonly tasks: number;
+  /** Measured rounds (the median is reported). */
+  readonly rounds: number;
+  readonly park: (n: number) => Parking | Promise<Parking>;
+}
+
+export const HEAP_CASES: readonly HeapCase[] = [
+  { id: "floor", label: "floor (hand-written executor)", tasks: 100_000, rounds: 3, park: floor.park },
+  {
+    id: "mini-tokio",
+    label: "mini-tokio, hand-written future",
+    note: "a class whose `poll` stores `cx.waker` and returns `PENDING`",
+    tasks: 100_000,
+    rounds: 3,
+    park: miniTokio.parkHandWritten,
+  },
+  {
+    id: "mini-tokio-gen",
+    label: "mini-tokio, generator task",
+    note: "`asyncFn(function* () { yield* new Parked() })`",
+    tasks: 100_000,
+    rounds: 3,
+    park: miniTokio.parkGenerator,
+  },
+  {
+    id: "native",
+    label: "native async function",
+    note: "awaits one shared never-settling promise",
+    tasks: 100_000,
+    rounds: 3,
+    park: native.park,
+  },
+  {
+    id: "effect",
+    label: "Effect 4 fiber",
+    note: "`Effect.forkChild(Effect.never)`",
+    tasks: 100_000,
+    rounds: 3,
+    park: effect.park,
+  },
+  {
+    id: "effection",
+    label: "Effection 4 task",
+    note: "`spawn(suspend)`; 5,000 tasks, as each takes ~100 µs to spawn",
+    tasks: 5_000,
+    rounds: 1,
+    park: effection.park,
+  },
+];
+
+/** From the issue: a parked hand-written future at most half of native's, a generator task at most native's. */
+export const HEAP_TARGETS: readonly TargetSpec[] = [
+  { kind: "ratio", row: "mini-tokio", max: 0.5 },
+  { kind: "ratio", row: "mini-tokio-gen", max: 1.0 },
+];
+
+/** What one heap child reports. */
+export interface HeapReport {
+  readonly id: string;
+  readonly tasks: number;
+  readonly bytesPerTask: number;
+  readonly samples: number[];
+}
+
+function liveHeap(gc: () => void): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function parkedBytes(c: HeapCase, n: number, gc: () => void): Promise<number> {
+  const before = liveHeap(gc);
+  const parking = await c.park(n);
+  const after = liveHeap(gc); // `parking.keep` is still reachable: `parking` is used below
+  if (parking.polled !== n) throw new Error(`${c.id}: ${parking.polled} of ${n} tasks were polled`);
+  await parking.release();
+  return Math.round(((after - before) / n) * 10) / 10;
+}
+
+/** Measures one case: a warm-up round, then `rounds` measured rounds. */
+export async function measureHeap(c: HeapCase, quick: boolean): Promise<HeapReport> {
+  const gc = globalThis.gc;
+  if (gc === undefined) throw new Error("bench/heap: run with node --expose-gc");
+  const n = quick ? Math.min(c.tasks, 20_000) : c.tasks;
+  await parkedBytes(c, n, gc); // warm-up: not recorded
+  const samples: number[] = [];
+  for (let r = 0; r < (quick ? 1 : c.rounds); r++) samples.push(await parkedBytes(c, n, gc));
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { id: c.id, tasks: n, bytesPerTask: sorted[sorted.length >> 1] ?? Number.NaN, samples };
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const id = args.find((a) => !a.startsWith("--"));
+  const c = HEAP_CASES.find((h) => h.id === id);
+  if (c === undefined) {
+    throw new Error(`bench/heap: unknown case ${String(id)}; one of ${HEAP_CASES.map((h) => h.id).join(", ")}`);
+  }
+  const report = await measureHeap(c, args.includes("--quick"));
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
