@@ -68,9 +68,6 @@ export interface RawWaker<D = unknown> {
   readonly vtable: RawWakerVTable<D>;
 }
 
-/** Marks a waker whose data is the waker object itself (a task). */
-const SELF: unique symbol = Symbol("self");
-
 /**
  * A handle that wakes a task (or anything else) when a future it polled can
  * make progress.
@@ -94,25 +91,11 @@ const SELF: unique symbol = Symbol("self");
  * }
  * ```
  */
-export class Waker {
-  /** The raw data this waker passes to its vtable. */
-  readonly data: unknown;
-  /** The functions that wake, clone and drop. */
-  readonly vtable: RawWakerVTable<unknown>;
-
-  /**
-   * Internal: subclasses (the executor's tasks) pass `Waker.SELF` as data to
-   * be their own data. Users build wakers with {@link Waker.fromRaw}.
-   *
-   * @internal
-   */
-  protected constructor(data: unknown, vtable: RawWakerVTable<unknown>) {
-    this.data = data === SELF ? this : data;
-    this.vtable = vtable;
-  }
-
-  /** @internal */
-  protected static readonly SELF: typeof SELF = SELF;
+export abstract class Waker {
+  /** The raw data this waker passes to its vtable (Rust's `Waker::data`). */
+  abstract get data(): unknown;
+  /** The functions that wake, clone and drop (Rust's `Waker::vtable`). */
+  abstract get vtable(): RawWakerVTable<unknown>;
 
   /**
    * Builds a waker from its raw parts (Rust's `Waker::from_raw`).
@@ -139,7 +122,7 @@ export class Waker {
     // SAFETY: erasing D. A Waker only ever passes its own `data` to its own
     // `vtable`, so each vtable function receives exactly the D it was written
     // for (the contract Rust's `Waker::from_raw` states as `unsafe`).
-    return new Waker(raw.data, raw.vtable as RawWakerVTable<unknown>);
+    return new RawPartsWaker(raw.data, raw.vtable as RawWakerVTable<unknown>);
   }
 
   /** Wakes the target and gives the waker up (Rust's `wake(self)`). */
@@ -170,6 +153,19 @@ export class Waker {
   /** Releases the waker (Rust's `Drop`); it must not be used afterwards. */
   drop(): void {
     this.vtable.drop(this.data);
+  }
+}
+
+/**
+ * A waker that holds its raw parts. (A task is a Waker too, one that is its
+ * own data: it needs no fields for them.)
+ */
+class RawPartsWaker extends Waker {
+  constructor(
+    readonly data: unknown,
+    readonly vtable: RawWakerVTable<unknown>,
+  ) {
+    super();
   }
 }
 

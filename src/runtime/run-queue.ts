@@ -58,6 +58,16 @@ export class RunQueue<T> {
     return this.shift();
   }
 
+  /** The queued items, head first (for diagnostics and shutdown). */
+  toArray(): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const item = this.items[(this.head + i) & this.mask];
+      if (item !== undefined) out.push(item);
+    }
+    return out;
+  }
+
   private grow(): void {
     const old = this.items;
     const cap = old.length * 2;

@@ -161,7 +161,11 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private readonly eventInterval: number;
   private readonly onTaskError: (error: JoinError) => void;
   private names: Map<Task<unknown>, string> | undefined = undefined;
-  /** Live tasks, oldest first: an intrusive list, so removal is O(1). */
+  /**
+   * Tasks that have waited for a wake, oldest first: an intrusive list, so
+   * removal is O(1). With the run queue it holds every live task (a task
+   * that finishes at its first poll never enters it).
+   */
   private oldest: Task<unknown> | undefined = undefined;
   private newest: Task<unknown> | undefined = undefined;
   private alive = 0;
@@ -336,7 +340,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const outer = enterRuntime(this);
     this.driving = true;
     try {
-      for (let task = this.oldest; task !== undefined; task = this.oldest) {
+      for (const task of this.liveTasks()) {
         this.traceDrop(task);
         task.cancel();
       }
@@ -355,9 +359,14 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   /** The tasks alive now, oldest first. */
   waitingTasks(): WaitingTask[] {
-    const list: WaitingTask[] = [];
-    for (let t = this.oldest; t !== undefined; t = t.newer) list.push({ id: t.id, name: this.nameOf(t) });
-    return list;
+    return this.liveTasks().map((t) => ({ id: t.id, name: this.nameOf(t) }));
+  }
+
+  /** Every unfinished task, oldest first: the waiting list and the run queue. */
+  private liveTasks(): Task<unknown>[] {
+    const live = this.queue.toArray().filter((t) => !t.isFinished() && !t.wasParked());
+    for (let t = this.oldest; t !== undefined; t = t.newer) live.push(t);
+    return live.sort((a, b) => a.id - b.id);
   }
 
   // --- Scheduler: what tasks call --------------------------------------------
@@ -370,15 +379,26 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   /** @internal A task finished: unlink it, report a failure nobody can see. */
   completed(task: Task<unknown>): void {
-    const { older, newer } = task;
-    if (older === undefined) this.oldest = newer;
-    else older.newer = newer;
-    if (newer === undefined) this.newest = older;
-    else newer.older = older;
-    task.older = task.newer = undefined;
+    if (task.wasParked()) {
+      const { older, newer } = task;
+      if (older === undefined) this.oldest = newer;
+      else older.newer = newer;
+      if (newer === undefined) this.newest = older;
+      else newer.older = older;
+      task.older = task.newer = undefined;
+    }
     this.alive--;
     if (this.names !== undefined) this.names.delete(task);
     if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
+  }
+
+  /** @internal A task waits for a wake for the first time: list it. */
+  parked(task: Task<unknown>): void {
+    const newest = this.newest;
+    task.older = newest;
+    if (newest === undefined) this.oldest = task;
+    else newest.newer = task;
+    this.newest = task;
   }
 
   /** @internal */
@@ -400,11 +420,6 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     }
     if (this.closed) throw new Error(`${api}(): the runtime was shut down and accepts no new tasks`);
     const task = new Task<T>(this, future, this.nextId++);
-    const newest = this.newest;
-    task.older = newest;
-    if (newest === undefined) this.oldest = task;
-    else newest.newer = task;
-    this.newest = task;
     this.alive++;
     if (name !== undefined) (this.names ??= new Map()).set(task, name);
     if (this.tracer !== undefined) task.traceSpawn(this.tracer);

@@ -20,7 +20,12 @@
  * ABORT      abort requested         abort() → carried out at the task's next turn
  * DETACHED   nobody will join        detach() or the handle disposed (final)
  * TAKEN      output handed out       the JoinHandle yielded or threw (final)
+ * PARKED     has waited for a wake   first PENDING without re-queue → the runtime lists it (final)
  * ```
+ *
+ * A task that finishes at its first poll never enters the runtime's list
+ * of waiting tasks: the run queue already holds it until then, so spawning
+ * costs no list work.
  *
  * @module
  */
@@ -43,11 +48,14 @@ const CANCELLED = 1 << 5;
 const ABORT = 1 << 6;
 const DETACHED = 1 << 7;
 const TAKEN = 1 << 8;
+const PARKED = 1 << 9;
 
 /** What a task needs from the executor that owns it. @internal */
 export interface Scheduler {
   /** Puts a woken task at the back of the run queue. */
   schedule(task: Task<unknown>): void;
+  /** The task returned PENDING with no wake pending for the first time: list it. */
+  parked(task: Task<unknown>): void;
   /** The task finished; it leaves the set of live tasks. */
   completed(task: Task<unknown>): void;
   /** Names given at spawn, for traces and errors. */
@@ -67,6 +75,9 @@ const TASK_VTABLE: RawWakerVTable<Task<unknown>> = {
   wakeByRef: (task) => task.schedule(),
   drop: () => {},
 };
+// SAFETY: erasing the vtable's data type. A task's waker data is the task
+// itself (see `Task.data`), so these functions only ever receive a Task.
+const TASK_WAKER_VTABLE = TASK_VTABLE as RawWakerVTable<unknown>;
 
 /** @internal A spawned future and everything the executor knows of it. */
 export class Task<T> extends Waker implements Context, JoinHandle<T> {
@@ -78,7 +89,7 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   output: unknown = undefined;
   /** The waker of whoever awaits the JoinHandle. */
   joinWaker: Waker | undefined = undefined;
-  /** Neighbours in the runtime's list of live tasks. */
+  /** Neighbours in the runtime's list of tasks that have waited (PARKED). */
   older: Task<unknown> | undefined = undefined;
   newer: Task<unknown> | undefined = undefined;
 
@@ -87,15 +98,23 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     future: Future<T>,
     readonly id: number,
   ) {
-    // SAFETY: erasing the vtable's data type. This waker's data is the task
-    // itself (Waker.SELF), so TASK_VTABLE's functions only ever receive a Task.
-    super(Waker.SELF, TASK_VTABLE as RawWakerVTable<unknown>);
+    super();
     this.future = future;
   }
 
   /** A task is its own context: its waker is itself. */
   get waker(): Waker {
     return this;
+  }
+
+  /** The waker's raw data: the task itself. */
+  get data(): unknown {
+    return this;
+  }
+
+  /** The one vtable shared by every task. */
+  get vtable(): RawWakerVTable<unknown> {
+    return TASK_WAKER_VTABLE;
   }
 
   /** The waker's work: queue the task, once, unless it is running or done. */
@@ -150,6 +169,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     if (requeue) {
       this.state = (after & ~NOTIFIED) | SCHEDULED;
       this.scheduler.schedule(this);
+    } else if ((after & PARKED) === 0) {
+      this.state = after | PARKED;
+      this.scheduler.parked(this);
     } else {
       this.state = after;
     }
@@ -176,7 +198,7 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   private finish(output: unknown, how: number): void {
     this.future = undefined;
     const s = this.state;
-    this.state = (s & (DETACHED | TAKEN)) | COMPLETE | how;
+    this.state = (s & (DETACHED | TAKEN | PARKED)) | COMPLETE | how;
     this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
     const tracer = this.scheduler.tracer;
     if (tracer !== undefined) this.trace(tracer, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled");
@@ -186,6 +208,11 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       this.joinWaker = undefined;
       joiner.wake();
     }
+  }
+
+  /** True once the task has waited for a wake: it is in the runtime's list. */
+  wasParked(): boolean {
+    return (this.state & PARKED) !== 0;
   }
 
   /** True when the task failed and nobody can join it: the runtime reports it. */
