@@ -189,6 +189,8 @@ export class TimerEntry {
    * field becomes a boxed double in every entry (16 more bytes each). A
    * runtime clock whose zero is the runtime's start keeps deadlines small
    * for days; an epoch clock (`Date.now()`) never does.
+   *
+   * @internal
    */
   deadline = 0;
 
@@ -196,16 +198,20 @@ export class TimerEntry {
    * Internal to {@link TimerWheel}: next entry in the same slot's circular
    * list. Points at the entry itself when unlinked, so the link is never
    * null and an unlinked entry holds no other entry alive.
+   *
+   * @internal
    */
   wheelNext: TimerEntry = this;
 
-  /** Internal to {@link TimerWheel}: previous entry in the same slot's circular list; the entry itself when unlinked. */
+  /** Internal to {@link TimerWheel}: previous entry in the same slot's circular list; the entry itself when unlinked. @internal */
   wheelPrev: TimerEntry = this;
 
   /**
    * Internal to {@link TimerWheel}: where the entry lives, so that cancel
    * needs no search. `level * 64 + slot` (0 to 383) while waiting in a slot,
    * 384 while due but not yet passed to `fire`, and -1 when in no wheel.
+   *
+   * @internal
    */
   wheelSlot: number = UNREGISTERED;
 
