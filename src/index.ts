@@ -13,6 +13,7 @@ export { isPending, isReady, PENDING, type Poll, type Suspend } from "./future/p
 export { noopWaker, type RawWaker, type RawWakerVTable, Waker, wakerFromFn } from "./future/waker.js";
 export { BUDGET, consumeBudget, pollProceed, remainingBudget } from "./runtime/budget.js";
 export { currentRuntime, type RuntimeHandle, type SpawnOptions, spawn } from "./runtime/current.js";
+export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
 export { main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
 export { JoinError } from "./task/join-error.js";

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   asyncFn,
   future,
+  hostOperation,
   type JoinHandle,
   noopWaker,
   now,
@@ -164,7 +165,7 @@ test("while paused, the clock does not jump while a host operation is outstandin
   const order: string[] = [];
   const done = rt.run(
     future(function* () {
-      release = rt.timeDriver.hold(); // e.g. a promise being awaited
+      release = hostOperation().end; // e.g. a promise being awaited
       const h = spawn(
         future(function* () {
           yield* sleep(1000);
@@ -188,7 +189,7 @@ test("blockOn in virtual time with a held host operation throws instead of hangi
     () =>
       rt.blockOn(
         future(function* () {
-          rt.timeDriver.hold();
+          hostOperation();
           yield* sleep(10);
         }),
       ),
