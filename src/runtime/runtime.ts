@@ -463,7 +463,13 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       this.driving = false;
       unlimitBudget();
       exitRuntime(outer);
+      // Also after a throw (a tracer or a foreign waker that threw): the
+      // runtime must keep its turns coming.
+      this.afterTurn();
     }
+  };
+
+  private afterTurn(): void {
     if (this.closed) return;
     if (this.queue.size > 0) {
       // Still busy: let the host serve timers and I/O before the next turn.
@@ -473,7 +479,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       return;
     }
     this.afterDriving();
-  };
+  }
 
   /**
    * After polling: keep the host timer armed for the earliest deadline, and
