@@ -25,6 +25,7 @@
  * @module
  */
 
+import "./symbols.js";
 import type { Context, Future } from "./future.js";
 import { describe, isFuture } from "./future.js";
 import { PENDING, type Poll, type Suspend } from "./poll.js";
