@@ -196,11 +196,12 @@ export interface CoreOptions {
 }
 
 /** Three significant digits are more than the noise allows; keeps results.json readable. */
-function round(x: number): number {
+export function round(x: number): number {
   return Number(x.toPrecision(3));
 }
 
-function median(xs: readonly number[]): number {
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? Number.NaN) + (s[mid] ?? Number.NaN)) / 2;

@@ -1,5 +1,5 @@
 /**
- * Heap bytes per parked task.
+ * Heap bytes per parked task, and per pending sleep.
  *
  * What it measures: how much memory a task costs while it waits. Each
  * contender spawns `n` tasks that return PENDING once (or suspend) and are
@@ -13,6 +13,16 @@
  * measured rounds, so code is optimised and shared structures that grow
  * with a burst of spawns (run queues) are already grown and not counted. Forcing `gc()` is right here, unlike in timed
  * samples: we want live bytes, not speed.
+ *
+ * The same machinery measures a pending sleep ({@link SLEEP_HEAP_CASES}):
+ * each contender starts `n` sleeps of 60 s on the real clock, the way its
+ * users write a sleep, and we count the heap they hold while they wait
+ * (they never fire during the measurement; every round clears them
+ * afterwards: native timers with `clearTimeout`, the others by cancelling
+ * their tasks). The host timers themselves live in the same V8 heap
+ * (Node's `Timeout` objects and timer lists are JavaScript), so they are
+ * counted too: one per sleep for native, Effect and Effection, one per
+ * runtime for mini-tokio.
  *
  * Run by `bench/run.ts` in a child process started with `--expose-gc`:
  * `node --expose-gc bench/heap.js <case>` (compiled) or
@@ -103,6 +113,74 @@ export const HEAP_TARGETS: readonly TargetSpec[] = [
   { kind: "ratio", row: "mini-tokio-gen", max: 1.0 },
 ];
 
+/** How long the pending sleeps are: long enough that none fires while we measure. */
+export const PENDING_SLEEP_MS = 60_000;
+
+export const SLEEP_HEAP_CASES: readonly HeapCase[] = [
+  {
+    id: "mini-tokio",
+    label: "mini-tokio, generator task in `yield* sleep(ms)`",
+    note: "`spawn(sleeper(ms))` with `sleeper = asyncFn(function* (ms) { yield* sleep(ms) })`",
+    tasks: 100_000,
+    rounds: 3,
+    park: (n) => miniTokio.parkSleeping(n, PENDING_SLEEP_MS),
+  },
+  {
+    id: "mini-tokio-leaf",
+    label: "mini-tokio, `spawn(sleep(ms))`",
+    note: "the sleep is the task's future: task + sleep, no generator",
+    tasks: 100_000,
+    rounds: 3,
+    park: (n) => miniTokio.parkLeafSleeps(n, PENDING_SLEEP_MS),
+  },
+  {
+    id: "native",
+    label: "native async function awaiting a setTimeout promise",
+    note: "`await new Promise((resolve) => setTimeout(resolve, ms))` in an async function per sleep",
+    tasks: 100_000,
+    rounds: 3,
+    park: (n) => native.parkSleeping(n, PENDING_SLEEP_MS),
+  },
+  {
+    id: "native-bare",
+    label: "native bare setTimeout promise",
+    note: "`new Promise((resolve) => setTimeout(resolve, ms))`, no async function around it",
+    tasks: 100_000,
+    rounds: 3,
+    park: (n) => native.parkBareSleeps(n, PENDING_SLEEP_MS),
+  },
+  {
+    id: "effect",
+    label: "Effect 4 fiber in `Effect.sleep`",
+    note: "`Effect.forkChild(Effect.sleep(ms))` (one host timer per fiber)",
+    tasks: 100_000,
+    rounds: 3,
+    park: (n) => effect.parkSleeping(n, PENDING_SLEEP_MS),
+  },
+  {
+    id: "effection",
+    label: "Effection 4 task in `sleep`",
+    note: "`spawn(function* () { yield* sleep(ms) })`; 5,000 tasks, as each takes ~100 µs to spawn",
+    tasks: 5_000,
+    rounds: 1,
+    park: (n) => effection.parkSleeping(n, PENDING_SLEEP_MS),
+  },
+];
+
+/** From the issue: a pending sleep at most half of native's heap, as a generator task and as a bare sleep task. */
+export const SLEEP_HEAP_TARGETS: readonly TargetSpec[] = [
+  { kind: "ratio", row: "mini-tokio", max: 0.5 },
+  { kind: "ratio", row: "mini-tokio-leaf", max: 0.5 },
+];
+
+/** The heap groups a child can be asked for: `parked` tasks, or `sleep`s. */
+export const HEAP_GROUPS = { parked: HEAP_CASES, sleep: SLEEP_HEAP_CASES } as const;
+export type HeapGroup = keyof typeof HEAP_GROUPS;
+
+function isHeapGroup(value: string | undefined): value is HeapGroup {
+  return value === "parked" || value === "sleep";
+}
+
 /** What one heap child reports. */
 export interface HeapReport {
   readonly id: string;
@@ -138,11 +216,16 @@ export async function measureHeap(c: HeapCase, quick: boolean): Promise<HeapRepo
   return { id: c.id, tasks: n, bytesPerTask: sorted[sorted.length >> 1] ?? Number.NaN, samples };
 }
 
+/** `heap.js <case>` measures a parked-task case; `heap.js sleep <case>` a pending-sleep case. */
 async function main(args: readonly string[]): Promise<void> {
-  const id = args.find((a) => !a.startsWith("--"));
-  const c = HEAP_CASES.find((h) => h.id === id);
+  const positional = args.filter((a) => !a.startsWith("--"));
+  const first = positional[0];
+  const group: HeapGroup = isHeapGroup(first) ? first : "parked";
+  const id = isHeapGroup(first) ? positional[1] : first;
+  const cases = HEAP_GROUPS[group];
+  const c = cases.find((h) => h.id === id);
   if (c === undefined) {
-    throw new Error(`bench/heap: unknown case ${String(id)}; one of ${HEAP_CASES.map((h) => h.id).join(", ")}`);
+    throw new Error(`bench/heap: unknown ${group} case ${String(id)}; one of ${cases.map((h) => h.id).join(", ")}`);
   }
   const report = await measureHeap(c, args.includes("--quick"));
   process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -3,11 +3,13 @@
  * rendered (text tables for the terminal, Markdown for the README).
  *
  * Run alone, `node --import tsx bench/report.ts` re-renders the README
- * section from `bench/results.json` without measuring anything. The README
- * text between `<!-- bench:core:start -->` and `<!-- bench:core:end -->` is
+ * sections from `bench/results.json` without measuring anything. Each
+ * benchmark belongs to a section (`core` unless it says otherwise: the time
+ * benchmarks are `time`), and the README text between
+ * `<!-- bench:<section>:start -->` and `<!-- bench:<section>:end -->` is
  * always generated from a real run's JSON, never typed by hand; everything
  * outside the markers is left as it is. Until the project has a README.md,
- * the section lives in `bench/README-table.md`.
+ * the sections live in `bench/README-table.md`.
  *
  * @module
  */
@@ -27,6 +29,14 @@ export interface Row {
   /** The median of the samples. */
   readonly value: number;
   readonly samples: readonly number[];
+  /** Further measurements shown in the benchmark's extra {@link Bench.columns}, by column key. */
+  readonly extra?: Readonly<Record<string, number>>;
+}
+
+/** An extra column of a table: `header` over the rows' `extra[key]`. */
+export interface Column {
+  readonly key: string;
+  readonly header: string;
 }
 
 /** A performance target from the issue, checked against one run. */
@@ -40,7 +50,11 @@ export type TargetSpec =
       readonly over: string;
       readonly versus: string;
       readonly min: number;
-    };
+      /** How the prose says it: "faster" unless given ("less busy" for CPU time). */
+      readonly better?: string;
+    }
+  /** Every row is within `max` × the smallest row: a curve that stays flat. `what` names the curve. */
+  | { readonly kind: "flat"; readonly what: string; readonly max: number };
 
 /** A target's outcome, printed on row `on`. */
 export interface Verdict {
@@ -66,6 +80,12 @@ export interface Bench {
   readonly notes: readonly string[];
   readonly measuredAt: string;
   readonly quick: boolean;
+  /** The README section the table goes in; "core" when absent. */
+  readonly section?: string;
+  /** The row the "×" column divides by, and what the header calls it; native when absent. */
+  readonly baseline?: { readonly id: string; readonly label: string };
+  /** Extra columns, filled from each row's `extra`. */
+  readonly columns?: readonly Column[];
 }
 
 /** `bench/results.json`. */
@@ -86,8 +106,15 @@ export const RESULTS_PATH = "bench/results.json";
 export const README_PATH = "README.md";
 /** Where the section goes while the project has no README.md. */
 export const FALLBACK_PATH = "bench/README-table.md";
-const START = "<!-- bench:core:start -->";
-const END = "<!-- bench:core:end -->";
+/** The README sections, in the order they are written. */
+export const SECTIONS: readonly string[] = ["core", "time"];
+const start = (section: string): string => `<!-- bench:${section}:start -->`;
+const end = (section: string): string => `<!-- bench:${section}:end -->`;
+
+/** The section a benchmark's table goes in. */
+export function sectionOf(bench: Bench): string {
+  return bench.section ?? "core";
+}
 
 // --- verdicts ----------------------------------------------------------------
 
@@ -116,14 +143,28 @@ export function evaluate(rows: readonly Row[], specs: readonly TargetSpec[]): Ve
         value: ratio,
         pass: ratio <= spec.max,
       });
+    } else if (spec.kind === "flat") {
+      if (rows.length < 2) continue;
+      const highest = rows.reduce((a, b) => (b.value > a.value ? b : a));
+      const lowest = rows.reduce((a, b) => (b.value < a.value ? b : a));
+      const ratio = highest.value / lowest.value;
+      verdicts.push({
+        on: highest.id,
+        target: `${spec.what} stays flat: highest ≤ ${spec.max.toFixed(1)}× lowest`,
+        measured: `${fmtRatio(ratio)}× (${highest.label} against ${lowest.label})`,
+        cell: `flat: highest ${fmtRatio(ratio)}× lowest (target ≤ ${spec.max.toFixed(1)}×)`,
+        value: ratio,
+        pass: ratio <= spec.max,
+      });
     } else {
       if (!has(spec.row) || !has(spec.over)) continue;
       const speedup = value(spec.over) / value(spec.row);
+      const better = spec.better ?? "faster";
       verdicts.push({
         on: spec.over,
-        target: `${label(spec.row)} ≥ ${spec.min}× faster than ${spec.versus}`,
-        measured: `${fmtRatio(speedup)}× faster`,
-        cell: `${spec.row} ${fmtRatio(speedup)}× faster (target ≥ ${spec.min}×)`,
+        target: `${label(spec.row)} ≥ ${spec.min}× ${better} than ${spec.versus}`,
+        measured: `${fmtRatio(speedup)}× ${better}`,
+        cell: `${spec.row} ${fmtRatio(speedup)}× ${better} (target ≥ ${spec.min}×)`,
         value: speedup,
         pass: speedup >= spec.min,
       });
@@ -153,16 +194,24 @@ interface Cells {
   readonly value: string;
   readonly ratio: string;
   readonly spread: string;
+  readonly extra: readonly string[];
   readonly verdict: string;
 }
 
+/** "× native", or "× <label>" for a table with another baseline row. */
+function ratioHeader(bench: Bench): string {
+  return `× ${bench.baseline?.label ?? "native"}`;
+}
+
 function cells(bench: Bench): Cells[] {
-  const native = bench.rows.find((r) => r.id === "native")?.value ?? Number.NaN;
+  const baselineId = bench.baseline?.id ?? "native";
+  const base = bench.rows.find((r) => r.id === baselineId)?.value ?? Number.NaN;
   return bench.rows.map((row) => ({
     label: row.label,
     value: fmtValue(row.value),
-    ratio: `${fmtRatio(row.value / native)}×`,
+    ratio: Number.isFinite(base) ? `${fmtRatio(row.value / base)}×` : "—",
     spread: spread(row),
+    extra: (bench.columns ?? []).map((c) => fmtValue(row.extra?.[c.key] ?? Number.NaN)),
     verdict: bench.verdicts
       .filter((v) => v.on === row.id)
       .map((v) => `${v.pass ? "PASS" : "FAIL"} ${v.cell}`)
@@ -174,18 +223,27 @@ function samplesNote(bench: Bench): string {
   const counts = bench.rows.map((r) => r.samples.length);
   const most = Math.max(...counts);
   const what = bench.unit.startsWith("bytes") ? "round" : "sample";
-  if (most === 1) return `one ${what}`;
+  if (most === 1) return `one ${what} per row`;
   return `median of ${counts.every((c) => c === most) ? "" : "up to "}${most} ${what}s`;
 }
 
 /** A plain-text table for the terminal. */
 export function renderText(bench: Bench): string {
-  const head: Cells = { label: "contender", value: bench.unit, ratio: "× native", spread: "spread", verdict: "target" };
+  const head: Cells = {
+    label: "contender",
+    value: bench.unit,
+    ratio: ratioHeader(bench),
+    spread: "spread",
+    extra: (bench.columns ?? []).map((c) => c.header),
+    verdict: "target",
+  };
   const body = cells(bench);
   const all = [head, ...body];
-  const w = (key: keyof Cells): number => Math.max(...all.map((c) => c[key].length));
+  const w = (key: "label" | "value" | "ratio" | "spread"): number => Math.max(...all.map((c) => c[key].length));
+  const extraWidths = head.extra.map((_, i) => Math.max(...all.map((c) => (c.extra[i] ?? "").length)));
+  const extras = (c: Cells): string => c.extra.map((e, i) => `  ${e.padStart(extraWidths[i] ?? 0)}`).join("");
   const line = (c: Cells): string =>
-    `  ${c.label.padEnd(w("label"))}  ${c.value.padStart(w("value"))}  ${c.ratio.padStart(w("ratio"))}  ${c.spread.padStart(w("spread"))}  ${c.verdict}`.trimEnd();
+    `  ${c.label.padEnd(w("label"))}  ${c.value.padStart(w("value"))}  ${c.ratio.padStart(w("ratio"))}  ${c.spread.padStart(w("spread"))}${extras(c)}  ${c.verdict}`.trimEnd();
   const title = `${bench.title} (${bench.unit}, ${samplesNote(bench)}${bench.quick ? ", --quick" : ""})`;
   const notes = bench.rows
     .filter((r) => r.note !== undefined)
@@ -196,7 +254,11 @@ export function renderText(bench: Bench): string {
 
 /** A Markdown table for the README. */
 export function renderMarkdown(bench: Bench): string {
-  const rows = cells(bench).map((c) => `| ${c.label} | ${c.value} | ${c.ratio} | ${c.spread} | ${c.verdict} |`);
+  const columns = bench.columns ?? [];
+  const extras = (values: readonly string[]): string => values.map((v) => ` ${v} |`).join("");
+  const rows = cells(bench).map(
+    (c) => `| ${c.label} | ${c.value} | ${c.ratio} | ${c.spread} |${extras(c.extra)} ${c.verdict} |`,
+  );
   const notes = bench.rows
     .filter((r) => r.note !== undefined)
     .map((r) => `- ${r.label}: ${r.note}`)
@@ -206,19 +268,20 @@ export function renderMarkdown(bench: Bench): string {
     "",
     `${bench.unit}, ${samplesNote(bench)}${bench.quick ? " (quick run)" : ""}.`,
     "",
-    `| contender | ${bench.unit} | × native | spread | target |`,
-    "|---|---:|---:|---:|---|",
+    `| contender | ${bench.unit} | ${ratioHeader(bench)} | spread |${extras(columns.map((c) => c.header))} target |`,
+    `|---|---:|---:|---:|${columns.map(() => "---:|").join("")}---|`,
     ...rows,
     ...(notes.length > 0 ? ["", ...notes] : []),
   ].join("\n");
 }
 
-/** A summary of every target in the run. */
-export function targetSummary(results: Results): { passed: number; failed: number; lines: string[] } {
+/** A summary of every target in the run (or in one README section of it). */
+export function targetSummary(results: Results, section?: string): { passed: number; failed: number; lines: string[] } {
   let passed = 0;
   let failed = 0;
   const lines: string[] = [];
   for (const bench of results.benchmarks) {
+    if (section !== undefined && sectionOf(bench) !== section) continue;
     for (const v of bench.verdicts) {
       if (v.pass) passed++;
       else failed++;
@@ -228,15 +291,15 @@ export function targetSummary(results: Results): { passed: number; failed: numbe
   return { passed, failed, lines };
 }
 
-/** The whole README section, between (not including) the markers. */
-export function renderSection(results: Results): string {
-  const summary = targetSummary(results);
+/** One whole README section, between (not including) its markers. */
+export function renderSection(results: Results, section = "core"): string {
+  const summary = targetSummary(results, section);
   const when = results.date.slice(0, 10);
   return [
     "",
     `_Generated by \`npm run bench\` from \`bench/results.json\`; do not edit by hand. Node ${results.node} (V8 ${results.v8}), ${results.cpu}, ${results.cores} cores, ${results.platform}, ${when}; TypeScript run ${results.mode === "compiled" ? "as compiled by tsc's transpiler" : "through tsx"}. Ratios are within one run; absolute numbers move ±20–40% between runs and machines._`,
     "",
-    ...results.benchmarks.flatMap((b) => [renderMarkdown(b), ""]),
+    ...results.benchmarks.filter((b) => sectionOf(b) === section).flatMap((b) => [renderMarkdown(b), ""]),
     `Targets: ${summary.passed} pass, ${summary.failed} fail.`,
     "",
   ].join("\n");
@@ -245,10 +308,10 @@ export function renderSection(results: Results): string {
 // --- the README section ---------------------------------------------------
 
 /**
- * Rewrites the text between the markers in README.md (or, while there is
- * no README.md, in bench/README-table.md). Leaves the file untouched, and
- * says so, when the markers are missing. Returns the path written, or
- * undefined.
+ * Rewrites the text between each section's markers in README.md (or, while
+ * there is no README.md, in bench/README-table.md) for every section that
+ * has benchmarks in `results`. Leaves a section untouched, and says so,
+ * when its markers are missing. Returns the path written, or undefined.
  */
 export function writeSection(results: Results, root = "."): string | undefined {
   const path = existsSync(resolve(root, README_PATH)) ? README_PATH : FALLBACK_PATH;
@@ -258,13 +321,19 @@ export function writeSection(results: Results, root = "."): string | undefined {
     return undefined;
   }
   const text = readFileSync(full, "utf8");
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) {
-    console.warn(`report: ${path} has no ${START} … ${END} markers; left untouched`);
-    return undefined;
+  let next = text;
+  for (const section of SECTIONS) {
+    if (!results.benchmarks.some((b) => sectionOf(b) === section)) continue;
+    const from = next.indexOf(start(section));
+    const to = next.indexOf(end(section));
+    if (from < 0 || to < from) {
+      console.warn(
+        `report: ${path} has no ${start(section)} … ${end(section)} markers; that section is left untouched`,
+      );
+      continue;
+    }
+    next = `${next.slice(0, from + start(section).length)}\n${renderSection(results, section)}${next.slice(to)}`;
   }
-  const next = `${text.slice(0, start + START.length)}\n${renderSection(results)}${text.slice(end)}`;
   if (next !== text) writeFileSync(full, next);
   return path;
 }

@@ -5,11 +5,17 @@
  * the README section from it (`bench/report.ts`).
  *
  * ```text
- * npm run bench                      # everything (about a minute)
- * npm run bench -- --quick           # a smoke run for CI (seconds, nothing written)
- * npm run bench -- yield             # one benchmark: spawn-join-1k, spawn-join-100k, yield, heap
+ * npm run bench                      # everything (about two minutes)
+ * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
+ * npm run bench -- yield             # benchmarks whose id contains "yield"
+ * npm run bench -- time              # the time group only (ids time-…)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
+ *
+ * The benchmarks: spawn-join-1k, spawn-join-100k, yield, heap (the core
+ * group, README section "core"), and time-sleep-10k, time-sleep-1m,
+ * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
+ * "time": `bench/time.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -25,8 +31,11 @@
  * through tsx, to see the difference.
  *
  * The timed benchmarks run in one child process (all contenders side by
- * side, alternating); each heap measurement runs in its own child started
- * with `--expose-gc`.
+ * side, alternating). The sleep benchmarks give every contender a process
+ * of its own (still alternating: `bench/time.ts` says why); each heap
+ * measurement runs in its own child started with `--expose-gc`, and the
+ * wheel curve in one more. `--quick` skips the 1,000,000-sleep benchmarks
+ * and the wheel's 10^6 row.
  *
  * @module
  */
@@ -38,7 +47,15 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { selectTimed } from "./core.js";
-import { HEAP_CASES, HEAP_TARGETS, type HeapReport } from "./heap.js";
+import {
+  HEAP_CASES,
+  HEAP_TARGETS,
+  type HeapCase,
+  type HeapGroup,
+  type HeapReport,
+  SLEEP_HEAP_CASES,
+  SLEEP_HEAP_TARGETS,
+} from "./heap.js";
 import {
   type Bench,
   evaluate,
@@ -48,9 +65,11 @@ import {
   type Row,
   readResults,
   renderText,
+  type TargetSpec,
   targetSummary,
   writeSection,
 } from "./report.js";
+import { selectSleeps } from "./time.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = join(ROOT, "node_modules", ".cache", "mini-tokio-bench");
@@ -111,8 +130,8 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core` or `heap`) in a child. */
-function script(name: "core" | "heap", options: Options): string[] {
+/** The command that runs a bench script (`core`, `heap` or `time`) in a child. */
+function script(name: "core" | "heap" | "time", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -152,21 +171,74 @@ function tasksParked(rows: readonly Row[]): string {
   return others.length === 0 ? fmt(most) : `${fmt(most)} (${others.join(", ")})`;
 }
 
-function runHeap(options: Options): Bench | undefined {
-  if (options.filter !== undefined && !"heap".includes(options.filter)) return undefined;
+/** A heap table: which cases, which targets, and how the table is named. */
+interface HeapSpec {
+  readonly id: string;
+  readonly group: HeapGroup;
+  readonly title: string;
+  readonly unit: string;
+  /** "tasks parked": what a round holds, after its count. */
+  readonly what: string;
+  /** "tasks": what the heap growth is divided by. */
+  readonly per: string;
+  readonly cases: readonly HeapCase[];
+  readonly targets: readonly TargetSpec[];
+  readonly section?: string;
+  readonly notes: readonly string[];
+}
+
+const PARKED_HEAP: HeapSpec = {
+  id: "heap",
+  group: "parked",
+  title: "heap bytes per parked task",
+  unit: "bytes per task",
+  what: "tasks parked",
+  per: "tasks",
+  cases: HEAP_CASES,
+  targets: HEAP_TARGETS,
+  notes: [],
+};
+
+const SLEEP_HEAP: HeapSpec = {
+  id: "time-heap",
+  group: "sleep",
+  title: "heap bytes per pending sleep",
+  unit: "bytes per sleep",
+  what: "sleeps of 60 s pending",
+  per: "sleeps",
+  cases: SLEEP_HEAP_CASES,
+  targets: SLEEP_HEAP_TARGETS,
+  section: "time",
+  notes: [
+    "Host timers are JavaScript objects in the same heap (Node's `Timeout`s and timer lists), so they are counted: one per sleep for native, Effect and Effection; mini-tokio keeps one host timer per runtime. After each round every sleep is cancelled (native: `clearTimeout`).",
+  ],
+};
+
+/** True when a benchmark id is selected by the filter (every id without one). */
+function selected(id: string, filter: string | undefined): boolean {
+  return filter === undefined || id.includes(filter);
+}
+
+function runHeap(options: Options, spec: HeapSpec): Bench | undefined {
+  // The parked-task table keeps its old spelling: any part of "heap" selects it.
+  const wanted =
+    spec.id === "heap"
+      ? options.filter === undefined || "heap".includes(options.filter)
+      : selected(spec.id, options.filter);
+  if (!wanted) return undefined;
   const started = performance.now();
   const rows: Row[] = [];
-  for (const c of HEAP_CASES) {
-    const args = ["--expose-gc", ...script("heap", options), c.id];
+  for (const c of spec.cases) {
+    const args = ["--expose-gc", ...script("heap", options), ...(spec.group === "parked" ? [] : [spec.group]), c.id];
     if (options.quick) args.push("--quick");
     const child = spawnSync(process.execPath, args, {
       cwd: ROOT,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
     });
-    if (child.status !== 0) throw new Error(`bench: heap ${c.id} failed (exit ${child.status ?? child.signal})`);
+    if (child.status !== 0) throw new Error(`bench: ${spec.id} ${c.id} failed (exit ${child.status ?? child.signal})`);
     const report: unknown = JSON.parse(child.stdout.trim().split("\n").pop() ?? "");
-    if (!isHeapReport(report)) throw new Error(`bench: heap ${c.id} printed no report`);
+    if (!isHeapReport(report)) throw new Error(`bench: ${spec.id} ${c.id} printed no report`);
     rows.push({
       id: c.id,
       label: c.label,
@@ -177,20 +249,60 @@ function runHeap(options: Options): Bench | undefined {
     });
   }
   process.stderr.write(
-    `  heap bytes per parked task: ${rows.length} child processes in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    `  ${spec.title}: ${rows.length} child processes in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return {
-    id: "heap",
-    title: "heap bytes per parked task",
-    unit: "bytes per task",
+    id: spec.id,
+    title: spec.title,
+    unit: spec.unit,
     rows,
-    verdicts: evaluate(rows, HEAP_TARGETS),
+    verdicts: evaluate(rows, spec.targets),
     notes: [
-      `${tasksParked(rows)} tasks parked per round; V8 heap growth after full collections, divided by the number of tasks; every contender keeps its handles in an array.`,
+      `${tasksParked(rows)} ${spec.what} per round; V8 heap growth after full collections, divided by the number of ${spec.per}; every contender keeps its handles in an array.`,
+      ...spec.notes,
     ],
     measuredAt: new Date().toISOString(),
     quick: options.quick,
+    ...(spec.section === undefined ? {} : { section: spec.section }),
   };
+}
+
+// --- the time group ------------------------------------------------------------
+
+/** Runs a child that prints one line of JSON, and returns it parsed. */
+function childJson(args: readonly string[], what: string): unknown {
+  const child = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (child.status !== 0) throw new Error(`bench: ${what} failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout.trim().split("\n").pop() ?? "null");
+}
+
+/** The sleep benchmarks: one child, which gives every contender a process of its own. */
+function runSleeps(options: Options): Bench[] {
+  if (selectSleeps(options.filter).length === 0) return [];
+  const out = join(BUILD, `time-${process.pid}.json`);
+  const args = [...script("time", options), "sleeps", "--out", out];
+  if (options.quick) args.push("--quick");
+  if (options.filter !== undefined) args.push(options.filter);
+  const child = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (child.status !== 0) throw new Error(`bench: the sleep benchmarks failed (exit ${child.status ?? child.signal})`);
+  const parsed: unknown = JSON.parse(readFileSync(out, "utf8"));
+  rmSync(out, { force: true });
+  if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error("bench: the sleep benchmarks wrote no results");
+  return parsed;
+}
+
+/** The wheel curve: one child. */
+function runWheel(options: Options): Bench | undefined {
+  if (!selected("time-wheel", options.filter)) return undefined;
+  const started = performance.now();
+  const found = childJson([...script("time", options), "wheel", ...(options.quick ? ["--quick"] : [])], "time-wheel");
+  if (!isBench(found)) throw new Error("bench: time-wheel printed no table");
+  process.stderr.write(`  ${found.title}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return found;
 }
 
 // --- main --------------------------------------------------------------------
@@ -216,14 +328,29 @@ function formatJson(path: string): void {
   if (child.status !== 0) console.warn(`bench: could not format ${path} with Biome: ${child.stderr || child.error}`);
 }
 
+/** Every benchmark id, in the order of the tables. */
+const ORDER = [
+  "spawn-join-1k",
+  "spawn-join-100k",
+  "yield",
+  "heap",
+  "time-sleep-10k",
+  "time-sleep-1m",
+  "time-virtual-10k",
+  "time-virtual-1m",
+  "time-heap",
+  "time-wheel",
+];
+
+function inOrder(benchmarks: readonly Bench[]): Bench[] {
+  return [...benchmarks].sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
+}
+
 /** A filtered run replaces its own benchmarks and keeps the others from the last full run. */
 function merge(fresh: Results, previous: Results | undefined): Results {
   if (previous === undefined) return fresh;
   const ids = new Set(fresh.benchmarks.map((b) => b.id));
-  const order = ["spawn-join-1k", "spawn-join-100k", "yield", "heap"];
-  const benchmarks = [...previous.benchmarks.filter((b) => !ids.has(b.id)), ...fresh.benchmarks].sort(
-    (a, b) => order.indexOf(a.id) - order.indexOf(b.id),
-  );
+  const benchmarks = inOrder([...previous.benchmarks.filter((b) => !ids.has(b.id)), ...fresh.benchmarks]);
   return { ...fresh, benchmarks };
 }
 
@@ -234,15 +361,19 @@ function main(): void {
     `mini-tokio bench: Node ${process.version}, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores${options.quick ? ", --quick" : ""}${options.tsx ? ", through tsx" : ""}`,
   );
   const filter = options.filter;
-  if (filter !== undefined && selectTimed(filter).length === 0 && !"heap".includes(filter)) {
-    throw new Error(
-      `bench: no benchmark matches "${filter}"; the benchmarks are spawn-join-1k, spawn-join-100k, yield, heap`,
-    );
+  if (filter !== undefined && !ORDER.some((id) => id.includes(filter)) && !"heap".includes(filter)) {
+    throw new Error(`bench: no benchmark matches "${filter}"; the benchmarks are ${ORDER.join(", ")}`);
   }
   if (!options.tsx) compile();
-  const benchmarks = [...runTimed(options)];
-  const heap = runHeap(options);
+  const benchmarks: Bench[] = [...runTimed(options)];
+  const heap = runHeap(options, PARKED_HEAP);
   if (heap !== undefined) benchmarks.push(heap);
+  benchmarks.push(...runSleeps(options));
+  const sleepHeap = runHeap(options, SLEEP_HEAP);
+  if (sleepHeap !== undefined) benchmarks.push(sleepHeap);
+  const wheel = runWheel(options);
+  if (wheel !== undefined) benchmarks.push(wheel);
+  benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);
   console.log("");
@@ -252,7 +383,9 @@ function main(): void {
   for (const line of summary.lines) console.log(`  ${line}`);
 
   if (options.quick) {
-    console.log(`\n--quick: ${RESULTS_PATH} and the README section are left as they are`);
+    console.log(
+      `\n--quick: the 1,000,000-sleep benchmarks and the wheel's 10^6 row were skipped; ${RESULTS_PATH} and the README sections are left as they are`,
+    );
   } else {
     const merged = options.filter === undefined ? results : merge(results, readResults(ROOT));
     writeFileSync(join(ROOT, RESULTS_PATH), `${JSON.stringify(merged, null, 2)}\n`);

@@ -38,7 +38,8 @@ export interface WheelBenchRow {
   advanceTickNsPerFired: number;
 }
 
-const LIVE_COUNTS = [1_000, 10_000, 100_000, 1_000_000];
+/** The wheel sizes measured by default. */
+export const LIVE_COUNTS: readonly number[] = [1_000, 10_000, 100_000, 1_000_000];
 /** Deadlines are drawn from 1 ms to this many ms ahead. */
 const HORIZON_MS = 60_000;
 const SAMPLES = 7;
@@ -109,6 +110,7 @@ function timeAdvance(entries: TimerEntry[], deadlines: Float64Array, tickMs: num
  * Measures the timing wheel with 10^3, 10^4, 10^5 and 10^6 live timers and
  * returns one row per size (medians of several samples, after a warm-up).
  * Synchronous; takes a few seconds. Never forces a GC between samples.
+ * `liveCounts` picks other sizes (a quick run leaves out 10^6).
  *
  * @example
  * ```ts
@@ -117,7 +119,7 @@ function timeAdvance(entries: TimerEntry[], deadlines: Float64Array, tickMs: num
  * }
  * ```
  */
-export function runWheelBench(): WheelBenchRow[] {
+export function runWheelBench(liveCounts: readonly number[] = LIVE_COUNTS): WheelBenchRow[] {
   const random = prng(0x5eed);
   const probes = Array.from({ length: PROBES }, () => new TimerEntry());
   const probeDeadlines = randomDeadlines(PROBES, 0, random);
@@ -136,7 +138,7 @@ export function runWheelBench(): WheelBenchRow[] {
   }
 
   const rows: WheelBenchRow[] = [];
-  for (const live of LIVE_COUNTS) {
+  for (const live of liveCounts) {
     const entries = Array.from({ length: live }, () => new TimerEntry());
     const deadlines = randomDeadlines(live, 0, random);
     const localDeadlines = deadlines.slice().sort();

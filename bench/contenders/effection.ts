@@ -11,6 +11,10 @@
  *   is. We reuse one such action (actions are stateless, re-run each time
  *   they are evaluated).
  * - parked: spawned operations that `yield* suspend()`.
+ * - sleeps: inside `run()`, one spawned task per sleep running `yield*
+ *   sleep(ms)` (one host `setTimeout` each), then each task joined in
+ *   order. Effection has no virtual clock, so it has no virtual-time row.
+ * - pending sleeps: spawned operations parked in a 60 s `sleep`.
  *
  * Why it is fair: generator functions are hoisted; `spawn` takes a function
  * returning an operation, so each task is an arrow closure calling the
@@ -22,7 +26,8 @@
  * @module
  */
 
-import { action, type Operation, run, spawn, suspend, type Task } from "effection";
+import { action, type Operation, run, sleep, spawn, suspend, type Task } from "effection";
+import { Gauge } from "../gauge.js";
 import type { Parking } from "../heap.js";
 
 // --- spawn + join ----------------------------------------------------------
@@ -73,18 +78,60 @@ function* parked(): Operation<void> {
   yield* suspend();
 }
 
-function* spawnParked(n: number): Operation<void> {
+function* spawnParked(n: number, body: () => Operation<void>): Operation<void> {
   const tasks = new Array<Task<void>>(n);
-  for (let i = 0; i < n; i++) tasks[i] = yield* spawn(parked);
+  for (let i = 0; i < n; i++) tasks[i] = yield* spawn(body);
   yield* suspend(); // the parent must outlive its children
 }
 
 /** Spawns `n` parked operations under one parent and waits until every one has started. */
-export async function park(n: number): Promise<Parking> {
+export function park(n: number): Promise<Parking> {
+  return parkWith(n, parked);
+}
+
+/** Spawns `n` operations running `body` under one parent; resolves once every one has started. */
+async function parkWith(n: number, body: () => Operation<void>): Promise<Parking> {
   parkedStarts = 0;
-  const parent = run(() => spawnParked(n));
+  const parent = run(() => spawnParked(n, body));
   for (let turn = 0; parkedStarts < n && turn < 1000; turn++) {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { keep: parent, polled: parkedStarts, release: () => parent.halt() };
+}
+
+// --- sleeps --------------------------------------------------------------------
+
+/** How many {@link sleeper}s are asleep at once (see `bench/gauge.ts`). */
+export const asleep = new Gauge();
+
+function* sleeper(ms: number): Operation<number> {
+  asleep.enter();
+  yield* sleep(ms);
+  asleep.leave();
+  return ms;
+}
+
+function* sleepAll(durations: readonly number[]): Operation<number> {
+  const tasks = new Array<Task<number>>(durations.length);
+  let i = 0;
+  for (const ms of durations) tasks[i++] = yield* spawn(() => sleeper(ms));
+  let sum = 0;
+  for (const t of tasks) sum += yield* t;
+  return sum;
+}
+
+/** One spawned task per sleep; resolves to the sum of the durations. */
+export function sleeps(durations: readonly number[]): Promise<number> {
+  return run(() => sleepAll(durations));
+}
+
+// --- pending sleeps ----------------------------------------------------------
+
+/** Spawns `n` operations under one parent that each sleep `ms`; resolves once every one has started. */
+export function parkSleeping(n: number, ms: number): Promise<Parking> {
+  function* sleeping(): Operation<void> {
+    parkedStarts++;
+    yield* sleep(ms);
+  }
+  return parkWith(n, sleeping);
 }

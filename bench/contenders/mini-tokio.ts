@@ -12,6 +12,14 @@
  * - yield: one task awaiting `yieldNow()` `n` times.
  * - parked: tasks that returned PENDING once and wait for a wake that never
  *   comes, on a hand-written future or inside a generator task.
+ * - sleeps: a task spawns one task per sleep and joins them all, inside
+ *   `await rt.run(…)` (the host event loop, where real timers live). Each
+ *   task is a hoisted `asyncFn` whose body is `yield* sleep(ms)`, or, on
+ *   its own row, the sleep itself (`spawn(sleep(ms))`: no generator, the
+ *   cost of the leaf future and its task). With the virtual clock the same
+ *   program runs in `rt.blockOn` on a fresh `new Runtime({ clock: "virtual"
+ *   })`, as a test would, and reports the clock at the end.
+ * - pending sleeps: the same two task shapes, waiting on a 60 s sleep.
  *
  * Why it is fair: task bodies are hoisted `asyncFn`s, the shape the docs
  * recommend, and each call runs through the public API only (`Runtime`,
@@ -28,14 +36,18 @@ import {
   type Context,
   type Future,
   future,
+  type GeneratorFuture,
   type JoinHandle,
+  now,
   PENDING,
   type Poll,
   Runtime,
+  sleep,
   spawn,
   type Waker,
   yieldNow,
 } from "../../src/index.js";
+import { Gauge } from "../gauge.js";
 import type { Parking } from "../heap.js";
 
 /** One runtime for the timed benchmarks, reused like the host event loop is. */
@@ -139,13 +151,20 @@ const abortAll = asyncFn(function* (handles: readonly JoinHandle<void>[]) {
  */
 const parking = new Runtime();
 
-function parkWith(n: number, make: () => Future<void>): Parking {
+/**
+ * Parks `n` tasks made by `make`. `polled` says how many were polled: by
+ * default the count {@link Parked} and {@link sleepingTask} keep; a task
+ * that is a bare leaf future cannot count, so its caller passes the number
+ * of tasks alive after the spawner's yield (the run queue is first in,
+ * first out, so every task spawned before that yield had its first poll).
+ */
+function parkWith(n: number, make: () => Future<void>, polled: () => number = () => parkedPolls): Parking {
   parkedPolls = 0;
   const handles = parking.blockOn(spawnParked(n, make));
   if (parking.aliveTasks !== n) throw new Error(`mini-tokio: ${parking.aliveTasks} tasks alive, expected ${n}`);
   return {
     keep: handles,
-    polled: parkedPolls,
+    polled: polled(),
     release: () => {
       parking.blockOn(abortAll(handles));
       if (parking.aliveTasks !== 0) throw new Error(`mini-tokio: ${parking.aliveTasks} tasks still alive after abort`);
@@ -161,4 +180,94 @@ export function parkHandWritten(n: number): Parking {
 /** `n` generator tasks, each parked inside `yield*` on a {@link Parked}. */
 export function parkGenerator(n: number): Parking {
   return parkWith(n, parkedTask);
+}
+
+// --- sleeps --------------------------------------------------------------------
+
+/** How many {@link sleeper}s are asleep at once (see `bench/gauge.ts`). */
+export const asleep = new Gauge();
+
+/** A task that sleeps, then returns how long it slept. */
+const sleeper = asyncFn(function* (ms: number) {
+  asleep.enter();
+  yield* sleep(ms);
+  asleep.leave();
+  return ms;
+});
+
+/** Spawns one {@link sleeper} per duration and joins them in order; returns the sum of the durations. */
+const sleepAll = asyncFn(function* (durations: readonly number[]) {
+  const handles = new Array<JoinHandle<number>>(durations.length);
+  let i = 0;
+  for (const ms of durations) handles[i++] = spawn(sleeper(ms));
+  let sum = 0;
+  for (const h of handles) sum += yield* h;
+  return sum;
+});
+
+/** The same with the sleeps themselves as tasks: no generator per task. */
+const sleepAllLeaf = asyncFn(function* (durations: readonly number[]) {
+  const handles = new Array<JoinHandle<void>>(durations.length);
+  let i = 0;
+  for (const ms of durations) handles[i++] = spawn(sleep(ms));
+  for (const h of handles) yield* h;
+  let sum = 0;
+  for (const ms of durations) sum += ms;
+  return sum;
+});
+
+/** One generator task per sleep, on the real clock in the host event loop; resolves to the sum of the durations. */
+export function sleeps(durations: readonly number[]): Promise<number> {
+  return rt.run(sleepAll(durations));
+}
+
+/** `spawn(sleep(ms))` per sleep, on the real clock in the host event loop; resolves to the sum of the durations. */
+export function leafSleeps(durations: readonly number[]): Promise<number> {
+  return rt.run(sleepAllLeaf(durations));
+}
+
+/** What a virtual-time run reports: the sum of the durations, and the clock when every sleep was over. */
+export interface VirtualOutcome {
+  readonly sum: number;
+  readonly endMs: number;
+}
+
+/** Runs `work`, then reads the clock. */
+const thenReadClock = asyncFn(function* (work: GeneratorFuture<number>) {
+  const sum = yield* work;
+  return { sum, endMs: now().ms };
+});
+
+/** {@link sleeps} on a fresh virtual-clock runtime, driven by `blockOn`. */
+export function virtualSleeps(durations: readonly number[]): VirtualOutcome {
+  using virtual = new Runtime({ clock: "virtual" });
+  return virtual.blockOn(thenReadClock(sleepAll(durations)));
+}
+
+/** {@link leafSleeps} on a fresh virtual-clock runtime, driven by `blockOn`. */
+export function virtualLeafSleeps(durations: readonly number[]): VirtualOutcome {
+  using virtual = new Runtime({ clock: "virtual" });
+  return virtual.blockOn(thenReadClock(sleepAllLeaf(durations)));
+}
+
+// --- pending sleeps ----------------------------------------------------------
+
+/** A generator task parked in a sleep. */
+const sleepingTask = asyncFn(function* (ms: number) {
+  parkedPolls++;
+  yield* sleep(ms);
+});
+
+/** `n` generator tasks, each parked in `yield* sleep(ms)` on the real clock. */
+export function parkSleeping(n: number, ms: number): Parking {
+  return parkWith(n, () => sleepingTask(ms));
+}
+
+/** `n` tasks that are each a pending `sleep(ms)` (task + sleep, nothing else). */
+export function parkLeafSleeps(n: number, ms: number): Parking {
+  return parkWith(
+    n,
+    () => sleep(ms),
+    () => parking.aliveTasks,
+  );
 }
