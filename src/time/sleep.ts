@@ -17,23 +17,24 @@ import { Instant } from "./instant.js";
 
 /**
  * A future that is ready once the clock reaches its deadline. It is its
- * own wheel entry, so a pending sleep is one object: no closure, no host
- * timer of its own.
+ * own wheel entry, so a pending sleep is one object of seven fields: no
+ * closure, no host timer of its own. Its deadline is a whole millisecond
+ * (rounded up, so a sleep never ends early), which V8 keeps unboxed.
  *
  * **Cancel safety:** dropping it removes its entry from the wheel at once;
  * nothing else is lost.
  */
 export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, Disposable {
-  /** The deadline on the clock, or NaN until the sleep knows its runtime. */
-  private due: number;
-  private readonly duration: number;
+  /**
+   * The runtime whose clock and wheel the sleep uses. Until it is known (a
+   * sleep made outside a runtime), `deadline` holds the duration instead.
+   */
   private driver: TimeDriver | undefined;
 
   /** @internal Use {@link sleep} or {@link sleepUntil}. */
-  constructor(due: number, duration: number, driver: TimeDriver | undefined) {
+  constructor(deadlineOrDuration: number, driver: TimeDriver | undefined) {
     super();
-    this.due = due;
-    this.duration = duration;
+    this.deadline = deadlineOrDuration;
     this.driver = driver;
   }
 
@@ -45,9 +46,11 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
         // Made outside a runtime: the sleep starts at its first poll.
         driver = currentTime("sleep()");
         this.driver = driver;
-        this.due = driver.now() + this.duration;
+        this.deadline = Math.ceil(driver.now() + this.deadline);
       }
-      if (driver.now() >= this.due || !driver.register(this, this.due)) {
+      // No clock read here: the wheel refuses a deadline it has already
+      // passed, and one the clock has passed since fires at the next turn.
+      if (!driver.register(this, this.deadline)) {
         this.expired = true;
         return undefined;
       }
@@ -99,13 +102,16 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
 export function sleep(ms: number): Sleep {
   checkDuration("sleep(ms)", ms);
   const driver = currentRuntime()?.timeDriver;
-  return new Sleep(driver === undefined ? Number.NaN : driver.now() + ms, ms, driver);
+  if (driver === undefined) return new Sleep(ms, undefined);
+  const sleep = new Sleep(ms === 0 ? 0 : Math.ceil(driver.now() + ms), driver);
+  if (ms === 0) sleep.expired = true; // ready at its first poll, no clock read
+  return sleep;
 }
 
 /**
  * A future that is ready once the runtime's clock reaches `deadline`
  * (tokio's `time::sleep_until`); ready at its first poll if that has
- * passed.
+ * passed. Call it inside a task: an instant belongs to a runtime's clock.
  *
  * **Cancel safety:** as {@link sleep}.
  *
@@ -122,5 +128,7 @@ export function sleepUntil(deadline: Instant): Sleep {
   if (!(deadline instanceof Instant)) {
     throw new TypeError(`sleepUntil(deadline): deadline must be an Instant (from now()), got ${typeof deadline}`);
   }
-  return new Sleep(deadline.ms, 0, currentRuntime()?.timeDriver);
+  // An Instant only means something on the clock it was read from, so
+  // unlike sleep(ms) this cannot wait for its first poll to find a runtime.
+  return new Sleep(Math.ceil(deadline.ms), currentTime("sleepUntil()"));
 }
