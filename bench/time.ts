@@ -59,6 +59,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SeededRandom } from "../src/runtime/rng.js";
 import * as effect from "./contenders/effect.js";
 import * as effection from "./contenders/effection.js";
 import * as miniTokio from "./contenders/mini-tokio.js";
@@ -304,16 +305,10 @@ export function selectSleeps(filter: string | undefined): SleepBenchmark[] {
 
 // --- durations -------------------------------------------------------------
 
-/** mulberry32: a tiny seeded generator, so every contender and every run sleeps the same durations. */
+/** Reproducible random numbers in [0, 1), from the runtime's own seeded generator. */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.fraction();
 }
 
 /** `n` whole-millisecond durations, uniform in [minMs, maxMs]. */

@@ -9,6 +9,7 @@
  * @module
  */
 import { pathToFileURL } from "node:url";
+import { SeededRandom } from "../src/runtime/rng.js";
 import { TimerEntry, TimerWheel } from "../src/time/wheel.js";
 
 /**
@@ -47,16 +48,10 @@ const OPS_PER_SAMPLE = 200_000;
 /** Probe entries and precomputed deadlines are reused round-robin, so the timed loop allocates nothing. */
 const PROBES = 1024;
 
-/** mulberry32: a tiny seeded PRNG, so every run measures the same deadlines. */
+/** Reproducible random numbers in [0, 1), from the runtime's own seeded generator. */
 function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.fraction();
 }
 
 function median(values: number[]): number {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { SeededRandom } from "../../src/runtime/rng.js";
 import { TimerEntry, TimerWheel, WHEEL_LEVELS, WHEEL_RANGE_MS } from "../../src/time/wheel.js";
 
 /** A timer entry with a name, so that tests can say which one fired. */
@@ -48,16 +49,10 @@ function assertEmpty(wheel: TimerWheel): void {
   wheel.checkInvariants();
 }
 
-/** Small deterministic PRNG (mulberry32) for the large fixed scenarios. */
+/** Reproducible random numbers in [0, 1), from the runtime's own seeded generator. */
 function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.fraction();
 }
 
 const DAY = 86_400_000;
