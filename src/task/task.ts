@@ -34,7 +34,7 @@ import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.
 import type { Context, Future } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
-import { resetBudget } from "../runtime/budget.js";
+import { pollProceed, resetBudget } from "../runtime/budget.js";
 import type { Tracer } from "../trace/event.js";
 import { JoinError } from "./join-error.js";
 import type { AbortHandle, JoinHandle } from "./join-handle.js";
@@ -236,6 +236,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       return PENDING;
     }
     if ((s & (TAKEN | DETACHED)) !== 0) throw this.handleGone();
+    // Joining finished tasks one after another never returns PENDING on its
+    // own: spend budget, as a channel receive would, so others get a turn.
+    if (!pollProceed(cx)) return PENDING;
     this.state = s | TAKEN;
     if ((s & (FAILED | CANCELLED)) !== 0) {
       const error = this.joinError();

@@ -8,6 +8,7 @@
 import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
 import type { Context, Future } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
+import { pollProceed } from "../runtime/budget.js";
 import { currentRuntime } from "../runtime/current.js";
 import { currentTime } from "./current.js";
 import type { TimeDriver } from "./driver.js";
@@ -39,7 +40,9 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
   }
 
   poll(cx: Context): Poll<void> {
-    if (this.expired) return undefined;
+    // Ready at once (sleep(0), a deadline already passed) spends budget, so a
+    // loop of such sleeps still lets other tasks run.
+    if (this.expired) return pollProceed(cx) ? undefined : PENDING;
     if (!this.isRegistered) {
       let driver = this.driver;
       if (driver === undefined) {
@@ -52,7 +55,7 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
       // passed, and one the clock has passed since fires at the next turn.
       if (!driver.register(this, this.deadline)) {
         this.expired = true;
-        return undefined;
+        return pollProceed(cx) ? undefined : PENDING;
       }
     }
     this.waker = cx.waker;

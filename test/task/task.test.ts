@@ -415,3 +415,25 @@ test("joining a never-ready task and aborting it leaves no live task", () => {
   );
   assert.equal(rt.aliveTasks, 0);
 });
+
+test("joining many finished tasks spends budget, so the joiner yields to others", () => {
+  const order: string[] = [];
+  const rt = new Runtime();
+  rt.blockOn(
+    future(function* () {
+      const handles = Array.from({ length: 300 }, (_, i) => spawn(value(i)));
+      yield* yieldNow(); // all 300 finish
+      const other = spawn(
+        future(function* () {
+          order.push("other ran");
+        }),
+      );
+      for (const [i, h] of handles.entries()) {
+        yield* h;
+        if (i === 299) order.push("joined all");
+      }
+      yield* other;
+    }),
+  );
+  assert.deepEqual(order, ["other ran", "joined all"]);
+});

@@ -362,3 +362,27 @@ test("any mix of sleeps and aborts: survivors wake at their exact deadline in de
     { numRuns: 150 },
   );
 });
+
+test("a loop of sleeps that are ready at once still lets other tasks run (budget)", () => {
+  const order: string[] = [];
+  virtual().blockOn(
+    future(function* () {
+      const busy = spawn(
+        future(function* () {
+          for (let i = 0; i < 1000; i++) {
+            yield* sleep(0);
+            if (i === 999) order.push("busy done");
+          }
+        }),
+      );
+      const other = spawn(
+        future(function* () {
+          order.push("other ran");
+        }),
+      );
+      yield* busy;
+      yield* other;
+    }),
+  );
+  assert.deepEqual(order, ["other ran", "busy done"]);
+});
