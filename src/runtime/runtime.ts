@@ -19,10 +19,9 @@
  * @module
  */
 
-import type { Context, Future } from "../future/future.js";
+import type { Future } from "../future/future.js";
 import { describe, isFuture } from "../future/future.js";
-import { PENDING } from "../future/poll.js";
-import { noopWaker, wakerFromFn } from "../future/waker.js";
+import { wakerFromFn } from "../future/waker.js";
 import { JoinError } from "../task/join-error.js";
 import type { JoinHandle } from "../task/join-handle.js";
 import { type Scheduler, Task } from "../task/task.js";
@@ -105,7 +104,6 @@ export class StallError extends Error {
   }
 }
 
-const NOOP_CONTEXT: Context = { waker: noopWaker() };
 /** The root task of blockOn/run is named "main" unless told otherwise. */
 const MAIN: SpawnOptions = { name: "main" };
 
@@ -535,14 +533,11 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
 /** The root task's outcome for blockOn/run: the value, or the task's own error. */
 function takeResult<T>(root: Task<T>): T {
-  let value: T | typeof PENDING;
   try {
-    value = root.poll(NOOP_CONTEXT);
+    return root.takeOutput();
   } catch (error) {
     // The future's own error, as if it had been called directly.
     if (error instanceof JoinError && error.isFailure()) throw error.cause;
     throw error;
   }
-  if (value === PENDING) throw new Error("internal: the root task was read before it finished");
-  return value;
 }

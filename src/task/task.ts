@@ -235,10 +235,21 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       this.joinWaker = cx.waker;
       return PENDING;
     }
-    if ((s & (TAKEN | DETACHED)) !== 0) throw this.handleGone();
     // Joining finished tasks one after another never returns PENDING on its
     // own: spend budget, as a channel receive would, so others get a turn.
     if (!pollProceed(cx)) return PENDING;
+    return this.takeOutput();
+  }
+
+  /**
+   * The finished task's value, or its JoinError thrown; once. Used by the
+   * JoinHandle's poll, and by blockOn/run for their root task (outside any
+   * budget).
+   */
+  takeOutput(): T {
+    const s = this.state;
+    if ((s & COMPLETE) === 0) throw new Error(`internal: task #${this.id} was read before it finished`);
+    if ((s & (TAKEN | DETACHED)) !== 0) throw this.handleGone();
     this.state = s | TAKEN;
     if ((s & (FAILED | CANCELLED)) !== 0) {
       const error = this.joinError();
