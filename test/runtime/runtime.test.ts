@@ -6,6 +6,7 @@ import {
   asyncFn,
   awaitable,
   type Context,
+  consumeBudget,
   currentRuntime,
   future,
   main,
@@ -423,4 +424,14 @@ test("a runtime keeps running woken tasks in the host loop after blockOn returns
   waker = undefined;
   await new Promise((r) => setImmediate(r));
   assert.equal(done, true);
+});
+
+test("a root future that finishes with its budget spent still hands its value to blockOn and run", async () => {
+  const spendAll = asyncFn(function* () {
+    for (let i = 0; i < 128; i++) yield* consumeBudget();
+    assert.equal(remainingBudget(), 0);
+    return "value";
+  });
+  assert.equal(new Runtime().blockOn(spendAll()), "value");
+  assert.equal(await new Runtime().run(spendAll()), "value");
 });
