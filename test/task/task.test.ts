@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { PerformanceObserver } from "node:perf_hooks";
 import { test } from "node:test";
 import {
+  Awaitable,
   asyncFn,
   awaitable,
   type Context,
@@ -436,4 +438,59 @@ test("joining many finished tasks spends budget, so the joiner yields to others"
     }),
   );
   assert.deepEqual(order, ["other ran", "joined all"]);
+});
+
+/** How many garbage collections ran while `body` did: none means it allocated (almost) nothing. */
+async function collectionsDuring(body: () => void): Promise<number> {
+  let count = 0;
+  const observer = new PerformanceObserver((list) => {
+    count += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  body();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
+  observer.disconnect();
+  return count;
+}
+
+test("polling allocates nothing: two million polls of a self-waking future trigger no garbage collection", async () => {
+  class SelfWaking {
+    left: number;
+    garbage: unknown = undefined;
+    constructor(
+      polls: number,
+      readonly allocate: boolean,
+    ) {
+      this.left = polls;
+    }
+    poll(cx: Context): Poll<number> {
+      if (this.allocate) this.garbage = { left: this.left }; // the control: one small object per poll
+      if (--this.left === 0) return 0;
+      cx.waker.wakeByRef();
+      return PENDING;
+    }
+  }
+  const rt = new Runtime();
+  for (let i = 0; i < 3; i++) rt.blockOn(new SelfWaking(200_000, false)); // let V8 optimise first
+  assert.ok((await collectionsDuring(() => rt.blockOn(new SelfWaking(2_000_000, true)))) > 2, "the control allocates");
+  assert.equal(await collectionsDuring(() => rt.blockOn(new SelfWaking(2_000_000, false))), 0);
+});
+
+test("awaiting a ready future with yield* allocates nothing (shared step results)", async () => {
+  class AlwaysReady extends Awaitable<number> {
+    poll(): Poll<number> {
+      return 1;
+    }
+  }
+  const ready = new AlwaysReady();
+  const sum = asyncFn(function* (n: number) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += yield* ready;
+    return total;
+  });
+  const rt = new Runtime();
+  for (let i = 0; i < 3; i++) rt.blockOn(sum(200_000));
+  let total = 0;
+  assert.equal(await collectionsDuring(() => (total = rt.blockOn(sum(2_000_000)))), 0);
+  assert.equal(total, 2_000_000);
 });
