@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  asyncFn,
   awaitable,
   type Context,
   future,
+  JoinError,
   now,
   PENDING,
   type Poll,
@@ -139,4 +141,62 @@ test("timeout rejects bad arguments with the rule", () => {
   assert.throws(() => timeout(-5, sleep(1)), RangeError);
   assert.throws(() => timeout(Number.NaN, sleep(1)), RangeError);
   assert.throws(() => timeout(10, Promise.resolve(1) as never), /timeout\(ms, f\): f must be a future/);
+});
+
+test("aborting a task deep inside nested futures drops every layer, innermost first, and leaves no timer", () => {
+  const rt = virtual();
+  const log: string[] = [];
+  const leaf = asyncFn(function* () {
+    try {
+      yield* sleep(10_000);
+    } finally {
+      log.push(`leaf dropped at ${now().ms}`);
+    }
+  });
+  const middle = asyncFn(function* () {
+    using _r = { [Symbol.dispose]: () => log.push("middle resource closed") };
+    return yield* timeout(60_000, leaf());
+  });
+  const outer = asyncFn(function* () {
+    try {
+      yield* middle();
+    } finally {
+      log.push("outer dropped");
+    }
+  });
+  rt.blockOn(
+    future(function* () {
+      const h = spawn(outer());
+      yield* sleep(500);
+      assert.equal(rt.timeDriver.timers, 2, "the leaf's sleep and the timeout's limit (ours has fired)");
+      h.abort();
+      try {
+        yield* h;
+      } catch (e) {
+        assert.ok(e instanceof JoinError && e.isCancelled());
+      }
+    }),
+  );
+  assert.deepEqual(log, ["leaf dropped at 500", "middle resource closed", "outer dropped"]);
+  assert.equal(rt.timeDriver.timers, 0);
+});
+
+test("shutdown drops sleeping tasks and leaves the wheel empty", () => {
+  const rt = virtual();
+  rt.blockOn(
+    future(function* () {
+      for (let i = 0; i < 100; i++) {
+        spawn(
+          future(function* () {
+            yield* timeout(1_000 + i, sleep(5_000));
+          }),
+        ).detach();
+      }
+      yield* yieldNow();
+    }),
+  );
+  assert.equal(rt.timeDriver.timers, 200);
+  rt.shutdown();
+  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.aliveTasks, 0);
 });
