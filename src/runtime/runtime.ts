@@ -197,7 +197,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (clock !== "real" && clock !== "virtual") {
       throw new RangeError(`new Runtime({ clock }): must be "real" or "virtual", got ${describe(clock)}`);
     }
-    this.timeDriver = new TimeDriver(clock, this.wakeFromHost);
+    this.timeDriver = new TimeDriver(clock, this.requestTurn);
     this.rng = seed === undefined ? undefined : new SeededRandom(seed);
     this.eventInterval = eventInterval;
     this.onTaskError = onTaskError;
@@ -239,9 +239,8 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       );
     }
     const time = this.timeDriver;
-    const outer = enterRuntime(this);
     // Driving before the root is queued: no host turn is requested for it.
-    this.driving = true;
+    const outer = this.enterDriving();
     let root: Task<T>;
     try {
       root = this.spawnTask(future, options ?? MAIN, "blockOn");
@@ -274,9 +273,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
         else park(time.untilNext() ?? 0);
       }
     } finally {
-      this.driving = false;
-      unlimitBudget();
-      exitRuntime(outer);
+      this.leaveDriving(outer);
       this.afterDriving();
     }
     return takeResult(root);
@@ -335,8 +332,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     }
     this.closed = true;
     this.timeDriver.disarm();
-    const outer = enterRuntime(this);
-    this.driving = true;
+    const outer = this.enterDriving();
     try {
       for (const task of this.liveTasks()) {
         this.traceDrop(task);
@@ -344,9 +340,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       }
       while (this.queue.shift() !== undefined) {}
     } finally {
-      this.driving = false;
-      unlimitBudget();
-      exitRuntime(outer);
+      this.leaveDriving(outer);
     }
   }
 
@@ -372,7 +366,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   /** @internal A woken task joins the run queue. */
   schedule(task: Task<unknown>): void {
     this.queue.push(task);
-    if (!this.driving && !this.driveRequested && !this.closed) this.requestDrive();
+    this.requestTurn();
   }
 
   /** @internal A task finished: unlink it, report a failure nobody can see. */
@@ -432,14 +426,15 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     return size === 0 ? undefined : this.queue.takeAt(rng.below(size));
   }
 
-  private requestDrive(): void {
+  /**
+   * Asks the host for a turn soon (a microtask), unless one is coming or
+   * the runtime is polling right now. Called when a task is woken, and by
+   * the time driver when its host timer fires or a host operation ends.
+   */
+  private readonly requestTurn = (): void => {
+    if (this.driving || this.driveRequested || this.closed) return;
     this.driveRequested = true;
     queueMicrotask(this.hostTurn);
-  }
-
-  /** A host callback (the host timer, a released hold) asks for a turn. */
-  private readonly wakeFromHost = (): void => {
-    if (!this.driving && !this.driveRequested && !this.closed) this.requestDrive();
   };
 
   /** One turn in the host event loop: fire due timers, poll up to `eventInterval` tasks. */
@@ -447,8 +442,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     this.driveRequested = false;
     if (this.closed || this.driving) return;
     const time = this.timeDriver;
-    const outer = enterRuntime(this);
-    this.driving = true;
+    const outer = this.enterDriving();
     try {
       time.fireDue();
       if (this.queue.size === 0 && this.activeRuns > 0 && time.canAutoAdvance()) time.autoAdvance();
@@ -458,54 +452,53 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
         task.run();
       }
     } finally {
-      this.driving = false;
-      unlimitBudget();
-      exitRuntime(outer);
+      this.leaveDriving(outer);
       // Also after a throw (a tracer or a foreign waker that threw): the
       // runtime must keep its turns coming.
-      this.afterTurn();
+      this.afterDriving();
     }
   };
 
-  private afterTurn(): void {
-    if (this.closed) return;
-    if (this.queue.size > 0) {
-      // Still busy: let the host serve timers and I/O before the next turn.
-      this.driveRequested = true;
-      if (this.tracer !== undefined) this.tracer({ kind: "yield-to-host", queued: this.queue.size });
-      scheduleMacrotask(this.hostTurn);
-      return;
-    }
-    this.afterDriving();
+  /** Makes this the current runtime, polling; returns the runtime to restore. */
+  private enterDriving(): RuntimeHandle | undefined {
+    const outer = enterRuntime(this);
+    this.driving = true;
+    return outer;
+  }
+
+  /** Undoes {@link Runtime.enterDriving}; the budget is unlimited again outside polls. */
+  private leaveDriving(outer: RuntimeHandle | undefined): void {
+    this.driving = false;
+    unlimitBudget();
+    exitRuntime(outer);
   }
 
   /**
-   * After polling: keep the host timer armed for the earliest deadline, and
-   * with paused time and every task idle, take a turn that jumps the clock
-   * (after the host has run its own callbacks, which may still wake us).
+   * After polling. Tasks still queued: let the host serve timers and I/O,
+   * then take another turn (a macrotask). Otherwise keep the host timer
+   * armed for the earliest deadline and, with paused time while a `run()`
+   * waits, take a turn that jumps the clock (after the host has run its own
+   * callbacks, which may still wake us).
    */
   private afterDriving(): void {
     if (this.closed) return;
     const time = this.timeDriver;
-    time.arm(this.activeRuns > 0);
-    if (this.driveRequested) return;
-    if (this.queue.size > 0 || (this.activeRuns > 0 && time.canAutoAdvance())) {
-      this.driveRequested = true;
-      scheduleMacrotask(this.hostTurn);
-    }
+    const busy = this.queue.size > 0;
+    if (!busy) time.arm(this.activeRuns > 0);
+    if (this.driveRequested || !(busy || (this.activeRuns > 0 && time.canAutoAdvance()))) return;
+    this.driveRequested = true;
+    if (busy && this.tracer !== undefined) this.tracer({ kind: "yield-to-host", queued: this.queue.size });
+    scheduleMacrotask(this.hostTurn);
   }
 
   /** Drops one task now, inside the runtime's context. */
   private dropTask(task: Task<unknown>): void {
-    const outer = enterRuntime(this);
-    const wasDriving = this.driving;
-    this.driving = true;
+    const outer = this.enterDriving();
     try {
       this.traceDrop(task);
       task.cancel();
     } finally {
-      this.driving = wasDriving;
-      exitRuntime(outer);
+      this.leaveDriving(outer);
     }
   }
 
