@@ -106,9 +106,9 @@ export function sleep(ms: number): Sleep {
   checkDuration("sleep(ms)", ms);
   const driver = currentRuntime()?.timeDriver;
   if (driver === undefined) return new Sleep(ms, undefined);
-  const sleep = new Sleep(ms === 0 ? 0 : Math.ceil(driver.now() + ms), driver);
-  if (ms === 0) sleep.expired = true; // ready at its first poll, no clock read
-  return sleep;
+  // Deadline 0 has always passed: the wheel refuses it and the first poll
+  // is ready, without reading the clock.
+  return new Sleep(ms === 0 ? 0 : Math.ceil(driver.now() + ms), driver);
 }
 
 /**
