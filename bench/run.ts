@@ -139,16 +139,24 @@ function script(name: "core" | "heap" | "time", options: Options): string[] {
 
 function runTimed(options: Options): Bench[] {
   if (selectTimed(options.filter).length === 0) return [];
-  const out = join(BUILD, `core-${process.pid}.json`);
+  return childBenches("core", [], options, "the timed benchmarks");
+}
+
+/**
+ * Runs `bench/<name>` in a child that writes its tables to a file (its
+ * stdout is the progress the user watches), and reads them back.
+ */
+function childBenches(name: "core" | "time", extra: string[], options: Options, what: string): Bench[] {
+  const out = join(BUILD, `${name}-${process.pid}.json`);
   mkdirSync(BUILD, { recursive: true });
-  const args = [...script("core", options), "--out", out];
+  const args = [...script(name, options), ...extra, "--out", out];
   if (options.quick) args.push("--quick");
   if (options.filter !== undefined) args.push(options.filter);
   const child = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-  if (child.status !== 0) throw new Error(`bench: the timed benchmarks failed (exit ${child.status ?? child.signal})`);
+  if (child.status !== 0) throw new Error(`bench: ${what} failed (exit ${child.status ?? child.signal})`);
   const parsed: unknown = JSON.parse(readFileSync(out, "utf8"));
   rmSync(out, { force: true });
-  if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error("bench: the timed benchmarks wrote no results");
+  if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error(`bench: ${what} wrote no results`);
   return parsed;
 }
 
@@ -283,16 +291,7 @@ function childJson(args: readonly string[], what: string): unknown {
 /** The sleep benchmarks: one child, which gives every contender a process of its own. */
 function runSleeps(options: Options): Bench[] {
   if (selectSleeps(options.filter).length === 0) return [];
-  const out = join(BUILD, `time-${process.pid}.json`);
-  const args = [...script("time", options), "sleeps", "--out", out];
-  if (options.quick) args.push("--quick");
-  if (options.filter !== undefined) args.push(options.filter);
-  const child = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-  if (child.status !== 0) throw new Error(`bench: the sleep benchmarks failed (exit ${child.status ?? child.signal})`);
-  const parsed: unknown = JSON.parse(readFileSync(out, "utf8"));
-  rmSync(out, { force: true });
-  if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error("bench: the sleep benchmarks wrote no results");
-  return parsed;
+  return childBenches("time", ["sleeps"], options, "the sleep benchmarks");
 }
 
 /** The wheel curve: one child. */
