@@ -26,7 +26,7 @@
  * tsx, spawn + join measured 4.5 µs per task instead of 0.12 µs. Users run
  * the package as `tsc` builds it, so by default we transpile `src/` and
  * `bench/` with TypeScript's own emitter (the settings of tsconfig.json)
- * into `node_modules/.cache/mini-tokio-bench` and measure that. Effect and
+ * into `.scratch/bench-build` and measure that. Effect and
  * Effection ship JavaScript and are unaffected either way. `--tsx` measures
  * through tsx, to see the difference.
  *
@@ -72,7 +72,8 @@ import {
 import { selectSleeps } from "./time.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BUILD = join(ROOT, "node_modules", ".cache", "mini-tokio-bench");
+// Under the checkout, not node_modules: worktrees sharing one node_modules must not share builds.
+const BUILD = join(ROOT, ".scratch", "bench-build");
 
 interface Options {
   readonly quick: boolean;

@@ -16,6 +16,7 @@ export { currentRuntime, type RuntimeHandle, type SpawnOptions, spawn } from "./
 export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
 export { main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
+export { type Item, isStream, type Stream } from "./stream/stream.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
 export { yieldNow } from "./task/yield-now.js";

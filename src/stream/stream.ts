@@ -1,0 +1,49 @@
+/**
+ * Streams: futures that yield many values (Rust's `Stream`, from the
+ * `futures` crate).
+ *
+ * A stream is polled like a future, with `pollNext(cx)`: it returns the
+ * next item, `undefined` when there are no more, or {@link PENDING} after
+ * storing `cx.waker`. `undefined` means "no more" everywhere in the
+ * package, so it cannot be an item. Channel receivers and intervals are
+ * streams as they are.
+ *
+ * @module
+ */
+
+import type { Context } from "../future/future.js";
+import type { Poll } from "../future/poll.js";
+
+/**
+ * A source of values over time, polled like a future (Rust's `Stream`).
+ *
+ * @typeParam T - the item type; never `undefined`, which marks the end.
+ * @example
+ * ```ts
+ * import type { Context, Poll, Stream } from "mini-tokio";
+ * // Counts 1, 2, 3, then ends.
+ * class Count implements Stream<number> {
+ *   #n = 0;
+ *   pollNext(_cx: Context): Poll<number | undefined> {
+ *     return this.#n < 3 ? ++this.#n : undefined;
+ *   }
+ * }
+ * ```
+ */
+export interface Stream<T> {
+  /**
+   * The next item, `undefined` at the end, or {@link PENDING} with
+   * `cx.waker` stored where it will be woken when an item may be ready.
+   */
+  pollNext(cx: Context): Poll<T | undefined>;
+  /** Cancels the stream and releases what it registered (drop). */
+  [Symbol.dispose]?(): void;
+}
+
+/** The item type of a stream: `Item<Stream<string>>` is `string`. */
+export type Item<S> = S extends Stream<infer T> ? T : never;
+
+/** True when `value` looks like a stream: an object with a `pollNext` method. */
+export function isStream(value: unknown): value is Stream<unknown> {
+  return typeof value === "object" && value !== null && "pollNext" in value && typeof value.pollNext === "function";
+}
