@@ -6,6 +6,8 @@
  * @module
  */
 
+export { type Joined, join, joinAll, tryJoin, tryJoinAll } from "./combinators/join.js";
+export { race, type Selected, select } from "./combinators/select.js";
 export { Awaitable, type AwaitIterator, awaitable } from "./future/awaitable.js";
 export { type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
 export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
@@ -17,8 +19,12 @@ export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
 export { main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
 export { type Item, isStream, type Stream } from "./stream/stream.js";
+export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
+export { JoinSet } from "./task/join-set.js";
+export { type Scope, type ScopeBody, scope } from "./task/scope.js";
+export { TaskLocal } from "./task/task-local.js";
 export { yieldNow } from "./task/yield-now.js";
 export type { ClockKind } from "./time/clock.js";
 export * as time from "./time/control.js";

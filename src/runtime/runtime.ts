@@ -209,6 +209,15 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     return this.alive;
   }
 
+  /**
+   * The generator of `new Runtime({ seed })`, or undefined: `select` draws
+   * its random starting branch from it, so a seed replays selects too.
+   * @internal
+   */
+  get seededRandom(): SeededRandom | undefined {
+    return this.rng;
+  }
+
   /** True once {@link Runtime.shutdown} has run. */
   get isShutdown(): boolean {
     return this.closed;
