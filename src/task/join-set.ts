@@ -227,7 +227,8 @@ class JoinNext<T> extends Awaitable<T | undefined> {
  *   using set = new JoinSet<number>();
  *   for (const ms of [30, 10, 20]) set.spawn(work(ms));
  *   const order: number[] = [];
- *   for (let v; (v = yield* set.joinNext()) !== undefined; ) order.push(v);
+ *   let v: number | undefined;
+ *   while ((v = yield* set.joinNext()) !== undefined) order.push(v);
  *   return order; // [10, 20, 30]: completion order
  * });
  * ```
