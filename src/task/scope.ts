@@ -77,7 +77,15 @@ export interface Scope {
   readonly size: number;
 }
 
-/** A child's future: the spawned future, reporting its end to the scope. */
+/**
+ * The scope whose code is running: set while a scope polls or drops its
+ * body, and while a child task polls or drops its future. A scope dropped
+ * while another is running hands its unfinished children to it (see
+ * {@link ScopeCore.adopt}).
+ */
+let enclosing: ScopeCore | undefined;
+
+/** A child's future: the spawned future, reporting its end to its scope. */
 class Child<T> implements Future<T> {
   prev: Child<unknown> | undefined = undefined;
   next: Child<unknown> | undefined = undefined;
@@ -86,7 +94,8 @@ class Child<T> implements Future<T> {
   private inner: Future<T> | undefined;
 
   constructor(
-    private readonly core: ScopeCore,
+    /** The scope it reports to: its own, or the one that adopted it. */
+    public core: ScopeCore,
     inner: Future<T>,
   ) {
     this.inner = inner;
@@ -95,6 +104,8 @@ class Child<T> implements Future<T> {
   poll(cx: Context): Poll<T> {
     const inner = this.inner;
     if (inner === undefined) throw new Error("a scope's child was polled after it ended");
+    const outer = enclosing;
+    enclosing = this.core;
     let out: Poll<T>;
     try {
       out = inner.poll(cx);
@@ -102,6 +113,8 @@ class Child<T> implements Future<T> {
       this.inner = undefined;
       this.core.childEnded(this, { error });
       throw error; // the child's JoinHandle reports it too
+    } finally {
+      enclosing = outer;
     }
     if (out !== PENDING) {
       this.inner = undefined;
@@ -115,11 +128,15 @@ class Child<T> implements Future<T> {
     const inner = this.inner;
     if (inner === undefined) return;
     this.inner = undefined;
+    const outer = enclosing;
+    enclosing = this.core;
     try {
       inner[Symbol.dispose]?.();
     } catch (error) {
       this.core.childEnded(this, { error });
       throw error;
+    } finally {
+      enclosing = outer;
     }
     this.core.childEnded(this, undefined);
   }
@@ -127,8 +144,8 @@ class Child<T> implements Future<T> {
 
 /** A scope's children and failure, shared by the scope future, `s` and the children. */
 class ScopeCore implements Scope {
-  private first: Child<unknown> | undefined = undefined;
-  private last: Child<unknown> | undefined = undefined;
+  first: Child<unknown> | undefined = undefined;
+  last: Child<unknown> | undefined = undefined;
   /** Children spawned and not yet ended. */
   size = 0;
   /** The first failure, once there is one. */
@@ -194,6 +211,33 @@ class ScopeCore implements Scope {
     this.cancelling = true;
     for (let c = this.first; c !== undefined; c = c.next) c.handle?.abort();
   }
+
+  /**
+   * Takes over the children of `dropped`, a scope dropped while this one's
+   * code was running (a nested scope in a child or in the body). They have
+   * been aborted but are dropped only at their next turns; counting them
+   * here keeps this scope from ending before they have, so "no child
+   * outlives its scope" holds for grandchildren too.
+   */
+  adopt(dropped: ScopeCore): void {
+    let c = dropped.first;
+    if (c === undefined) return;
+    dropped.first = dropped.last = undefined;
+    this.size += dropped.size;
+    dropped.size = 0;
+    while (c !== undefined) {
+      const next: Child<unknown> | undefined = c.next;
+      c.core = this;
+      c.next = undefined;
+      const last = this.last;
+      c.prev = last;
+      if (last === undefined) this.first = c;
+      else last.next = c;
+      this.last = c;
+      if (this.cancelling) c.handle?.abort();
+      c = next;
+    }
+  }
 }
 
 /** The body a scope runs: a generator function, or a function returning a future (an `asyncFn`). */
@@ -233,10 +277,17 @@ class ScopeFuture<T> extends Awaitable<T> {
         // A child failed: drop the body here, in the task that owns it. An
         // error thrown while dropping it comes second to the failure.
         this.body = undefined;
+        const outer = enclosing;
+        enclosing = core;
         try {
           body[Symbol.dispose]?.();
-        } catch {}
+        } catch {
+        } finally {
+          enclosing = outer;
+        }
       } else {
+        const outer = enclosing;
+        enclosing = core;
         try {
           const out = body.poll(cx);
           if (out !== PENDING) {
@@ -246,6 +297,8 @@ class ScopeFuture<T> extends Awaitable<T> {
         } catch (error) {
           this.body = undefined;
           core.fail({ error });
+        } finally {
+          enclosing = outer;
         }
       }
     }
@@ -269,7 +322,10 @@ class ScopeFuture<T> extends Awaitable<T> {
 
   /**
    * Drop: drops the body (its `finally` blocks run now) and aborts every
-   * child; the executor drops each child at its next turn. Idempotent.
+   * child; the executor drops each child at its next turn. If another
+   * scope's code is running (this scope is nested in one of its children
+   * or in its body), that scope adopts the children and waits for them.
+   * Idempotent.
    */
   override [Symbol.dispose](): void {
     if (this.done) return;
@@ -279,11 +335,15 @@ class ScopeFuture<T> extends Awaitable<T> {
     core.waker = undefined;
     const body = this.body;
     this.body = this.start = undefined;
+    const parent = enclosing;
+    enclosing = core;
     try {
       body?.[Symbol.dispose]?.();
     } finally {
+      enclosing = parent;
       core.cancel();
       core.ended = true;
+      if (parent !== undefined && parent !== core && !parent.ended) parent.adopt(core);
     }
   }
 }
@@ -339,6 +399,11 @@ function isGenerator<T>(value: AsyncBody<T> | Future<T>): value is AsyncBody<T> 
  * }
  * ```
  */
+export function scope<T>(body: (s: Scope) => AsyncBody<T>): Awaitable<T>;
+/** A scope whose body is a function returning a future, such as a hoisted `asyncFn` taking `s`. */
+export function scope<T>(body: (s: Scope) => Future<T>): Awaitable<T>;
+/** A scope whose body is either. */
+export function scope<T>(body: ScopeBody<T>): Awaitable<T>;
 export function scope<T>(body: ScopeBody<T>): Awaitable<T> {
   if (typeof body !== "function") {
     throw new TypeError(
