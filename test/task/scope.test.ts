@@ -415,3 +415,31 @@ test("a scope inside a task that is aborted takes its children with it", () => {
   );
   assert.deepEqual(drops.log.sort(), ["a", "b"]);
 });
+
+test("grandchildren cannot outlive the outer scope: a nested scope dropped with its cancelled child hands its children up", () => {
+  const drops = new Drops();
+  const boom = new Error("boom");
+  const rt = virtual();
+  let aliveAtCatch = -1;
+  rt.blockOn(
+    future(function* () {
+      try {
+        yield* scope(function* (s) {
+          s.spawn(
+            scope(function* (inner) {
+              inner.spawn(sleepy(drops, "grandchild a", 100, 1));
+              inner.spawn(sleepy(drops, "grandchild b", 100, 2));
+              yield* sleep(100);
+            }),
+          );
+          s.spawn(failing(drops, "bad", 10, boom));
+        });
+      } catch (e) {
+        assert.equal(e, boom);
+        aliveAtCatch = rt.aliveTasks;
+      }
+    }),
+  );
+  assert.equal(aliveAtCatch, 1, "the grandchildren had dropped before the outer scope ended");
+  assert.deepEqual(drops.log.sort(), ["bad", "grandchild a", "grandchild b"]);
+});
