@@ -9,13 +9,15 @@
  * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
  * npm run bench -- yield             # benchmarks whose id contains "yield"
  * npm run bench -- time              # the time group only (ids time-…)
+ * npm run bench -- compose           # the composition group only (ids compose-…)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
  * The benchmarks: spawn-join-1k, spawn-join-100k, yield, heap (the core
  * group, README section "core"), and time-sleep-10k, time-sleep-1m,
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
- * "time": `bench/time.ts`).
+ * "time": `bench/time.ts`), and compose-select, compose-join-1k,
+ * compose-joinset-100k (README section "compose": `bench/compose.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -46,6 +48,7 @@ import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { selectCompose } from "./compose.js";
 import { selectTimed } from "./core.js";
 import {
   HEAP_CASES,
@@ -131,8 +134,8 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core`, `heap` or `time`) in a child. */
-function script(name: "core" | "heap" | "time", options: Options): string[] {
+/** The command that runs a bench script (`core`, `compose`, `heap` or `time`) in a child. */
+function script(name: "core" | "compose" | "heap" | "time", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -147,7 +150,7 @@ function runTimed(options: Options): Bench[] {
  * Runs `bench/<name>` in a child that writes its tables to a file (its
  * stdout is the progress the user watches), and reads them back.
  */
-function childBenches(name: "core" | "time", extra: string[], options: Options, what: string): Bench[] {
+function childBenches(name: "core" | "compose" | "time", extra: string[], options: Options, what: string): Bench[] {
   const out = join(BUILD, `${name}-${process.pid}.json`);
   mkdirSync(BUILD, { recursive: true });
   const args = [...script(name, options), ...extra, "--out", out];
@@ -159,6 +162,12 @@ function childBenches(name: "core" | "time", extra: string[], options: Options, 
   rmSync(out, { force: true });
   if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error(`bench: ${what} wrote no results`);
   return parsed;
+}
+
+/** The composition benchmarks (README section "compose"): one child, like the timed ones. */
+function runCompose(options: Options): Bench[] {
+  if (selectCompose(options.filter).length === 0) return [];
+  return childBenches("compose", [], options, "the composition benchmarks");
 }
 
 function isHeapReport(value: unknown): value is HeapReport {
@@ -340,6 +349,9 @@ const ORDER = [
   "time-virtual-1m",
   "time-heap",
   "time-wheel",
+  "compose-select",
+  "compose-join-1k",
+  "compose-joinset-100k",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -373,6 +385,7 @@ function main(): void {
   if (sleepHeap !== undefined) benchmarks.push(sleepHeap);
   const wheel = runWheel(options);
   if (wheel !== undefined) benchmarks.push(wheel);
+  benchmarks.push(...runCompose(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);

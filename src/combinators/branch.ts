@@ -53,6 +53,16 @@ export abstract class Branch extends Waker implements Context {
     return BRANCH_VTABLE;
   }
 
+  /** Wakes the branch (the same as the vtable's `wake`, without the indirection). */
+  override wake(): void {
+    this.wakeBranch();
+  }
+
+  /** Wakes the branch and keeps the waker usable. */
+  override wakeByRef(): void {
+    this.wakeBranch();
+  }
+
   /** What waking this branch does: queue it on its owner's ready list and wake the owner. */
   abstract wakeBranch(): void;
 }
@@ -97,15 +107,23 @@ export class ReadyList<B extends ReadyNode<B>> {
   head: B | undefined = undefined;
   tail: B | undefined = undefined;
 
-  /** Queues `node` unless it is queued already. */
-  push(node: B): void {
-    if (node.queued) return;
+  /**
+   * Queues `node` unless it is queued already. Returns true when the list
+   * was empty before: the owner, who empties the list at each poll, needs
+   * waking only then.
+   */
+  push(node: B): boolean {
+    if (node.queued) return false;
     node.queued = true;
     node.nextReady = undefined;
     const tail = this.tail;
-    if (tail === undefined) this.head = node;
-    else tail.nextReady = node;
     this.tail = node;
+    if (tail === undefined) {
+      this.head = node;
+      return true;
+    }
+    tail.nextReady = node;
+    return false;
   }
 
   /**

@@ -52,11 +52,14 @@ class JoinBranch<T> extends Branch implements ReadyNode<JoinBranch<T>> {
   }
 
   wakeBranch(): void {
-    // An ended branch's wakers may still be held somewhere: ignore them.
-    if (this.future === undefined) return;
-    const owner = this.owner;
-    owner.ready.push(this);
-    owner.waker?.wakeByRef();
+    // An ended branch's wakers may still be held somewhere: ignore them. A
+    // queued branch will be polled anyway: it is on the ready list, or in
+    // the part of it the join's poll is walking right now.
+    if (this.future === undefined || this.queued) return;
+    // The first wake since the join's last poll wakes its task; later ones
+    // need not: a non-empty list means the task was woken already (the
+    // waker changes only in a poll, and every poll empties the list).
+    if (this.owner.ready.push(this)) this.owner.waker?.wakeByRef();
   }
 }
 
