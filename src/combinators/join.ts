@@ -223,7 +223,7 @@ export function join<F extends readonly Future<unknown>[]>(...futures: F): Await
  *       }),
  *     );
  *   } catch (e) {
- *     return (e as Error).message; // "no"
+ *     return e instanceof Error ? e.message : e; // "no"
  *   }
  * });
  * ```
