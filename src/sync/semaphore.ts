@@ -207,6 +207,20 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     return this.state === HELD ? this.requested : 0;
   }
 
+  /**
+   * Permits this acquisition has out of the pool: all it asked for once
+   * granted or held, those assigned so far while it waits, else 0. Free
+   * permits plus every acquisition's `outstanding` is the semaphore's total,
+   * always (the property tests check it).
+   *
+   * @internal
+   */
+  get outstanding(): number {
+    const state = this.state;
+    if (state === HELD || state === GRANTED) return this.requested;
+    return state === WAITING ? this.requested - this.needed : 0;
+  }
+
   /** The guarded value; throws once the guard is released. */
   get value(): T {
     const cell = this.cell;

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import {
   AcquireError,
   asyncFn,
   type Context,
   type Future,
   future,
+  JoinError,
   noopWaker,
   PENDING,
   Runtime,
@@ -14,6 +16,7 @@ import {
   wakerFromFn,
   yieldNow,
 } from "../../src/index.js";
+import { Acquire } from "../../src/sync/semaphore.js";
 import { countingContext } from "../support/futures.js";
 
 const cx: Context = { waker: noopWaker() };
@@ -336,4 +339,87 @@ test("bad counts throw RangeError or TypeError naming the method and what is all
     message: `Semaphore.addPermits(n): n must be an integer from 0 to ${Semaphore.MAX_PERMITS - 1}, got ${Semaphore.MAX_PERMITS}`,
   });
   assert.equal(sem.availablePermits, 1, "a refused call changes nothing");
+});
+
+// --- properties under many schedules ---------------------------------------
+
+test("under any seed, random acquires held across yields and randomly aborted: permits conserved, granted first-in first-out", () => {
+  const plan = fc.record({
+    total: fc.integer({ min: 1, max: 6 }),
+    tasks: fc.array(
+      fc.record({ delay: fc.nat(3), count: fc.nat(6), hold: fc.nat(4), rounds: fc.integer({ min: 1, max: 3 }) }),
+      { minLength: 1, maxLength: 8 },
+    ),
+    aborts: fc.array(fc.record({ at: fc.nat(15), task: fc.nat(7) }), { maxLength: 4 }),
+  });
+  fc.assert(
+    fc.property(fc.integer(), plan, (seed, { total, tasks, aborts }) => {
+      const sem = new Semaphore(total);
+      /** Acquires that joined the line and are not finished, in the order they joined. */
+      const live: Acquire<unknown>[] = [];
+      let checks = 0;
+      const check = (): void => {
+        checks++;
+        let out = 0;
+        let waitingSeen = false;
+        for (const f of live) {
+          const has = f.outstanding;
+          out += has;
+          if (f.queued) {
+            if (waitingSeen) assert.equal(has, 0, "only the first waiter is assigned permits");
+            waitingSeen = true;
+          } else if (waitingSeen) {
+            assert.equal(has, 0, "a later acquire holds permits while an earlier one still waits");
+          }
+        }
+        assert.equal(sem.availablePermits + out, total, "available + held + assigned = total");
+        if (waitingSeen) assert.equal(sem.availablePermits, 0, "no permit is free while anyone waits");
+      };
+      const worker = asyncFn(function* (delay: number, count: number, hold: number, rounds: number) {
+        for (let r = 0; r < rounds; r++) {
+          for (let d = 0; d < delay; d++) {
+            yield* yieldNow();
+            check();
+          }
+          const f = sem.acquire(Math.min(count, total));
+          assert.ok(f instanceof Acquire);
+          live.push(f);
+          try {
+            using permit = yield* f;
+            assert.equal(permit.permits, Math.min(count, total));
+            check();
+            for (let h = 0; h < hold; h++) {
+              yield* yieldNow();
+              check();
+            }
+          } finally {
+            live.splice(live.indexOf(f), 1);
+          }
+          check();
+        }
+      });
+      const rt = new Runtime({ seed });
+      rt.blockOn(
+        future(function* () {
+          const hs = tasks.map((t) => spawn(worker(t.delay, t.count, t.hold, t.rounds)));
+          for (let step = 0; step <= 15; step++) {
+            for (const a of aborts) if (a.at === step) hs[a.task % hs.length]?.abort();
+            yield* yieldNow();
+            check();
+          }
+          for (const h of hs) {
+            try {
+              yield* h;
+            } catch (e) {
+              assert.ok(e instanceof JoinError && e.isCancelled(), `a worker failed: ${e}`);
+            }
+          }
+        }),
+      );
+      assert.equal(live.length, 0);
+      assert.equal(sem.availablePermits, total, "every permit came back");
+      assert.ok(checks > 0);
+    }),
+    { numRuns: 300 },
+  );
 });
