@@ -48,8 +48,9 @@ test("a dropped fromPromise aborts its signal and no longer wakes the task when 
   d.resolve(1);
   await turn();
   assert.equal(wakes(), 0, "the settled promise woke no one");
+  assert.throws(() => f.poll(cx), /polled after it completed or was dropped/, "nor did it bring the future back");
   f[Symbol.dispose](); // idempotent
-  assert.throws(() => f.poll(cx), /polled after it completed or was dropped/);
+  assert.equal(wakes(), 0);
 });
 
 test("a fromPromise dropped by a timeout aborts the request the maker started", async () => {
