@@ -183,6 +183,37 @@ test("next() is one object per stream: a loop allocates no future per item", () 
   assert.equal(s.next(), s.next());
 });
 
+/** How many garbage collections ran while `body` did: none means it allocated (almost) nothing. */
+async function collectionsDuring(body: () => void): Promise<number> {
+  let count = 0;
+  const observer = new PerformanceObserver((list) => {
+    count += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  body();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
+  observer.disconnect();
+  return count;
+}
+
+const countKept = asyncFn(function* (items: readonly number[]) {
+  using s = fromIterable(items)
+    .map((n) => n + 1)
+    .filter((n) => n % 3 !== 0);
+  let count = 0;
+  for (let v = yield* s.next(); v !== undefined; v = yield* s.next()) count++;
+  return count;
+});
+
+test("reading a pipeline with the next() loop allocates nothing per item: two million items, no garbage collection", async () => {
+  const items = Array.from({ length: 2_000_000 }, (_, i) => i);
+  const rt = new Runtime();
+  for (let i = 0; i < 3; i++) rt.blockOn(countKept(items.slice(0, 200_000))); // let V8 optimise first
+  let kept = 0;
+  assert.equal(await collectionsDuring(() => (kept = rt.blockOn(countKept(items)))), 0);
+  assert.equal(kept, 1_333_334);
+});
+
 test("dropping a next() mid-wait loses no item and leaves the stream alone", () => {
   const a = new Feed<number>();
   const s = stream(a);
