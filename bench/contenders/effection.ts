@@ -17,9 +17,11 @@
  * - pending sleeps: spawned operations parked in a 60 s `sleep`.
  * - stream pipeline: Effection 4's core has streams (`Stream` is an
  *   operation giving a `Subscription` whose `next()` is an operation) but
- *   no `map` or `filter`; we write them on that protocol the way its
- *   stream helpers do (a subscription whose `next()` delegates with
- *   `yield*`), and read the result with a `next()` loop inside `run()`.
+ *   no `map` or `filter`; we write them on that protocol the way
+ *   Effection's own examples do (a subscription whose `next()` delegates
+ *   with `yield*`), with plain functions per item (the cheaper shape:
+ *   `@effectionx/stream-helpers` takes an operation per item), and read the
+ *   result with a `next()` loop inside `run()`.
  *
  * Why it is fair: generator functions are hoisted; `spawn` takes a function
  * returning an operation, so each task is an arrow closure calling the
