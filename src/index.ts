@@ -11,12 +11,16 @@ export { type Context, type Future, isFuture, type Output, type Pin } from "./fu
 export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
 export { isPending, isReady, PENDING, type Poll, type Suspend } from "./future/poll.js";
 export { noopWaker, type RawWaker, type RawWakerVTable, Waker, wakerFromFn } from "./future/waker.js";
+export { fromAsyncIterable, toAsyncIterable } from "./interop/async-iterable.js";
+export { fromPromise, toPromise } from "./interop/promise.js";
 export { BUDGET, consumeBudget, pollProceed, remainingBudget } from "./runtime/budget.js";
 export { currentRuntime, type RuntimeHandle, type SpawnOptions, spawn } from "./runtime/current.js";
 export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
 export { main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
+export { fromIterable } from "./stream/from-iterable.js";
 export { type Item, isStream, type Stream } from "./stream/stream.js";
+export { merge, StreamExt, stream } from "./stream/stream-ext.js";
 export { Barrier, type BarrierWaitResult } from "./sync/barrier.js";
 export { Mutex, type MutexGuard } from "./sync/mutex.js";
 export { Notified, Notify } from "./sync/notify.js";
