@@ -34,35 +34,28 @@ import type { Waker } from "../future/waker.js";
 import { pollProceed } from "../runtime/budget.js";
 import { storeWaker, WaitList, type WaitNode } from "../sync/wait-list.js";
 
-/** A pending `cancelled()` in its token's wait list (separate from the future, whose `next` is its iterator's). */
-class Waiter implements WaitNode<Waiter> {
+/** The future `cancelled()` returns; while it waits, it is its own node in the token's wait list. */
+class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
   waker: Waker | undefined = undefined;
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
+  prevWaiter: Cancelled | undefined = undefined;
+  nextWaiter: Cancelled | undefined = undefined;
   queued = false;
-}
-
-/** The future `cancelled()` returns. */
-class Cancelled extends Awaitable<void> {
-  private waiter: Waiter | undefined = undefined;
 
   constructor(
     private readonly token: CancellationToken,
-    private readonly waiters: WaitList<Waiter>,
+    private readonly waiters: WaitList<Cancelled>,
   ) {
     super();
   }
 
   poll(cx: Context): Poll<void> {
-    const token = this.token;
-    if (token.isCancelled) {
+    if (this.token.isCancelled) {
       this.stopWaiting();
       // Ready without waiting: spend budget, so a loop over a cancelled token still lets others run.
       return pollProceed(cx) ? undefined : PENDING;
     }
-    const waiter = (this.waiter ??= new Waiter());
-    storeWaker(waiter, cx);
-    if (!waiter.queued) this.waiters.push(waiter);
+    storeWaker(this, cx);
+    if (!this.queued) this.waiters.push(this);
     return PENDING;
   }
 
@@ -72,10 +65,8 @@ class Cancelled extends Awaitable<void> {
   }
 
   private stopWaiting(): void {
-    const waiter = this.waiter;
-    if (waiter === undefined) return;
-    this.waiters.remove(waiter);
-    waiter.waker = undefined;
+    this.waiters.remove(this);
+    this.waker = undefined;
   }
 }
 
@@ -143,7 +134,7 @@ export class DropGuard implements Disposable {
  */
 export class CancellationToken implements Disposable {
   #cancelled = false;
-  readonly #waiters = new WaitList<Waiter>();
+  readonly #waiters = new WaitList<Cancelled>();
   #parent: CancellationToken | undefined = undefined;
   /** Children, and this token's neighbours in its parent's list. */
   #firstChild: CancellationToken | undefined = undefined;

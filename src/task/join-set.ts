@@ -62,7 +62,7 @@ class SetCore<T> {
   /** Finished tasks not yet handed out, in the order they finished. */
   readonly ready = new ReadyList<Entry<T>>();
   /** Pending joinNext() futures. */
-  readonly waiters = new WaitList<Waiter>();
+  readonly waiters = new WaitList<JoinNext<T>>();
   first: Entry<T> | undefined = undefined;
   last: Entry<T> | undefined = undefined;
   size = 0;
@@ -154,21 +154,12 @@ class SetCore<T> {
 /** What {@link SetCore.next} returns for an empty set. */
 const EMPTY: unique symbol = Symbol("EMPTY");
 
-/**
- * A pending `joinNext()` in the set's wait list. A separate object from
- * the future, whose `next` is its iterator's method; made at the first
- * poll that has to wait.
- */
-class Waiter implements WaitNode<Waiter> {
+/** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
+class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
   waker: Waker | undefined = undefined;
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
+  prevWaiter: JoinNext<T> | undefined = undefined;
+  nextWaiter: JoinNext<T> | undefined = undefined;
   queued = false;
-}
-
-/** The future `joinNext()` returns. */
-class JoinNext<T> extends Awaitable<T | undefined> {
-  private waiter: Waiter | undefined = undefined;
 
   constructor(private readonly core: SetCore<T>) {
     super();
@@ -191,9 +182,8 @@ class JoinNext<T> extends Awaitable<T | undefined> {
       this.stopWaiting();
       return out;
     }
-    const waiter = (this.waiter ??= new Waiter());
-    storeWaker(waiter, cx);
-    if (!waiter.queued) core.waiters.push(waiter);
+    storeWaker(this, cx);
+    if (!this.queued) core.waiters.push(this);
     return PENDING;
   }
 
@@ -203,10 +193,8 @@ class JoinNext<T> extends Awaitable<T | undefined> {
   }
 
   private stopWaiting(): void {
-    const waiter = this.waiter;
-    if (waiter === undefined) return;
-    this.core.waiters.remove(waiter);
-    waiter.waker = undefined;
+    this.core.waiters.remove(this);
+    this.waker = undefined;
   }
 }
 
