@@ -133,6 +133,34 @@ test("disposing a waiter in the middle of the line keeps the others in order", (
   assert.deepEqual(got, [0, 1, 4]);
 });
 
+test("dropped waiters leave the channel at once: 200,000 pending recvs and sends dropped, the heap where it was", () => {
+  const gc = Reflect.get(globalThis, "gc");
+  const [tx, rx] = mpsc.channel<number>(1);
+  tx.trySend(0);
+  const [, idle] = mpsc.unbounded<number>();
+  const { cx } = countingContext();
+  if (typeof gc === "function") gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let round = 0; round < 200; round++) {
+    const waiting = [];
+    for (let i = 0; i < 500; i++) {
+      const r = idle.recv();
+      const s = tx.send(i + 1);
+      r.poll(cx);
+      s.poll(cx);
+      waiting.push(r, s);
+    }
+    for (const w of waiting) w[Symbol.dispose]();
+  }
+  if (typeof gc === "function") {
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.ok(grown < 2_000_000, `heap grew by ${grown} bytes`);
+  }
+  assert.equal(rx.tryRecv(), 0);
+  assert.equal(rx.tryRecv(), PENDING, "none of the dropped sends arrived");
+});
+
 // --- waking -----------------------------------------------------------------
 
 test("a dropped recv is never woken, and two sends wake a pending recv once", () => {
@@ -579,7 +607,10 @@ test("under any schedule, with aborted sends and receives, no message is lost or
             const v = p * 1000 + i;
             const step = steps[i % steps.length];
             if (step === "trySend") {
-              while (!tx.trySend(v)) yield* yieldNow();
+              for (let spins = 0; !tx.trySend(v); spins++) {
+                if (spins > 10_000) throw new Error("trySend never found room: a slot leaked");
+                yield* yieldNow();
+              }
             } else if (step === "reserve") {
               using permit = yield* tx.reserve();
               if (i % 2 === 0) yield* yieldNow(); // hold the slot a while
@@ -606,6 +637,7 @@ test("under any schedule, with aborted sends and receives, no message is lost or
             tx[Symbol.dispose]();
             const got: number[] = [];
             for (let j = 0; ; j++) {
+              assert.ok(j < 100_000, "the consumer stopped making progress: a slot leaked or a wake was lost");
               assert.ok(rx.size + tx.capacity <= capacity, "never more than capacity in use");
               const step = consumerSteps[j % consumerSteps.length];
               let v: number | undefined | typeof PENDING;
