@@ -22,8 +22,8 @@ import { storeWaker, type WaitList, type WaitNode } from "./wait-list.js";
  * @internal
  */
 export interface ReceiversGone {
-  /** True once nothing can be received any more. */
-  readonly isClosed: boolean;
+  /** True once nothing sent can be received any more. */
+  receiversGone(): boolean;
   /** The `closed()` futures waiting for it. */
   readonly closedWaiters: WaitList<ClosedFuture>;
 }
@@ -47,7 +47,7 @@ export class ClosedFuture extends Awaitable<void> implements WaitNode<ClosedFutu
 
   poll(cx: Context): Poll<void> {
     const channel = this.channel;
-    if (channel.isClosed) {
+    if (channel.receiversGone()) {
       if (!pollProceed(cx)) return PENDING;
       return undefined;
     }

@@ -149,6 +149,11 @@ export class Chan<T> implements ReceiversGone {
     this.recvWaiters.wakeAll(); // may now see the end
   }
 
+  /** For `closed()`: true once the receiver closed or was dropped. */
+  receiversGone(): boolean {
+    return this.isClosed;
+  }
+
   /** Why sends fail, for SendError's message. */
   whyClosed(): string {
     return this.receiverDropped ? "the receiver was dropped" : "the receiver closed";
