@@ -17,6 +17,7 @@ export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
 export { main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
 export { type Item, isStream, type Stream } from "./stream/stream.js";
+export { BroadcastReceiver, BroadcastRecvFuture, BroadcastSender, broadcast } from "./sync/broadcast.js";
 export { ClosedFuture } from "./sync/closed.js";
 export { LaggedError, RecvError, SendError } from "./sync/errors.js";
 export * as mpsc from "./sync/mpsc.js";
