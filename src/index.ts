@@ -22,6 +22,7 @@ export { ClosedFuture } from "./sync/closed.js";
 export { LaggedError, RecvError, SendError } from "./sync/errors.js";
 export * as mpsc from "./sync/mpsc.js";
 export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
+export { ChangedFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
 export { yieldNow } from "./task/yield-now.js";
