@@ -268,6 +268,21 @@ test("a permit taken before close still delivers, and recv waits for it before s
   assert.equal(rx.recv().poll(cx), undefined);
 });
 
+test("a send already handed a slot before close still delivers, like a permit", () => {
+  const [tx, rx] = mpsc.channel<string>(1);
+  const { cx } = countingContext();
+  tx.trySend("a");
+  const s = tx.send("b");
+  assert.equal(s.poll(cx), PENDING);
+  assert.equal(rx.tryRecv(), "a"); // the slot is handed to s
+  rx.close();
+  assert.equal(rx.isClosed, true);
+  assert.equal(rx.tryRecv(), PENDING, "not the end: s holds a slot");
+  assert.equal(s.poll(cx), undefined);
+  assert.equal(rx.tryRecv(), "b");
+  assert.equal(rx.tryRecv(), undefined);
+});
+
 test("a permit dropped unused after close lets the pending recv see the end", () => {
   const [tx, rx] = mpsc.channel<number>(2);
   const { cx, wakes } = countingContext();
