@@ -15,7 +15,6 @@ const EXPECTED: Record<string, string[]> = {
   "src/future/waker.ts": ["raw.vtable as RawWakerVTable<unknown>"],
   "src/future/awaitable.ts": ["READY_STEP as IteratorReturnResult<T>"],
   "src/task/task.ts": ["TASK_VTABLE as RawWakerVTable<unknown>", "output as T"],
-  "src/sync/oneshot.ts": ["this.value as T"],
 };
 
 interface Site {

@@ -38,6 +38,9 @@ import { ClosedFuture, type ReceiversGone } from "./closed.js";
 import { RecvError, SendError, usedAfterDispose } from "./errors.js";
 import { storeWaker, WaitList, wakeNode } from "./wait-list.js";
 
+/** The empty cell. */
+const NOTHING: unique symbol = Symbol("nothing");
+
 /**
  * The receiving end of a oneshot, and a future of its value: `yield* rx`
  * gives the value, or throws {@link RecvError} if the sender was dropped
@@ -61,10 +64,12 @@ import { storeWaker, WaitList, wakeNode } from "./wait-list.js";
 export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, Disposable {
   // The cell both ends share, kept here to make a oneshot two objects.
   // All of it is internal: the sender reaches in; users make pairs with oneshot().
-  /** @internal The value, while `sent` says it is there. */
-  value: T | undefined = undefined;
-  /** @internal A value is in the cell. */
-  sent = false;
+  /**
+   * @internal The value, or {@link NOTHING} while none is in the cell. A
+   * sentinel rather than a flag: `T` may itself be undefined, and comparing
+   * with the sentinel narrows the type without a cast.
+   */
+  value: T | typeof NOTHING = NOTHING;
   /** @internal The sender was dropped, or used up by sending. */
   senderGone = false;
   /** @internal No value may be sent any more: the receiver closed or was dropped. */
@@ -81,9 +86,10 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
   poll(cx: Context): Poll<T> {
     if (this.done) throw new Error("a oneshot receiver was awaited after it completed: it yields one value, once");
     if (this.dropped) throw usedAfterDispose("awaiting a oneshot receiver");
-    if (this.sent) {
+    const value = this.value;
+    if (value !== NOTHING) {
       if (!pollProceed(cx)) return PENDING;
-      return this.take();
+      return this.take(value);
     }
     if (this.senderGone || this.closed) {
       this.done = true;
@@ -111,7 +117,8 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
   tryRecv(): Poll<T> {
     if (this.dropped) throw usedAfterDispose("oneshot OneshotReceiver.tryRecv()");
     if (this.done) throw new RecvError("the value was already received");
-    if (this.sent) return this.take();
+    const value = this.value;
+    if (value !== NOTHING) return this.take(value);
     if (this.senderGone || this.closed) {
       this.done = true;
       throw this.whyEmpty();
@@ -142,8 +149,7 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
   override [Symbol.dispose](): void {
     if (this.dropped) return;
     this.dropped = true;
-    this.value = undefined;
-    this.sent = false;
+    this.value = NOTHING;
     this.waker = undefined;
     this.close();
   }
@@ -159,12 +165,8 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
     return this.closedList;
   }
 
-  private take(): T {
-    // SAFETY: `sent` is true only between the sender storing a T in `value`
-    // and this read, which clears it; a T may itself be undefined.
-    const value = this.value as T;
-    this.value = undefined;
-    this.sent = false;
+  private take(value: T): T {
+    this.value = NOTHING;
     this.done = true;
     return value;
   }
@@ -226,7 +228,6 @@ export class OneshotSender<T> implements Disposable {
       throw new SendError(value, cell.dropped ? "the receiver was dropped" : "the receiver closed");
     }
     cell.value = value;
-    cell.sent = true;
     wakeNode(cell);
   }
 
