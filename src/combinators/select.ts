@@ -32,15 +32,20 @@
  * |--------------------------------|-----------------------------------|
  * | `sleep`, `sleepUntil`          | safe: the timer is cancelled      |
  * | `yieldNow()`, `consumeBudget()`| safe                              |
+ * | `rx.recv()` (mpsc, broadcast), `rx.changed()` (watch) | safe: a message leaves the channel only in the poll that returns it |
+ * | `s.next()` on a stream         | safe                              |
+ * | `lock()`, `read()`, `write()`, `acquire(n)`, `notified()` | safe: only the place in line is lost |
  * | `set.joinNext()` (JoinSet)     | safe: a finished task stays in the set |
  * | `token.cancelled()`            | safe                              |
+ * | `tx.send(v)` (mpsc)            | `v` is not sent; the place in line is lost |
+ * | `yield* oneshotRx`             | **not safe**: the receiver, and a value sent to it, are dropped |
  * | a `JoinHandle`                 | **not safe**: dropping it aborts the task (`detach()` first, or race `joinNext`) |
  * | `timeout(ms, f)`, `local.scope(v, f)` | as safe as `f`             |
  * | `join`, `select`, `race`       | as safe as their branches         |
  * | `scope(…)`                     | **not safe**: its children are cancelled |
  * | a generator future             | whatever its body loses at the `yield*` where it is suspended |
  *
- * Channel receives and lock acquisitions document their own cancel safety.
+ * The channel, lock and stream modules have the full story for their futures.
  *
  * @module
  */
