@@ -34,13 +34,14 @@ export function checkFutures<T>(api: string, futures: ArrayLike<T>): void {
  *
  * @internal
  */
-export function futuresFrom<T>(api: string, futures: Iterable<Future<T>>): Future<T>[] {
+export function futuresFrom<T>(api: string, futures: Iterable<Future<T>>): readonly Future<T>[] {
   if (typeof futures !== "object" || futures === null || typeof futures[Symbol.iterator] !== "function") {
     throw new TypeError(
       `${api}: futures must be an iterable of futures (an array, a Set, …), got ${describe(futures)}`,
     );
   }
-  const array = Array.from(futures);
+  // An array is read as it is (the combinator reads it once, at once); any other iterable is copied.
+  const array: readonly Future<T>[] = Array.isArray(futures) ? futures : Array.from(futures);
   checkFutures(api, array);
   return array;
 }
