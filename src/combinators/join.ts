@@ -97,7 +97,7 @@ class Join<T> extends Awaitable<T[]> {
 
   poll(cx: Context): Poll<T[]> {
     if (this.branches === undefined)
-      throw new Error(`${this.api} was polled after it completed; a future is awaited once`);
+      throw new Error(`${this.api} was polled after it completed or was dropped; a future is awaited once`);
     storeWaker(this, cx);
     let node = this.ready.takeAll();
     while (node !== undefined) {

@@ -101,7 +101,8 @@ class Select extends Awaitable<unknown> {
 
   poll(cx: Context): Poll<unknown> {
     const branches = this.branches;
-    if (branches === undefined) throw new Error(`${this.api} was polled after it completed; a future is awaited once`);
+    if (branches === undefined)
+      throw new Error(`${this.api} was polled after it completed or was dropped; a future is awaited once`);
     const n = branches.length;
     let i = this.biased || n === 1 ? 0 : fairStart(n);
     for (let k = 0; k < n; k++) {

@@ -260,7 +260,7 @@ class ScopeFuture<T> extends Awaitable<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.done) throw new Error("scope() was polled after it completed; a future is awaited once");
+    if (this.done) throw new Error("scope() was polled after it completed or was dropped; a future is awaited once");
     const core = this.core;
     let body = this.body;
     const start = this.start;

@@ -44,7 +44,7 @@ class TaskLocalFuture<T, U> extends Awaitable<U> {
   poll(cx: Context): Poll<U> {
     const inner = this.inner;
     if (inner === undefined)
-      throw new Error("a TaskLocal scope was polled after it completed; a future is awaited once");
+      throw new Error("a TaskLocal scope was polled after it completed or was dropped; a future is awaited once");
     const slot = this.slot;
     const outer = slot.value;
     slot.value = this.value;
