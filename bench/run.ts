@@ -9,13 +9,16 @@
  * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
  * npm run bench -- yield             # benchmarks whose id contains "yield"
  * npm run bench -- time              # the time group only (ids time-…)
+ * npm run bench -- sync              # the sync group only (ids sync-…)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
  * The benchmarks: spawn-join-1k, spawn-join-100k, yield, heap (the core
  * group, README section "core"), and time-sleep-10k, time-sleep-1m,
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
- * "time": `bench/time.ts`).
+ * "time": `bench/time.ts`), and sync-oneshot, sync-mpsc-round-trip,
+ * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
+ * section "sync": `bench/sync.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -31,7 +34,7 @@
  * through tsx, to see the difference.
  *
  * The timed benchmarks run in one child process (all contenders side by
- * side, alternating). The sleep benchmarks give every contender a process
+ * side, alternating), and the sync benchmarks in another. The sleep benchmarks give every contender a process
  * of its own (still alternating: `bench/time.ts` says why); each heap
  * measurement runs in its own child started with `--expose-gc`, and the
  * wheel curve in one more. `--quick` skips the 1,000,000-sleep benchmarks
@@ -69,6 +72,7 @@ import {
   targetSummary,
   writeSection,
 } from "./report.js";
+import { selectSync } from "./sync.js";
 import { selectSleeps } from "./time.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -131,8 +135,8 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core`, `heap` or `time`) in a child. */
-function script(name: "core" | "heap" | "time", options: Options): string[] {
+/** The command that runs a bench script (`core`, `heap`, `time` or `sync`) in a child. */
+function script(name: "core" | "heap" | "time" | "sync", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -147,7 +151,7 @@ function runTimed(options: Options): Bench[] {
  * Runs `bench/<name>` in a child that writes its tables to a file (its
  * stdout is the progress the user watches), and reads them back.
  */
-function childBenches(name: "core" | "time", extra: string[], options: Options, what: string): Bench[] {
+function childBenches(name: "core" | "time" | "sync", extra: string[], options: Options, what: string): Bench[] {
   const out = join(BUILD, `${name}-${process.pid}.json`);
   mkdirSync(BUILD, { recursive: true });
   const args = [...script(name, options), ...extra, "--out", out];
@@ -295,6 +299,12 @@ function runSleeps(options: Options): Bench[] {
   return childBenches("time", ["sleeps"], options, "the sleep benchmarks");
 }
 
+/** The sync benchmarks: one child, every contender side by side. */
+function runSyncBenches(options: Options): Bench[] {
+  if (selectSync(options.filter).length === 0) return [];
+  return childBenches("sync", [], options, "the sync benchmarks");
+}
+
 /** The wheel curve: one child. */
 function runWheel(options: Options): Bench | undefined {
   if (!selected("time-wheel", options.filter)) return undefined;
@@ -340,6 +350,12 @@ const ORDER = [
   "time-virtual-1m",
   "time-heap",
   "time-wheel",
+  "sync-oneshot",
+  "sync-mpsc-round-trip",
+  "sync-mpsc-1-to-1",
+  "sync-mpsc-8-to-1",
+  "sync-mutex",
+  "sync-semaphore",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -373,6 +389,7 @@ function main(): void {
   if (sleepHeap !== undefined) benchmarks.push(sleepHeap);
   const wheel = runWheel(options);
   if (wheel !== undefined) benchmarks.push(wheel);
+  benchmarks.push(...runSyncBenches(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);
