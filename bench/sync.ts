@@ -130,7 +130,7 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
       {
         id: "native",
         label: "Promise-resolver channel (native)",
-        note: "an array buffer and a queue of pending resolvers on each side, `async send`/`recv`: the usual idiom",
+        note: "an array buffer and a queue of pending resolvers on each side; a value goes straight to a waiting receiver, and a send or receive that need not wait returns one shared resolved promise",
         run: async(native.mpscRoundTrips),
       },
       { id: "effect", label: "Effect 4: Queue.bounded(1)", run: async(effect.mpscRoundTrips) },
