@@ -5,7 +5,7 @@
  * the README section from it (`bench/report.ts`).
  *
  * ```text
- * npm run bench                      # everything (about two minutes)
+ * npm run bench                      # everything (about three minutes)
  * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
  * npm run bench -- yield             # benchmarks whose id contains "yield"
  * npm run bench -- time              # the time group only (ids time-…)
