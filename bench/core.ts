@@ -70,7 +70,7 @@ export interface TimedBenchmark {
   readonly cases: readonly TimedCase[];
   readonly targets: readonly TargetSpec[];
   readonly notes: readonly string[];
-  /** The README section the table goes in ("core" when absent). */
+  /** The README section its table goes in ("core" when absent). */
   readonly section?: string;
 }
 
