@@ -82,7 +82,7 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     size: 10_000,
     expect: (n) => n,
     rounds: 15,
-    quickRounds: 4,
+    quickRounds: 7,
     cases: [
       { id: "floor", label: "floor (a slot and a waiting task)", run: sync(floor.oneshotRoundTrips) },
       { id: "mini-tokio", label: "mini-tokio: generator tasks", run: sync(miniTokio.oneshotRoundTrips) },
@@ -118,7 +118,7 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     size: 10_000,
     expect: sumBelow,
     rounds: 15,
-    quickRounds: 4,
+    quickRounds: 7,
     cases: [
       { id: "floor", label: "floor (a ring channel with one waker)", run: sync(floor.mpscRoundTrips) },
       { id: "mini-tokio", label: "mini-tokio: generator tasks", run: sync(miniTokio.mpscRoundTrips) },
@@ -158,7 +158,7 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     size: 10_000,
     expect: (n) => n,
     rounds: 15,
-    quickRounds: 4,
+    quickRounds: 7,
     cases: [
       {
         id: "floor",
@@ -207,7 +207,7 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     size: 100_000,
     expect: (n) => n,
     rounds: 15,
-    quickRounds: 4,
+    quickRounds: 7,
     cases: [
       { id: "floor", label: "floor (a permit count)", run: sync(floor.semaphoreUncontended) },
       { id: "mini-tokio", label: "mini-tokio: generator task", run: sync(miniTokio.semaphoreUncontended) },
