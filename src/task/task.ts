@@ -30,12 +30,12 @@
  * @module
  */
 
-import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
+import { type AwaitIterator, awaitReturn, awaitStep, clearAwaited, takeAwaited } from "../future/awaitable.js";
 import type { Context, Future } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
 import { pollProceed, resetBudget } from "../runtime/budget.js";
-import type { Tracer } from "../trace/event.js";
+import type { Observer } from "../trace/observer.js";
 import { JoinError } from "./join-error.js";
 import type { AbortHandle, JoinHandle } from "./join-handle.js";
 
@@ -60,8 +60,10 @@ export interface Scheduler {
   completed(task: Task<unknown>): void;
   /** Names given at spawn, for traces and errors. */
   nameOf(task: Task<unknown>): string | undefined;
-  /** The opt-in tracer, or undefined. */
-  readonly tracer: Tracer | undefined;
+  /** Who watches the tasks (listeners, timing, locations), or undefined: the fast path. */
+  readonly observer: Observer | undefined;
+  /** Wakes of any task so far (for `rt.metrics()`). */
+  wakes: number;
 }
 
 /**
@@ -92,11 +94,17 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** Neighbours in the runtime's list of tasks that have waited (PARKED). */
   older: Task<unknown> | undefined = undefined;
   newer: Task<unknown> | undefined = undefined;
+  /** Polls so far (for `rt.dump()` and `rt.metrics()`). */
+  polls = 0;
+  /** The future the last poll returned PENDING from: what the task waits on (for `rt.dump()`). */
+  waitingOn: Future<unknown> | undefined = undefined;
 
   constructor(
     readonly scheduler: Scheduler,
     future: Future<T>,
     readonly id: number,
+    /** The runtime's clock when the task was spawned, in whole ms (see `Clock.recent`). */
+    readonly spawnedAt: number,
   ) {
     super();
     this.future = future;
@@ -120,37 +128,48 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** The waker's work: queue the task, once, unless it is running or done. */
   schedule(): void {
     const s = this.state;
-    const tracer = this.scheduler.tracer;
+    const scheduler = this.scheduler;
+    scheduler.wakes++;
     if ((s & (COMPLETE | SCHEDULED | NOTIFIED)) !== 0) {
-      if (tracer !== undefined) this.traceWake(tracer, false);
+      if (scheduler.observer !== undefined) scheduler.observer.woken(this, false);
       return;
     }
     if ((s & RUNNING) !== 0) {
       // Woken from inside its own poll: re-queue after the poll, not now
       // (queueing now could run it twice; ignoring it would lose the wakeup).
       this.state = s | NOTIFIED;
-      if (tracer !== undefined) this.traceWake(tracer, false);
+      if (scheduler.observer !== undefined) scheduler.observer.woken(this, false);
       return;
     }
     this.state = s | SCHEDULED;
-    if (tracer !== undefined) this.traceWake(tracer, true);
-    this.scheduler.schedule(this);
+    if (scheduler.observer !== undefined) scheduler.observer.woken(this, true);
+    scheduler.schedule(this);
   }
 
-  /** The executor's turn for this task: poll once, or carry out an abort. */
+  /**
+   * The executor's turn for this task: poll once, or carry out an abort.
+   * Watched (someone listens, times polls or captures locations), the
+   * observer runs the same steps around its own bookkeeping: the unwatched
+   * path pays this one branch.
+   */
   run(): void {
-    const s = this.state;
     const future = this.future;
-    if ((s & ABORT) !== 0 || future === undefined) {
-      const tracer = this.scheduler.tracer;
-      if (tracer !== undefined && (s & COMPLETE) === 0) this.traceDrop(tracer);
-      this.cancel();
+    const observer = this.scheduler.observer;
+    if ((this.state & ABORT) !== 0 || future === undefined) {
+      if (observer !== undefined) observer.drop(this);
+      else this.cancel();
       return;
     }
-    this.state = (s & ~SCHEDULED) | RUNNING;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined) this.trace(tracer, "poll");
+    if (observer !== undefined) observer.poll(this, future);
+    else this.pollOnce(future);
+  }
+
+  /** Polls the future once and acts on the outcome: finish, re-queue, or wait for a wake. @internal */
+  pollOnce(future: Future<T>): void {
+    this.state = (this.state & ~SCHEDULED) | RUNNING;
+    this.polls++;
     resetBudget();
+    clearAwaited();
     let out: Poll<T>;
     try {
       out = future.poll(this);
@@ -162,10 +181,10 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       this.finish(out, 0);
       return;
     }
+    // A task that is a bare leaf future (spawn(sleep(ms))) awaited nothing: it waits on itself.
+    this.waitingOn = takeAwaited() ?? future;
     const after = this.state & ~RUNNING;
     const requeue = (after & (NOTIFIED | ABORT)) !== 0;
-    if (tracer !== undefined)
-      tracer({ kind: "pending", task: this.id, name: this.scheduler.nameOf(this), requeued: requeue });
     if (requeue) {
       this.state = (after & ~NOTIFIED) | SCHEDULED;
       this.scheduler.schedule(this);
@@ -197,11 +216,13 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
 
   private finish(output: unknown, how: number): void {
     this.future = undefined;
+    this.waitingOn = undefined;
     const s = this.state;
     this.state = (s & (DETACHED | TAKEN | PARKED)) | COMPLETE | how;
     this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined) this.trace(tracer, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled");
+    const observer = this.scheduler.observer;
+    if (observer !== undefined)
+      observer.finished(this, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled", output);
     this.scheduler.completed(this);
     const joiner = this.joinWaker;
     if (joiner !== undefined) {
@@ -213,6 +234,27 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** True once the task has waited for a wake: it is in the runtime's list. */
   wasParked(): boolean {
     return (this.state & PARKED) !== 0;
+  }
+
+  /** True while the task is in the run queue. */
+  isQueued(): boolean {
+    return (this.state & SCHEDULED) !== 0;
+  }
+
+  /** Where the task stands, for `rt.dump()`. */
+  stateName(): "queued" | "running" | "waiting" | "aborting" | "done" {
+    const s = this.state;
+    if ((s & COMPLETE) !== 0) return "done";
+    if ((s & RUNNING) !== 0) return "running";
+    if ((s & ABORT) !== 0) return "aborting";
+    return (s & SCHEDULED) !== 0 ? "queued" : "waiting";
+  }
+
+  /** How the task finished: "ready", "failed" or "cancelled" (undefined while it runs). */
+  outcome(): "ready" | "failed" | "cancelled" | undefined {
+    const s = this.state;
+    if ((s & COMPLETE) === 0) return undefined;
+    return (s & FAILED) !== 0 ? "failed" : (s & CANCELLED) !== 0 ? "cancelled" : "ready";
   }
 
   /** True when the task failed and nobody can join it: the runtime reports it. */
@@ -269,9 +311,8 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     this.state = s | ABORT;
     // A running or queued task meets the abort at its next turn anyway.
     const queue = (s & (RUNNING | SCHEDULED)) === 0;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined)
-      tracer({ kind: "abort", task: this.id, name: this.scheduler.nameOf(this), queued: queue });
+    const observer = this.scheduler.observer;
+    if (observer !== undefined) observer.aborted(this, queue);
     if (queue) {
       this.state |= SCHEDULED;
       this.scheduler.schedule(this);
@@ -320,21 +361,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     );
   }
 
-  private trace(tracer: Tracer, kind: "spawn" | "poll" | "ready" | "failed" | "drop" | "cancelled"): void {
-    tracer({ kind, task: this.id, name: this.scheduler.nameOf(this) });
-  }
-
-  private traceWake(tracer: Tracer, queued: boolean): void {
-    tracer({ kind: "wake", task: this.id, name: this.scheduler.nameOf(this), queued });
-  }
-
-  /** Emits the drop event: the executor is about to dispose the future. */
-  traceDrop(tracer: Tracer): void {
-    this.trace(tracer, "drop");
-  }
-
-  /** Emits the spawn event (called by the runtime once the task is queued). */
-  traceSpawn(tracer: Tracer): void {
-    this.trace(tracer, "spawn");
+  /** What a task awaiting this handle waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    const name = this.scheduler.nameOf(this);
+    return `JoinHandle(#${this.id}${name === undefined ? "" : ` "${name}"`})`;
   }
 }

@@ -50,10 +50,6 @@ export class Timer extends TimerEntry {
   }
 }
 
-function fire(entry: TimerEntry): void {
-  if (entry instanceof Timer) entry.expire();
-}
-
 /** A runtime's clock and timers. @internal */
 export class TimeDriver {
   readonly clock: Clock;
@@ -62,6 +58,12 @@ export class TimeDriver {
   private armedFor = Number.POSITIVE_INFINITY;
   /** Host operations outstanding (a promise awaited, I/O): no auto-advance meanwhile. */
   private holds = 0;
+  /** Timers fired so far (for `rt.metrics()`). */
+  fired = 0;
+  /** True while the wheel fires timers: the wakes that happen then are the timers'. */
+  firing = false;
+  /** Told of each timer that fires, before it wakes its task: set while someone traces. */
+  onFire: ((timer: Timer) => void) | undefined = undefined;
 
   constructor(
     kind: ClockKind,
@@ -86,7 +88,7 @@ export class TimeDriver {
     timer.expired = false;
     // An idle wheel's time may lag the clock: catch it up so the new entry
     // lands on the level its real distance calls for.
-    if (this.wheel.size === 0) this.wheel.advance(Math.floor(this.clock.now()), fire);
+    if (this.wheel.size === 0) this.advanceWheel(Math.floor(this.clock.now()));
     return this.wheel.insert(timer, Math.ceil(dueMs));
   }
 
@@ -98,9 +100,10 @@ export class TimeDriver {
 
   /** Fires every timer whose deadline has passed on the clock. */
   fireDue(): void {
-    if (this.wheel.size === 0) return;
+    // Read even with no timers: the reading dates the tasks spawned in
+    // this turn (Clock.recent).
     const now = Math.floor(this.clock.now());
-    if (now > this.wheel.elapsed) this.wheel.advance(now, fire);
+    if (this.wheel.size !== 0 && now > this.wheel.elapsed) this.advanceWheel(now);
   }
 
   /** True when the clock may jump: paused, timers waiting, no host operation outstanding. */
@@ -118,7 +121,7 @@ export class TimeDriver {
     const next = this.wheel.nextDeadline();
     if (next === undefined) return;
     this.clock.jumpTo(next);
-    this.wheel.advance(next, fire);
+    this.advanceWheel(next);
   }
 
   /** Moves a paused clock forward by `ms`, firing what falls due. */
@@ -167,6 +170,24 @@ export class TimeDriver {
     }
     this.armedFor = Number.POSITIVE_INFINITY;
   }
+
+  /** Moves the wheel to `ms`, firing what falls due. */
+  private advanceWheel(ms: number): void {
+    const outer = this.firing;
+    this.firing = true;
+    try {
+      this.wheel.advance(ms, this.fire);
+    } finally {
+      this.firing = outer;
+    }
+  }
+
+  private readonly fire = (entry: TimerEntry): void => {
+    if (!(entry instanceof Timer)) return;
+    this.fired++;
+    if (this.onFire !== undefined) this.onFire(entry);
+    entry.expire();
+  };
 
   private readonly hostTimerFired = (): void => {
     this.hostTimer = undefined;
