@@ -70,6 +70,7 @@ import {
   writeSection,
 } from "./report.js";
 import { selectSleeps } from "./time.js";
+import { BASELINE_COMMIT, selectTrace } from "./trace.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // Under the checkout, not node_modules: worktrees sharing one node_modules must not share builds.
@@ -105,11 +106,11 @@ function tsFiles(dir: string): string[] {
   return found;
 }
 
-/** Transpiles src/ and bench/ as tsc would emit them, one file at a time (no type check: `npm test` does that). */
-function compile(): void {
+/** The settings of tsconfig.json, for emitting one file at a time. */
+function transpileOptions(): ts.CompilerOptions {
   const config = ts.readConfigFile(join(ROOT, "tsconfig.json"), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-  const compilerOptions: ts.CompilerOptions = {
+  return {
     ...parsed.options,
     noEmit: false,
     module: ts.ModuleKind.ESNext,
@@ -118,6 +119,11 @@ function compile(): void {
     declaration: false,
     declarationMap: false,
   };
+}
+
+/** Transpiles src/ and bench/ as tsc would emit them, one file at a time (no type check: `npm test` does that). */
+function compile(): void {
+  const compilerOptions = transpileOptions();
   rmSync(BUILD, { recursive: true, force: true });
   for (const dir of ["src", "bench"]) {
     for (const file of tsFiles(join(ROOT, dir))) {
@@ -131,8 +137,42 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core`, `heap` or `time`) in a child. */
-function script(name: "core" | "heap" | "time", options: Options): string[] {
+/**
+ * Builds the library as it was at {@link BASELINE_COMMIT} (before the
+ * tracing hooks) for the trace benchmarks' "no hooks" rows, and returns the
+ * path of its index module; undefined (with a warning) when git cannot
+ * provide it, and the rows are left out.
+ */
+function compileBaseline(options: Options): string | undefined {
+  const dir = join(ROOT, ".scratch", "trace-baseline");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync("git", ["archive", "--format=tar", BASELINE_COMMIT, "src"], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const tar =
+    archive.status === 0 ? spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout }) : { status: 1, stderr: "" };
+  if (archive.status !== 0 || tar.status !== 0) {
+    console.warn(`bench: could not extract src/ at ${BASELINE_COMMIT} (git archive); the "no hooks" rows are skipped`);
+    return undefined;
+  }
+  if (options.tsx) return join(dir, "src", "index.ts");
+  const out = join(BUILD, "trace-baseline");
+  for (const file of tsFiles(join(dir, "src"))) {
+    const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
+      compilerOptions: transpileOptions(),
+      fileName: file,
+    });
+    const target = join(out, relative(dir, file)).replace(/\.ts$/, ".js");
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  return join(out, "src", "index.js");
+}
+
+/** The command that runs a bench script (`core`, `heap`, `time` or `trace`) in a child. */
+function script(name: "core" | "heap" | "time" | "trace", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -147,7 +187,7 @@ function runTimed(options: Options): Bench[] {
  * Runs `bench/<name>` in a child that writes its tables to a file (its
  * stdout is the progress the user watches), and reads them back.
  */
-function childBenches(name: "core" | "time", extra: string[], options: Options, what: string): Bench[] {
+function childBenches(name: "core" | "time" | "trace", extra: string[], options: Options, what: string): Bench[] {
   const out = join(BUILD, `${name}-${process.pid}.json`);
   mkdirSync(BUILD, { recursive: true });
   const args = [...script(name, options), ...extra, "--out", out];
@@ -295,6 +335,13 @@ function runSleeps(options: Options): Bench[] {
   return childBenches("time", ["sleeps"], options, "the sleep benchmarks");
 }
 
+/** The tracing benchmarks: one child, against a build without the hooks. */
+function runTrace(options: Options): Bench[] {
+  if (selectTrace(options.filter).length === 0) return [];
+  const baseline = compileBaseline(options);
+  return childBenches("trace", baseline === undefined ? [] : ["--baseline", baseline], options, "the trace benchmarks");
+}
+
 /** The wheel curve: one child. */
 function runWheel(options: Options): Bench | undefined {
   if (!selected("time-wheel", options.filter)) return undefined;
@@ -340,6 +387,8 @@ const ORDER = [
   "time-virtual-1m",
   "time-heap",
   "time-wheel",
+  "trace-spawn-join",
+  "trace-ping-pong",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -373,6 +422,7 @@ function main(): void {
   if (sleepHeap !== undefined) benchmarks.push(sleepHeap);
   const wheel = runWheel(options);
   if (wheel !== undefined) benchmarks.push(wheel);
+  benchmarks.push(...runTrace(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);

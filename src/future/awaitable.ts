@@ -34,16 +34,6 @@ import { PENDING, type Poll, type Suspend } from "./poll.js";
 let currentContext: Context | undefined;
 /** True while a generator future is being dropped: awaiting then is an error. */
 let dropping = false;
-/**
- * The future the last `yield*` step of the poll in progress returned
- * PENDING from: what the task waits on. One store per pending await; the
- * task reads it when its poll returns PENDING (see {@link takeAwaited}).
- */
-let awaited: Future<unknown> | undefined;
-/** True while a runtime that captures locations polls: pending awaits record their stack. */
-let captureSites = false;
-/** The stack of the last pending await, when {@link captureSites} is on. */
-let awaitSite: Error | undefined;
 
 /**
  * Enters a poll: the awaits that run until {@link leavePoll} use `cx`.
@@ -100,12 +90,12 @@ export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
   if (cx === undefined) throw awaitOutsidePoll();
   const p: Poll<T> = f.poll(cx);
   if (p === PENDING) {
-    // Outer awaits overwrite inner ones, so the task reads the outermost
-    // future it waits on (a timeout, not the sleep inside it); generator
-    // futures do not record themselves (awaitNestedStep), so a `yield*
-    // helper()` leaves what the helper waits on.
-    awaited = f;
-    if (captureSites) awaitSite = new Error("awaited here");
+    // Tell the task what it waits on (one store). Outer awaits come later
+    // and overwrite inner ones, so the task keeps the outermost future it
+    // waits on (a timeout, not the sleep inside it); generator futures do
+    // not report themselves (awaitNestedStep), so a `yield* helper()`
+    // leaves what the helper waits on.
+    if (cx.onPending !== undefined) cx.onPending(f);
     return PENDING_STEP;
   }
   return readyStep(p);
@@ -133,36 +123,14 @@ function readyStep<T>(p: T): IteratorReturnResult<T> {
   return READY_STEP as IteratorReturnResult<T>;
 }
 
-/** Forgets what was awaited: a task calls it as its poll starts. @internal */
-export function clearAwaited(): void {
-  awaited = undefined;
-}
-
 /**
- * The future the poll that just returned PENDING was waiting on when it
- * suspended, or undefined if it awaited nothing with `yield*` (a bare leaf
- * future as the task). @internal
+ * The context of the generator poll in progress (undefined outside one):
+ * `rt.dump()` finds the task that is running through it.
+ *
+ * @internal
  */
-export function takeAwaited(): Future<unknown> | undefined {
-  const f = awaited;
-  awaited = undefined;
-  return f;
-}
-
-/**
- * Turns the capture of await stacks on or off (an Error per pending await,
- * ~10 µs): on only while a runtime with `captureLocations` polls. @internal
- */
-export function captureAwaitSites(on: boolean): void {
-  captureSites = on;
-  awaitSite = undefined;
-}
-
-/** The stack captured at the last pending await, once. @internal */
-export function takeAwaitSite(): Error | undefined {
-  const site = awaitSite;
-  awaitSite = undefined;
-  return site;
+export function currentPollContext(): Context | undefined {
+  return currentContext;
 }
 
 /**

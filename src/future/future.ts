@@ -30,6 +30,14 @@ import type { Waker } from "./waker.js";
 export interface Context {
   /** Wake this to have the task polled again. */
   readonly waker: Waker;
+  /**
+   * Told by `yield*` which future an await is pending on, when the
+   * executor wants to know (a task records it for `rt.dump()`): an
+   * executor's extension of the context, like Rust's unstable
+   * `Context::ext`. Futures never call it; contexts made by hand leave it
+   * out.
+   */
+  onPending?(future: Future<unknown>): void;
 }
 
 declare const pinned: unique symbol;

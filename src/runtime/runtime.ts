@@ -19,6 +19,7 @@
  * @module
  */
 
+import { currentPollContext } from "../future/awaitable.js";
 import type { Future } from "../future/future.js";
 import { describe, isFuture, waitDescription } from "../future/future.js";
 import { wakerFromFn } from "../future/waker.js";
@@ -190,6 +191,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   observer: Observer | undefined = undefined;
   /** Wakes of any task so far. @internal */
   wakes = 0;
+
   /** The clock and timers. @internal */
   readonly timeDriver: TimeDriver;
   private readonly queue = new RunQueue<Task<unknown>>();
@@ -209,13 +211,10 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   /** The observer, made at the first need and kept; {@link Runtime.observer} while needed. */
   private watcher: Observer | undefined = undefined;
   private readonly observerOptions: ObserverOptions;
-  /** Finished tasks by outcome, and the polls they had (live tasks count their own). */
-  private completedTasks = 0;
+  /** Tasks that finished by failing or being dropped (the rest of the finished completed), and the polls of every finished task. */
+  private finishedPolls = 0;
   private failedTasks = 0;
   private abortedTasks = 0;
-  private finishedPolls = 0;
-  /** The task taken from the run queue last: the one running, while the runtime polls. */
-  private taken: Task<unknown> | undefined = undefined;
   /** Polls whose budget ran out, over finished turns; the current turn's since {@link Runtime.budgetMark}. */
   private forcedYields = 0;
   private budgetMark = 0;
@@ -348,7 +347,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     return {
       liveTasks: this.alive,
       tasksSpawned: this.nextId - 1,
-      tasksCompleted: this.completedTasks,
+      tasksCompleted: this.nextId - 1 - this.alive - this.failedTasks - this.abortedTasks,
       tasksFailed: this.failedTasks,
       tasksAborted: this.abortedTasks,
       polls,
@@ -381,15 +380,16 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const watcher = this.watcher;
     const tasks = this.liveTasks().map((task): TaskDump => {
       const state = task.stateName();
+      const waitsOn = task.waitsOn();
       return {
         id: task.id,
         name: this.nameOf(task),
         state: state === "done" ? "running" : state,
-        ageMs: Math.max(0, Math.floor(nowMs) - task.spawnedAt),
+        ageMs: ((nowMs | 0) - task.spawnedAt) >>> 0,
         polls: task.polls,
-        waitingOn: task.waitingOn === undefined ? undefined : waitDescription(task.waitingOn),
+        waitingOn: waitsOn === undefined ? undefined : waitDescription(waitsOn),
         spawnLocation: watcher?.spawnLocation(task),
-        awaitLocation: task.waitingOn === undefined ? undefined : watcher?.awaitLocation(task),
+        awaitLocation: watcher?.awaitLocation(task),
       };
     });
     return new RuntimeDump(nowMs, tasks);
@@ -439,6 +439,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const time = this.timeDriver;
     // Driving before the root is queued: no host turn is requested for it.
     const outer = this.enterDriving();
+    time.look(); // dates the root and the tasks it spawns
     let root: Task<T>;
     try {
       root = this.spawnTask(future, options ?? MAIN, "blockOn");
@@ -545,20 +546,37 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   /** The tasks alive now, oldest first, with what they wait on. */
   waitingTasks(): WaitingTask[] {
-    return this.liveTasks().map((t) => ({
-      id: t.id,
-      name: this.nameOf(t),
-      waitingOn: t.waitingOn === undefined ? undefined : waitDescription(t.waitingOn),
-    }));
+    return this.liveTasks().map((t) => {
+      const waitsOn = t.waitsOn();
+      return {
+        id: t.id,
+        name: this.nameOf(t),
+        waitingOn: waitsOn === undefined ? undefined : waitDescription(waitsOn),
+      };
+    });
   }
 
   /** Every unfinished task, oldest first: the waiting list and the run queue. */
   private liveTasks(): Task<unknown>[] {
     const live = this.queue.toArray().filter((t) => !t.isFinished() && !t.wasParked());
-    const taken = this.taken;
-    if (taken !== undefined && !taken.isFinished() && !taken.wasParked() && !taken.isQueued()) live.push(taken);
+    // The task polling now, if it never waited, is in neither list.
+    const running = this.runningTask();
+    if (running !== undefined && !running.wasParked() && !running.isQueued()) live.push(running);
     for (let t = this.oldest; t !== undefined; t = t.newer) live.push(t);
     return live.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * The task of this runtime being polled now (the one that calls
+   * `rt.dump()` or `rt.metrics()` from inside), found without bookkeeping
+   * on the fast path: the observer knows it, or the generator poll in
+   * progress has it as its context.
+   */
+  private runningTask(): Task<unknown> | undefined {
+    const running = this.observer?.running;
+    if (running !== undefined) return running;
+    const cx = currentPollContext();
+    return cx instanceof Task && cx.scheduler === this && !cx.isFinished() ? cx : undefined;
   }
 
   // --- Scheduler: what tasks call --------------------------------------------
@@ -581,10 +599,12 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     }
     this.alive--;
     this.finishedPolls += task.polls;
+    // Tasks that completed with a value are counted as the rest (metrics()).
     const outcome = task.outcome();
-    if (outcome === "ready") this.completedTasks++;
-    else if (outcome === "failed") this.failedTasks++;
-    else this.abortedTasks++;
+    if (outcome !== "ready") {
+      if (outcome === "failed") this.failedTasks++;
+      else this.abortedTasks++;
+    }
     if (this.names !== undefined) this.names.delete(task);
     if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
   }
@@ -616,10 +636,10 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       throw new TypeError(`${api}(future, options): options.name must be a string, got ${describe(name)}`);
     }
     if (this.closed) throw new Error(`${api}(): the runtime was shut down and accepts no new tasks`);
-    // Dated by the clock's last reading (taken every executor turn), not a
-    // fresh one: reading the clock would cost as much as the spawn.
-    const clock = this.timeDriver.clock;
-    const spawnedAt = Math.floor(this.driving ? clock.recent() : clock.now());
+    // Dated by the clock's reading at the executor's turn, not a fresh one:
+    // reading the clock would cost as much as the spawn. An int32, so V8
+    // stores it unboxed; ages are computed modulo 2^32 ms (see dump()).
+    const spawnedAt = this.driving ? this.timeDriver.recentMs : this.timeDriver.now() | 0;
     const task = new Task<T>(this, future, this.nextId++, spawnedAt);
     this.alive++;
     if (name !== undefined) (this.names ??= new Map()).set(task, name);
@@ -630,13 +650,9 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   private nextTask(): Task<unknown> | undefined {
     const rng = this.rng;
-    let task: Task<unknown> | undefined;
-    if (rng === undefined) task = this.queue.shift();
-    else if (this.queue.size !== 0) task = this.queue.takeAt(rng.below(this.queue.size));
-    // Remembered so a dump taken inside its poll lists it: a running task
-    // that never waited is in neither the run queue nor the waiting list.
-    this.taken = task;
-    return task;
+    if (rng === undefined) return this.queue.shift();
+    const size = this.queue.size;
+    return size === 0 ? undefined : this.queue.takeAt(rng.below(size));
   }
 
   /**

@@ -30,8 +30,8 @@
  * @module
  */
 
-import { type AwaitIterator, awaitReturn, awaitStep, clearAwaited, takeAwaited } from "../future/awaitable.js";
-import type { Context, Future } from "../future/future.js";
+import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
+import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
 import { pollProceed, resetBudget } from "../runtime/budget.js";
@@ -87,23 +87,26 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   state = SCHEDULED;
   /** The future, until the task completes. */
   future: Future<T> | undefined;
-  /** The value (or thrown cause) once complete, until handed out. */
+  /**
+   * Once complete: the value (or thrown cause), until handed out. Before:
+   * the future the task's last pending `yield*` waited on, as told through
+   * {@link Task.onPending} (for `rt.dump()`; one field serves both, as the
+   * two are never needed at once).
+   */
   output: unknown = undefined;
+  /** Polls so far (for `rt.dump()`; the runtime adds them up for `rt.metrics()`). */
+  polls = 0;
   /** The waker of whoever awaits the JoinHandle. */
   joinWaker: Waker | undefined = undefined;
   /** Neighbours in the runtime's list of tasks that have waited (PARKED). */
   older: Task<unknown> | undefined = undefined;
   newer: Task<unknown> | undefined = undefined;
-  /** Polls so far (for `rt.dump()` and `rt.metrics()`). */
-  polls = 0;
-  /** The future the last poll returned PENDING from: what the task waits on (for `rt.dump()`). */
-  waitingOn: Future<unknown> | undefined = undefined;
 
   constructor(
     readonly scheduler: Scheduler,
     future: Future<T>,
     readonly id: number,
-    /** The runtime's clock when the task was spawned, in whole ms (see `Clock.recent`). */
+    /** The runtime's clock when the task was spawned, in whole ms as an int32 (see `Runtime.spawnTask`). */
     readonly spawnedAt: number,
   ) {
     super();
@@ -113,6 +116,23 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** A task is its own context: its waker is itself. */
   get waker(): Waker {
     return this;
+  }
+
+  /** `yield*` says what the task's await is pending on: keep it for dumps. */
+  onPending(future: Future<unknown>): void {
+    this.output = future;
+  }
+
+  /**
+   * What the task waits on: the future its last pending await named, or,
+   * for a task whose future is a bare leaf (`spawn(sleep(ms))`), that
+   * future once polled; undefined before the first poll.
+   */
+  waitsOn(): Future<unknown> | undefined {
+    if ((this.state & COMPLETE) !== 0) return undefined;
+    const awaited = this.output;
+    if (isFuture(awaited)) return awaited;
+    return this.polls > 0 ? this.future : undefined;
   }
 
   /** The waker's raw data: the task itself. */
@@ -161,18 +181,21 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       return;
     }
     if (observer !== undefined) observer.poll(this, future);
-    else this.pollOnce(future);
+    else this.pollOnce(future, this);
   }
 
-  /** Polls the future once and acts on the outcome: finish, re-queue, or wait for a wake. @internal */
-  pollOnce(future: Future<T>): void {
+  /**
+   * Polls the future once, with `cx` (the task itself, or the observer's
+   * context that also records where awaits are), and acts on the outcome:
+   * finish, re-queue, or wait for a wake. @internal
+   */
+  pollOnce(future: Future<T>, cx: Context): void {
     this.state = (this.state & ~SCHEDULED) | RUNNING;
     this.polls++;
     resetBudget();
-    clearAwaited();
     let out: Poll<T>;
     try {
-      out = future.poll(this);
+      out = future.poll(cx);
     } catch (error) {
       this.finish(error, FAILED);
       return;
@@ -181,8 +204,6 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
       this.finish(out, 0);
       return;
     }
-    // A task that is a bare leaf future (spawn(sleep(ms))) awaited nothing: it waits on itself.
-    this.waitingOn = takeAwaited() ?? future;
     const after = this.state & ~RUNNING;
     const requeue = (after & (NOTIFIED | ABORT)) !== 0;
     if (requeue) {
@@ -216,7 +237,6 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
 
   private finish(output: unknown, how: number): void {
     this.future = undefined;
-    this.waitingOn = undefined;
     const s = this.state;
     this.state = (s & (DETACHED | TAKEN | PARKED)) | COMPLETE | how;
     this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;

@@ -25,8 +25,6 @@ export class Clock {
   /** The host's reading when the clock last resumed. */
   private hostBase: number;
   private paused: boolean;
-  /** The last reading while running: what {@link Clock.recent} returns. */
-  private last = 0;
 
   constructor(kind: ClockKind) {
     this.paused = kind === "virtual";
@@ -35,19 +33,7 @@ export class Clock {
 
   /** Milliseconds since the runtime started (fractional with the real clock). */
   now(): number {
-    if (this.paused) return this.base;
-    const now = this.base + (hostNow() - this.hostBase);
-    this.last = now;
-    return now;
-  }
-
-  /**
-   * The reading as of the last {@link Clock.now}, without reading the host's
-   * clock (which costs about as much as spawning a task): exact while
-   * paused; running, as recent as the executor's last turn.
-   */
-  recent(): number {
-    return this.paused ? this.base : this.last;
+    return this.paused ? this.base : this.base + (hostNow() - this.hostBase);
   }
 
   /** True while the clock stands still. */

@@ -58,6 +58,13 @@ export class TimeDriver {
   private armedFor = Number.POSITIVE_INFINITY;
   /** Host operations outstanding (a promise awaited, I/O): no auto-advance meanwhile. */
   private holds = 0;
+  /**
+   * The clock's reading as of the driver's last look at it (every executor
+   * turn), in whole ms, kept as an int32 so it is free to read: spawns are
+   * dated with it (reading the clock per spawn would cost as much as the
+   * spawn). Wraps after 24.8 days; ages are computed modulo 2^32.
+   */
+  recentMs = 0;
   /** Timers fired so far (for `rt.metrics()`). */
   fired = 0;
   /** True while the wheel fires timers: the wakes that happen then are the timers'. */
@@ -98,11 +105,15 @@ export class TimeDriver {
     timer.waker = undefined;
   }
 
+  /** Reads the clock into {@link TimeDriver.recentMs}. */
+  look(): void {
+    this.recentMs = Math.floor(this.clock.now()) | 0;
+  }
+
   /** Fires every timer whose deadline has passed on the clock. */
   fireDue(): void {
-    // Read even with no timers: the reading dates the tasks spawned in
-    // this turn (Clock.recent).
     const now = Math.floor(this.clock.now());
+    this.recentMs = now | 0; // see recentMs: the reading dates this turn's spawns
     if (this.wheel.size !== 0 && now > this.wheel.elapsed) this.advanceWheel(now);
   }
 
@@ -121,6 +132,7 @@ export class TimeDriver {
     const next = this.wheel.nextDeadline();
     if (next === undefined) return;
     this.clock.jumpTo(next);
+    this.recentMs = next | 0;
     this.advanceWheel(next);
   }
 

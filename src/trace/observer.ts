@@ -22,8 +22,8 @@
  * @module
  */
 
-import { captureAwaitSites, takeAwaitSite } from "../future/awaitable.js";
-import { type Future, waitDescription } from "../future/future.js";
+import { type Context, type Future, waitDescription } from "../future/future.js";
+import type { Waker } from "../future/waker.js";
 import { onBudgetExhausted } from "../runtime/budget.js";
 import type { Task } from "../task/task.js";
 import type { Timer } from "../time/driver.js";
@@ -67,6 +67,24 @@ export interface ObserverOptions {
 const TIMER: WakeCause = Object.freeze({ by: "timer" });
 const HOST: WakeCause = Object.freeze({ by: "host" });
 
+/**
+ * The context a task is polled with while locations are captured: the
+ * task's own, plus a stack trace at every pending await (the user's frame
+ * is on the stack then, and gone once the generator has suspended).
+ */
+class AwaitCapture implements Context {
+  /** The stack of the last pending await. */
+  site: Error | undefined = undefined;
+  constructor(private readonly task: Task<unknown>) {}
+  get waker(): Waker {
+    return this.task;
+  }
+  onPending(future: Future<unknown>): void {
+    this.task.onPending(future);
+    this.site = new Error("awaited here");
+  }
+}
+
 /** A mutable event under construction, before it is stamped with `at`. */
 interface Stampable {
   readonly kind: string;
@@ -108,6 +126,11 @@ export class Observer {
     this.origin = this.clock === undefined ? 0 : this.clock();
     this.spawnSites = options.captureLocations ? new Map() : undefined;
     this.awaitSites = options.captureLocations ? new Map() : undefined;
+  }
+
+  /** The task being polled (or dropped) now, if any. */
+  get running(): Task<unknown> | undefined {
+    return this.polling;
   }
 
   /** True while anyone listens to events. */
@@ -190,25 +213,20 @@ export class Observer {
     const outerStart = this.pollStart;
     this.current = this.polling = task;
     if (listening) onBudgetExhausted(this.budgetExhausted);
-    if (this.captureLocations) captureAwaitSites(true);
+    const capture = this.captureLocations ? new AwaitCapture(task) : undefined;
     const start = clock === undefined ? 0 : clock();
     this.pollStart = start;
-    let site: Error | undefined;
     try {
-      task.pollOnce(future);
+      task.pollOnce(future, capture ?? task);
     } finally {
       this.current = outerCurrent;
       this.polling = outerPolling;
       this.pollStart = outerStart;
       if (listening) onBudgetExhausted(undefined);
-      if (this.captureLocations) {
-        site = takeAwaitSite();
-        captureAwaitSites(false);
-      }
     }
     // Ready and failed were reported by finished(), inside the poll.
     if (task.isFinished()) return;
-    if (site !== undefined) this.awaitSites?.set(task, site);
+    if (capture?.site !== undefined) this.awaitSites?.set(task, capture.site);
     if (clock === undefined) {
       if (listening) {
         this.emit({
@@ -216,7 +234,7 @@ export class Observer {
           task: task.id,
           name,
           requeued: task.isQueued(),
-          waitingOn: waitDescription(task.waitingOn),
+          waitingOn: waitDescription(task.waitsOn()),
         });
       }
       return;
@@ -231,7 +249,7 @@ export class Observer {
         task: task.id,
         name,
         requeued: task.isQueued(),
-        waitingOn: waitDescription(task.waitingOn),
+        waitingOn: waitDescription(task.waitsOn()),
         durationMs,
         at,
       });
