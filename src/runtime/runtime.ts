@@ -605,7 +605,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       if (outcome === "failed") this.failedTasks++;
       else this.abortedTasks++;
     }
-    if (this.names !== undefined) this.names.delete(task);
+    if (task.isNamed()) this.names?.delete(task);
     if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
   }
 
@@ -620,7 +620,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   /** @internal */
   nameOf(task: Task<unknown>): string | undefined {
-    return this.names?.get(task);
+    return task.isNamed() ? this.names?.get(task) : undefined;
   }
 
   // --- driving -------------------------------------------------------------
@@ -642,7 +642,10 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const spawnedAt = this.driving ? this.timeDriver.recentMs : this.timeDriver.now() | 0;
     const task = new Task<T>(this, future, this.nextId++, spawnedAt);
     this.alive++;
-    if (name !== undefined) (this.names ??= new Map()).set(task, name);
+    if (name !== undefined) {
+      (this.names ??= new Map()).set(task, name);
+      task.markNamed();
+    }
     if (this.observer !== undefined) this.observer.spawned(task);
     this.schedule(task);
     return task;

@@ -21,6 +21,7 @@
  * DETACHED   nobody will join        detach() or the handle disposed (final)
  * TAKEN      output handed out       the JoinHandle yielded or threw (final)
  * PARKED     has waited for a wake   first PENDING without re-queue → the runtime lists it (final)
+ * NAMED      spawned with a name     the runtime keeps it in a side table (final): unnamed tasks skip the lookup
  * ```
  *
  * A task that finishes at its first poll never enters the runtime's list
@@ -49,6 +50,7 @@ const ABORT = 1 << 6;
 const DETACHED = 1 << 7;
 const TAKEN = 1 << 8;
 const PARKED = 1 << 9;
+const NAMED = 1 << 10;
 
 /** What a task needs from the executor that owns it. @internal */
 export interface Scheduler {
@@ -238,7 +240,7 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   private finish(output: unknown, how: number): void {
     this.future = undefined;
     const s = this.state;
-    this.state = (s & (DETACHED | TAKEN | PARKED)) | COMPLETE | how;
+    this.state = (s & (DETACHED | TAKEN | PARKED | NAMED)) | COMPLETE | how;
     this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
     const observer = this.scheduler.observer;
     if (observer !== undefined)
@@ -254,6 +256,16 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** True once the task has waited for a wake: it is in the runtime's list. */
   wasParked(): boolean {
     return (this.state & PARKED) !== 0;
+  }
+
+  /** Marks the task as named: the runtime keeps its name in a side table. */
+  markNamed(): void {
+    this.state |= NAMED;
+  }
+
+  /** True when the task was spawned with a name. */
+  isNamed(): boolean {
+    return (this.state & NAMED) !== 0;
   }
 
   /** True while the task is in the run queue. */
