@@ -259,9 +259,16 @@ export class Observer {
 
   /** The task completed; `how` says how, `output` is the error when it failed. Called before its joiner is woken. */
   finished(task: Task<unknown>, how: "ready" | "failed" | "cancelled", output: unknown): void {
+    try {
+      this.reportFinished(task, how, output);
+    } finally {
+      this.spawnSites?.delete(task);
+      this.awaitSites?.delete(task);
+    }
+  }
+
+  private reportFinished(task: Task<unknown>, how: "ready" | "failed" | "cancelled", output: unknown): void {
     const inPoll = this.polling === task;
-    this.spawnSites?.delete(task);
-    this.awaitSites?.delete(task);
     const clock = this.clock;
     const listening = this.listeners.length !== 0;
     const name = listening || (inPoll && clock !== undefined) ? this.runtime.nameOf(task) : undefined;
