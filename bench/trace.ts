@@ -4,16 +4,15 @@
  *
  * What it measures, on two programs:
  * - spawn + join of a batch of 1,000 trivial tasks (ns per task);
- * - ping-pong: two tasks hand a number back and forth 1,000 times through
- *   a pair of one-slot mailboxes (ns per round trip). A mailbox is a
- *   hand-written leaf future that keeps the receiver's waker, as a channel
- *   does, so each trip is two cross-task wakes. (mpsc is not merged yet;
- *   once it is, this becomes a channel ping-pong.)
+ * - ping-pong: two tasks hand a number back and forth 1,000 times over
+ *   a pair of `mpsc.channel(1)`s (ns per round trip): each trip is two
+ *   sends, two receives and two cross-task wakes.
  *
  * each run six ways:
  * - **no hooks**: the same program on a build of the library from before
- *   the tracing hooks existed (commit {@link BASELINE_COMMIT}, built by
- *   `bench/run.ts` with `git archive`); the reference for "tracing off";
+ *   the tracing hooks existed (commit {@link BASELINE_COMMIT}, main just
+ *   before they were merged, built by `bench/run.ts` with `git archive`);
+ *   the reference for "tracing off";
  * - **off**: today's build, nobody listening;
  * - **recording**: one listener pushes every event into an array;
  * - **recording, then JSON**: the same, then the recording is serialised
@@ -41,16 +40,16 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Context, JoinHandle, Poll, TraceEvent, Waker } from "../src/index.js";
+import type { JoinHandle, TraceEvent } from "../src/index.js";
 import * as current from "../src/index.js";
 import { measure, type Runner, type TimedBenchmark, type TimedCase } from "./core.js";
 import type { Bench } from "./report.js";
 
-/** The last commit of the library without the tracing hooks: the "no hooks" rows run it. */
-export const BASELINE_COMMIT = "ebbe746";
+/** The last commit of main without the tracing hooks: the "no hooks" rows run it. */
+export const BASELINE_COMMIT = "1fe8d9c";
 
 /** What the benchmarks use of the library: the part every build since {@link BASELINE_COMMIT} has. */
-type Library = Pick<typeof current, "Awaitable" | "PENDING" | "Runtime" | "asyncFn" | "spawn">;
+type Library = Pick<typeof current, "Runtime" | "asyncFn" | "mpsc" | "spawn">;
 
 /** A program: the future a runtime's `blockOn` runs for a batch of `n`. */
 type Program = (n: number) => current.Future<number>;
@@ -75,51 +74,22 @@ function programs(lib: Library): Programs {
     return sum;
   });
 
-  /** A one-slot mailbox: put never waits (the players take turns), take waits for a value. */
-  class Mailbox {
-    value: number | undefined = undefined;
-    waker: Waker | undefined = undefined;
-    put(v: number): void {
-      this.value = v;
-      const waker = this.waker;
-      if (waker !== undefined) {
-        this.waker = undefined;
-        waker.wake();
-      }
-    }
-  }
-  class Take extends lib.Awaitable<number> {
-    constructor(private readonly box: Mailbox) {
-      super();
-    }
-    poll(cx: Context): Poll<number> {
-      const v = this.box.value;
-      if (v !== undefined) {
-        this.box.value = undefined;
-        return v;
-      }
-      this.box.waker = cx.waker;
-      return lib.PENDING;
-    }
-    describeWait(): string {
-      return "Mailbox.take";
-    }
-  }
-  const ping = lib.asyncFn(function* (out: Mailbox, back: Mailbox, n: number) {
+  type Channel = ReturnType<typeof lib.mpsc.channel<number>>;
+  const ping = lib.asyncFn(function* ([out]: Channel, [, back]: Channel, n: number) {
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      out.put(i);
-      sum += yield* new Take(back);
+      yield* out.send(i);
+      sum += (yield* back.recv()) ?? 0;
     }
     return sum;
   });
-  const pong = lib.asyncFn(function* (inbox: Mailbox, back: Mailbox, n: number) {
-    for (let i = 0; i < n; i++) back.put(yield* new Take(inbox));
+  const pong = lib.asyncFn(function* ([, inbox]: Channel, [back]: Channel, n: number) {
+    for (let i = 0; i < n; i++) yield* back.send((yield* inbox.recv()) ?? 0);
     return n;
   });
   const match = lib.asyncFn(function* (n: number) {
-    const there = new Mailbox();
-    const back = new Mailbox();
+    const there = lib.mpsc.channel<number>(1);
+    const back = lib.mpsc.channel<number>(1);
     const receiver = lib.spawn(pong(there, back, n));
     const sum = yield* ping(there, back, n);
     yield* receiver;
@@ -222,7 +192,7 @@ function benchmarks(baseline: Library | undefined): TimedBenchmark[] {
       cases: [...baselineCase(baseline, (p) => p.pingPong), ...watchedCases(now.pingPong)],
       targets,
       notes: [
-        "A round trip is two cross-task wakes and four polls: recording keeps 10 events per trip (poll, pending, wake with its cause, for each side).",
+        "A round trip is two sends and two receives on `mpsc.channel(1)`s, two cross-task wakes and two polls: recording keeps 6 events per trip (poll, pending and a wake with its cause, for each side).",
       ],
     },
   ];
@@ -237,8 +207,8 @@ function isLibrary(value: unknown): value is Library {
   return (
     typeof value === "object" &&
     value !== null &&
-    ["Awaitable", "Runtime", "asyncFn", "spawn"].every((k) => typeof Reflect.get(value, k) === "function") &&
-    "PENDING" in value
+    ["Runtime", "asyncFn", "spawn"].every((k) => typeof Reflect.get(value, k) === "function") &&
+    "mpsc" in value
   );
 }
 

@@ -4,6 +4,8 @@ import {
   asyncFn,
   awaitable,
   future,
+  Mutex,
+  mpsc,
   PENDING,
   Runtime,
   type RuntimeDump,
@@ -29,6 +31,15 @@ const joiner = asyncFn(function* () {
 
 const receiver = asyncFn(function* (box: Mailbox<number>) {
   return yield* box.take(); // ← await: mailbox
+});
+
+const consumer = asyncFn(function* (rx: mpsc.Receiver<number>) {
+  return yield* rx.recv(); // ← await: channel
+});
+
+const locker = asyncFn(function* (m: Mutex<number>) {
+  using guard = yield* m.lock(); // ← await: mutex
+  return guard.value;
 });
 
 function byName(dump: RuntimeDump, name: string): TaskDump {
@@ -67,6 +78,35 @@ test("the dump names the leaf future and the source line of a task blocked on a 
   assert.equal(waiting.waitingOn, "Mailbox.take");
   assert.ok(waiting.awaitLocation?.startsWith(lineOf(here, "← await: mailbox")), waiting.awaitLocation);
   rt.shutdown();
+});
+
+test("the dump names the leaf future and the source line of a task blocked on a channel and on a mutex", () => {
+  const rt = new Runtime({ clock: "virtual", captureLocations: true });
+  const [tx, rx] = mpsc.channel<number>(1);
+  const m = new Mutex(7);
+  const held = m.tryLock();
+  rt.spawn(consumer(rx), { name: "consumer" });
+  rt.spawn(locker(m), { name: "locker" });
+  rt.blockOn(
+    future(function* () {
+      yield* yieldNow();
+    }),
+  );
+  const dump = rt.dump();
+  const waiting = byName(dump, "consumer");
+  assert.equal(waiting.waitingOn, "mpsc Receiver.recv");
+  assert.ok(waiting.awaitLocation?.startsWith(lineOf(here, "← await: channel")), waiting.awaitLocation);
+  const locking = byName(dump, "locker");
+  assert.equal(locking.waitingOn, "Mutex.lock");
+  assert.ok(locking.awaitLocation?.startsWith(lineOf(here, "← await: mutex")), locking.awaitLocation);
+  held?.release();
+  tx.trySend(1);
+  rt.blockOn(
+    future(function* () {
+      yield* yieldNow();
+    }),
+  );
+  assert.equal(rt.dump().tasks.length, 0, "both got what they waited for");
 });
 
 test("the dump gives every live task's state, age on the runtime's clock and polls, oldest first", () => {

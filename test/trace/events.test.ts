@@ -7,6 +7,7 @@ import {
   future,
   interval,
   type JoinHandle,
+  mpsc,
   Runtime,
   sleep,
   spawn,
@@ -72,6 +73,36 @@ test("a waker called inside another task's poll names that task: the consumer is
     `poll #${consumerId}`,
     `ready #${consumerId}`,
   ]);
+});
+
+test("an mpsc send wakes the receiving task, and the wake names the sending task", () => {
+  const rt = virtual();
+  const events = record(rt);
+  const [tx, rx] = mpsc.channel<number>(4);
+  let senderId = 0;
+  rt.blockOn(
+    future(function* () {
+      const receiver = spawn(
+        future(function* () {
+          return yield* rx.recv();
+        }),
+        { name: "receiver" },
+      );
+      yield* yieldNow(); // the receiver parks in recv()
+      const sender = spawn(
+        future(function* () {
+          yield* tx.send(42);
+        }),
+        { name: "sender" },
+      );
+      senderId = sender.id;
+      return yield* receiver;
+    }),
+  );
+  const wake = events.find((e): e is TraceEventOf<"wake"> => e.kind === "wake" && e.name === "receiver");
+  assert.deepEqual(wake?.cause, { by: "task", task: senderId });
+  const parked = events.find((e) => e.kind === "pending" && e.name === "receiver");
+  assert.equal(parked?.kind === "pending" && parked.waitingOn, "mpsc Receiver.recv");
 });
 
 test("a finished task wakes its joiner, and the joiner's wake names it; ready comes before that wake", () => {
