@@ -47,12 +47,12 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { selectTimed } from "./core.js";
+import { median, round, selectTimed } from "./core.js";
 import {
   HEAP_CASES,
   HEAP_TARGETS,
@@ -78,7 +78,7 @@ import {
 import { selectStreams } from "./stream.js";
 import { selectSync } from "./sync.js";
 import { selectSleeps } from "./time.js";
-import { BASELINE_COMMIT, selectTrace } from "./trace.js";
+import { BASELINE_COMMIT, selectTrace, TRACE_TARGETS } from "./trace.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // Under the checkout, not node_modules: worktrees sharing one node_modules must not share builds.
@@ -360,11 +360,60 @@ function runSyncBenches(options: Options): Bench[] {
   return childBenches("sync", [], options, "the sync benchmarks");
 }
 
-/** The tracing benchmarks: one child, against a build without the hooks. */
+/**
+ * A second copy of today's build, for the trace benchmarks' watched rows:
+ * code that runs watched (listeners, timestamps, stack captures) would
+ * otherwise share its compiled functions with the unwatched row and make
+ * them polymorphic, which no unwatched program pays. Returns the path of
+ * its index module.
+ */
+function copyWatched(options: Options): string {
+  const from = options.tsx ? join(ROOT, "src") : join(BUILD, "src");
+  const to = options.tsx ? join(ROOT, ".scratch", "trace-watched", "src") : join(BUILD, "trace-watched", "src");
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  return join(to, options.tsx ? "index.ts" : "index.js");
+}
+
+/** Child processes per trace benchmark (their samples are pooled). */
+const TRACE_PROCESSES = 5;
+
+/**
+ * The tracing benchmarks, against a build without the hooks. Each runs in
+ * {@link TRACE_PROCESSES} children of its own (2 with `--quick`), and the
+ * table is the median of their pooled samples: how V8 compiles the shared
+ * runtime code differs from process to process by more than the few
+ * percent these rows are about (see `bench/trace.ts`).
+ */
 function runTrace(options: Options): Bench[] {
-  if (selectTrace(options.filter).length === 0) return [];
+  const ids = selectTrace(options.filter);
+  if (ids.length === 0) return [];
   const baseline = compileBaseline(options);
-  return childBenches("trace", baseline === undefined ? [] : ["--baseline", baseline], options, "the trace benchmarks");
+  const extra = ["--watched", copyWatched(options), ...(baseline === undefined ? [] : ["--baseline", baseline])];
+  const processes = options.quick ? 2 : TRACE_PROCESSES;
+  return ids.map((id) => {
+    const runs: Bench[] = [];
+    for (let p = 0; p < processes; p++) {
+      runs.push(...childBenches("trace", extra, { ...options, filter: id }, `the trace benchmark ${id}`));
+    }
+    return poolRuns(runs, processes);
+  });
+}
+
+/** One table from several runs of the same benchmark: each row's samples pooled, its value their median. */
+function poolRuns(runs: readonly Bench[], processes: number): Bench {
+  const [first] = runs;
+  if (first === undefined) throw new Error("bench: a trace benchmark produced no table");
+  const rows: Row[] = first.rows.map((row) => {
+    const samples = runs.flatMap((r) => r.rows.find((x) => x.id === row.id)?.samples ?? []);
+    return { ...row, samples, value: round(median(samples)) };
+  });
+  return {
+    ...first,
+    rows,
+    verdicts: evaluate(rows, TRACE_TARGETS),
+    notes: [...first.notes, `Samples pooled from ${processes} processes, each alternating every row.`],
+  };
 }
 
 /** The wheel curve: one child. */

@@ -26,12 +26,12 @@ import { wakerFromFn } from "../future/waker.js";
 import { JoinError } from "../task/join-error.js";
 import type { JoinHandle } from "../task/join-handle.js";
 import { type Scheduler, Task } from "../task/task.js";
-import { type ClockKind, hostNow } from "../time/clock.js";
+import type { ClockKind } from "../time/clock.js";
 import { TimeDriver } from "../time/driver.js";
 import { RuntimeDump, type TaskDump } from "../trace/dump.js";
 import type { SlowPollEvent, Tracer } from "../trace/event.js";
 import type { RuntimeMetrics } from "../trace/metrics.js";
-import { Observer, type ObserverOptions, type Unsubscribe, warnSlowPoll } from "../trace/observer.js";
+import { Observer, type ObserverOptions, observerOptions, type Unsubscribe } from "../trace/observer.js";
 import { budgetExhaustions, unlimitBudget } from "./budget.js";
 import { currentRuntime, enterRuntime, exitRuntime, type RuntimeHandle, type SpawnOptions } from "./current.js";
 import { onHostIdle, scheduleMacrotask } from "./host.js";
@@ -231,17 +231,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`new Runtime(options): options must be an object, got ${describe(options)}`);
     }
-    const {
-      seed,
-      eventInterval = 256,
-      onTaskError = defaultTaskError,
-      trace,
-      clock = "real",
-      timestamps = false,
-      slowPollMs,
-      onSlowPoll = warnSlowPoll,
-      captureLocations = false,
-    } = options;
+    const { seed, eventInterval = 256, onTaskError = defaultTaskError, trace, clock = "real" } = options;
     if (seed !== undefined && !Number.isSafeInteger(seed)) {
       throw new TypeError(`new Runtime({ seed }): seed must be an integer, got ${describe(seed)}`);
     }
@@ -257,34 +247,12 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (clock !== "real" && clock !== "virtual") {
       throw new RangeError(`new Runtime({ clock }): must be "real" or "virtual", got ${describe(clock)}`);
     }
-    if (typeof timestamps !== "boolean" && typeof timestamps !== "function") {
-      throw new TypeError(
-        `new Runtime({ timestamps }): must be a boolean or a clock function returning ms, got ${describe(timestamps)}`,
-      );
-    }
-    const slowMs = slowPollMs === true ? 10 : slowPollMs;
-    if (slowMs !== undefined && !(typeof slowMs === "number" && slowMs >= 0 && Number.isFinite(slowMs))) {
-      throw new RangeError(
-        `new Runtime({ slowPollMs }): must be a finite number of ms ≥ 0, or true for 10 ms, got ${describe(slowPollMs)}`,
-      );
-    }
-    if (typeof onSlowPoll !== "function") {
-      throw new TypeError(`new Runtime({ onSlowPoll }): must be a function, got ${describe(onSlowPoll)}`);
-    }
-    if (typeof captureLocations !== "boolean") {
-      throw new TypeError(`new Runtime({ captureLocations }): must be a boolean, got ${describe(captureLocations)}`);
-    }
     this.timeDriver = new TimeDriver(clock, this.requestTurn);
     this.rng = seed === undefined ? undefined : new SeededRandom(seed);
     this.eventInterval = eventInterval;
     this.onTaskError = onTaskError;
-    this.observerOptions = {
-      clock: typeof timestamps === "function" ? timestamps : timestamps || slowMs !== undefined ? hostNow : undefined,
-      slowPollMs: slowMs,
-      onSlowPoll,
-      captureLocations,
-    };
-    if (this.observerOptions.clock !== undefined || captureLocations) this.observersChanged();
+    this.observerOptions = observerOptions(options);
+    if (this.observerOptions.clock !== undefined || this.observerOptions.captureLocations) this.observersChanged();
     if (trace !== undefined) this.onEvent(trace);
   }
 
@@ -380,16 +348,17 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const watcher = this.watcher;
     const tasks = this.liveTasks().map((task): TaskDump => {
       const state = task.stateName();
-      const waitsOn = task.waitsOn();
+      // The running task (the caller) waits on nothing: it is running.
+      const waitsOn = state === "running" ? undefined : task.waitsOn();
       return {
         id: task.id,
         name: this.nameOf(task),
-        state: state === "done" ? "running" : state,
+        state,
         ageMs: ((nowMs | 0) - task.spawnedAt) >>> 0,
         polls: task.polls,
         waitingOn: waitsOn === undefined ? undefined : waitDescription(waitsOn),
         spawnLocation: watcher?.spawnLocation(task),
-        awaitLocation: watcher?.awaitLocation(task),
+        awaitLocation: waitsOn === undefined ? undefined : watcher?.awaitLocation(task),
       };
     });
     return new RuntimeDump(nowMs, tasks);

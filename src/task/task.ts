@@ -36,6 +36,7 @@ import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
 import { pollProceed, resetBudget } from "../runtime/budget.js";
+import type { TaskState } from "../trace/dump.js";
 import type { Observer } from "../trace/observer.js";
 import { JoinError } from "./join-error.js";
 import type { AbortHandle, JoinHandle } from "./join-handle.js";
@@ -120,7 +121,7 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     return this;
   }
 
-  /** `yield*` says what the task's await is pending on: keep it for dumps. */
+  /** `yield*` says what the task's await is pending on: keep it for dumps. @internal */
   onPending(future: Future<unknown>): void {
     this.output = future;
   }
@@ -273,10 +274,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     return (this.state & SCHEDULED) !== 0;
   }
 
-  /** Where the task stands, for `rt.dump()`. */
-  stateName(): "queued" | "running" | "waiting" | "aborting" | "done" {
+  /** Where a live task stands, for `rt.dump()`. */
+  stateName(): TaskState {
     const s = this.state;
-    if ((s & COMPLETE) !== 0) return "done";
     if ((s & RUNNING) !== 0) return "running";
     if ((s & ABORT) !== 0) return "aborting";
     return (s & SCHEDULED) !== 0 ? "queued" : "waiting";

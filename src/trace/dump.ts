@@ -26,6 +26,12 @@
  * - `running`: being polled now (the task that called `rt.dump()`).
  * - `waiting`: returned PENDING and waits for a wake.
  * - `aborting`: `abort()` was requested; it is dropped at its next turn.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type TaskState } from "mini-tokio";
+ * const count = (rt: Runtime, state: TaskState): number => rt.dump().tasks.filter((t) => t.state === state).length;
+ * ```
  */
 export type TaskState = "queued" | "running" | "waiting" | "aborting";
 
@@ -55,7 +61,7 @@ export interface TaskDump {
   /**
    * The future the task's last poll returned PENDING from (for a waiting
    * task, what it waits on now), as its `describeWait()` puts it;
-   * undefined before the first poll.
+   * undefined before the first poll and while the task runs.
    */
   readonly waitingOn: string | undefined;
   /** Where the task was spawned (`file:line:column`), with `captureLocations`. */

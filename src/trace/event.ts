@@ -170,10 +170,28 @@ export type TraceEvent =
   | { readonly kind: "timer-fired"; readonly deadlineMs: number; readonly at?: number }
   | { readonly kind: "yield-to-host"; readonly queued: number; readonly at?: number };
 
-/** The event of one kind: `TraceEventOf<"wake">` has `cause` and `queued`. */
+/**
+ * The event of one kind: `TraceEventOf<"wake">` has `cause` and `queued`.
+ *
+ * @example
+ * ```ts
+ * import type { TraceEvent, TraceEventOf } from "mini-tokio";
+ * const wakes = (events: TraceEvent[]): TraceEventOf<"wake">[] =>
+ *   events.filter((e): e is TraceEventOf<"wake"> => e.kind === "wake");
+ * ```
+ */
 export type TraceEventOf<K extends TraceEvent["kind"]> = Extract<TraceEvent, { readonly kind: K }>;
 
-/** The event a slow poll produces; also what `onSlowPoll` receives. */
+/**
+ * The event a slow poll produces; also what `onSlowPoll` receives.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type SlowPollEvent } from "mini-tokio";
+ * const slow: SlowPollEvent[] = [];
+ * const rt = new Runtime({ slowPollMs: 20, onSlowPoll: (e) => slow.push(e) });
+ * ```
+ */
 export type SlowPollEvent = TraceEventOf<"slow-poll">;
 
 /**

@@ -22,10 +22,11 @@
  * @module
  */
 
-import { type Context, type Future, waitDescription } from "../future/future.js";
+import { type Context, describe, type Future, waitDescription } from "../future/future.js";
 import type { Waker } from "../future/waker.js";
 import { onBudgetExhausted } from "../runtime/budget.js";
 import type { Task } from "../task/task.js";
+import { hostNow } from "../time/clock.js";
 import type { Timer } from "../time/driver.js";
 import type { SlowPollEvent, TraceEvent, Tracer, WakeCause } from "./event.js";
 import { userLocation } from "./location.js";
@@ -52,6 +53,40 @@ export interface ObservedRuntime {
   readonly timersFiring: boolean;
   /** Called when listeners come or go: the runtime decides whether it still needs the observer. */
   observersChanged(): void;
+}
+
+/** The runtime's options the observer reads (see `RuntimeOptions`). @internal */
+export interface WatchOptions {
+  readonly timestamps?: boolean | (() => number);
+  readonly slowPollMs?: number | true;
+  readonly onSlowPoll?: (event: SlowPollEvent) => void;
+  readonly captureLocations?: boolean;
+}
+
+/** Checks the runtime's watching options and settles their defaults. @internal */
+export function observerOptions(options: WatchOptions): ObserverOptions {
+  const { timestamps = false, slowPollMs, onSlowPoll = warnSlowPoll, captureLocations = false } = options;
+  if (typeof timestamps !== "boolean" && typeof timestamps !== "function") {
+    throw new TypeError(
+      `new Runtime({ timestamps }): must be a boolean or a clock function returning ms, got ${describe(timestamps)}`,
+    );
+  }
+  const slowMs = slowPollMs === true ? 10 : slowPollMs;
+  if (slowMs !== undefined && !(typeof slowMs === "number" && slowMs >= 0 && Number.isFinite(slowMs))) {
+    throw new RangeError(
+      `new Runtime({ slowPollMs }): must be a finite number of ms ≥ 0, or true for 10 ms, got ${describe(slowPollMs)}`,
+    );
+  }
+  if (typeof onSlowPoll !== "function") {
+    throw new TypeError(`new Runtime({ onSlowPoll }): must be a function, got ${describe(onSlowPoll)}`);
+  }
+  if (typeof captureLocations !== "boolean") {
+    throw new TypeError(`new Runtime({ captureLocations }): must be a boolean, got ${describe(captureLocations)}`);
+  }
+  // Slow polls need timed polls: the host's clock unless one was given.
+  const clock =
+    typeof timestamps === "function" ? timestamps : timestamps || slowMs !== undefined ? hostNow : undefined;
+  return { clock, slowPollMs: slowMs, onSlowPoll, captureLocations };
 }
 
 /** How the observer was configured by the runtime's options. @internal */
@@ -128,7 +163,7 @@ export class Observer {
     this.awaitSites = options.captureLocations ? new Map() : undefined;
   }
 
-  /** The task being polled (or dropped) now, if any. */
+  /** The task being polled now, if any. */
   get running(): Task<unknown> | undefined {
     return this.polling;
   }
@@ -180,11 +215,6 @@ export class Observer {
         error,
       );
     }
-  }
-
-  /** The time of an event, ms since the runtime was made, or undefined without timing. */
-  private now(): number | undefined {
-    return this.clock === undefined ? undefined : this.clock() - this.origin;
   }
 
   /** Emits `event`, stamped with `at` when polls are timed. */
@@ -275,7 +305,9 @@ export class Observer {
     if (!inPoll || clock === undefined) {
       if (!listening) return;
       if (how === "failed") {
-        this.stamped({ kind: "failed", task: task.id, name, during: inPoll ? "poll" : "drop", error: output });
+        // drop() makes the task current without polling it.
+        const during = !inPoll && this.current === task ? "drop" : "poll";
+        this.stamped({ kind: "failed", task: task.id, name, during, error: output });
       } else this.stamped({ kind: how, task: task.id, name });
       return;
     }
@@ -366,11 +398,6 @@ export class Observer {
   awaitLocation(task: Task<unknown>): string | undefined {
     return userLocation(this.awaitSites?.get(task));
   }
-
-  /** Time now on the poll clock, for the runtime's metrics (undefined without timing). */
-  timeNow(): number | undefined {
-    return this.now();
-  }
 }
 
 /** The default `onSlowPoll`: one line on the console. @internal */
@@ -378,9 +405,7 @@ export function warnSlowPoll(event: SlowPollEvent): void {
   if (typeof console === "undefined") return;
   const who = event.name === undefined ? `task #${event.task}` : `task #${event.task} "${event.name}"`;
   const where =
-    event.location === undefined
-      ? " (new Runtime({ captureLocations: true }) shows where)"
-      : ` ${event.task === undefined ? "" : "at "}${event.location}`;
+    event.location === undefined ? " (new Runtime({ captureLocations: true }) shows where)" : ` at ${event.location}`;
   console.warn(
     `mini-tokio: ${who} ran ${event.durationMs.toFixed(1)} ms without yielding (slowPollMs: ${event.thresholdMs})${where}`,
   );

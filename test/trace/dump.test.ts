@@ -151,7 +151,7 @@ test("the dump gives every live task's state, age on the runtime's clock and pol
   assert.deepEqual(
     snapshot?.tasks.map((t) => [t.name, t.state, t.polls, t.waitingOn]),
     [
-      ["main", "running", 2, "yieldNow()"],
+      ["main", "running", 2, undefined],
       ["waiting", "waiting", 1, "Sleep(until 1000 ms)"],
       ["aborting", "aborting", 1, "Sleep(until 1000 ms)"],
       ["queued", "queued", 0, undefined],
