@@ -11,6 +11,7 @@
  * npm run bench -- time              # the time group only (ids time-…)
  * npm run bench -- stream            # the stream pipeline (bench/stream.ts)
  * npm run bench -- sync              # the sync group only (ids sync-…)
+ * npm run bench -- compose           # the composition group only (ids compose-…)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
@@ -18,9 +19,10 @@
  * group, README section "core"), and time-sleep-10k, time-sleep-1m,
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
  * "time": `bench/time.ts`), stream-pipeline-1m (README section "stream":
- * `bench/stream.ts`), and sync-oneshot, sync-mpsc-round-trip,
+ * `bench/stream.ts`), sync-oneshot, sync-mpsc-round-trip,
  * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
- * section "sync": `bench/sync.ts`).
+ * section "sync": `bench/sync.ts`), and compose-select, compose-join-1k,
+ * compose-joinset-100k (README section "compose": `bench/compose.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -52,6 +54,7 @@ import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { selectCompose } from "./compose.js";
 import { median, round, selectTimed } from "./core.js";
 import {
   HEAP_CASES,
@@ -179,8 +182,8 @@ function compileBaseline(options: Options): string | undefined {
   return join(out, "src", "index.js");
 }
 
-/** The command that runs a bench script (`core`, `heap`, `time`, `stream`, `sync` or `trace`) in a child. */
-function script(name: "core" | "heap" | "time" | "stream" | "sync" | "trace", options: Options): string[] {
+/** The command that runs a bench script (`core`, `heap`, `time`, `stream`, `sync`, `compose` or `trace`) in a child. */
+function script(name: "core" | "heap" | "time" | "stream" | "sync" | "compose" | "trace", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -196,7 +199,7 @@ function runTimed(options: Options): Bench[] {
  * stdout is the progress the user watches), and reads them back.
  */
 function childBenches(
-  name: "core" | "time" | "stream" | "sync" | "trace",
+  name: "core" | "time" | "stream" | "sync" | "compose" | "trace",
   extra: string[],
   options: Options,
   what: string,
@@ -212,6 +215,12 @@ function childBenches(
   rmSync(out, { force: true });
   if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error(`bench: ${what} wrote no results`);
   return parsed;
+}
+
+/** The composition benchmarks (README section "compose"): one child, like the timed ones. */
+function runCompose(options: Options): Bench[] {
+  if (selectCompose(options.filter).length === 0) return [];
+  return childBenches("compose", [], options, "the composition benchmarks");
 }
 
 function isHeapReport(value: unknown): value is HeapReport {
@@ -468,6 +477,9 @@ const ORDER = [
   "sync-mpsc-8-to-1",
   "sync-mutex",
   "sync-semaphore",
+  "compose-select",
+  "compose-join-1k",
+  "compose-joinset-100k",
   "trace-spawn-join",
   "trace-ping-pong",
 ];
@@ -505,6 +517,7 @@ function main(): void {
   if (wheel !== undefined) benchmarks.push(wheel);
   benchmarks.push(...runStreams(options));
   benchmarks.push(...runSyncBenches(options));
+  benchmarks.push(...runCompose(options));
   benchmarks.push(...runTrace(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 

@@ -57,7 +57,7 @@ import { measure, type Runner, type TimedBenchmark, type TimedCase } from "./cor
 import type { Bench, TargetSpec } from "./report.js";
 
 /** The last commit of main without the tracing hooks: the "no hooks" rows run it. */
-export const BASELINE_COMMIT = "1fe8d9c";
+export const BASELINE_COMMIT = "3bcefdc";
 
 /** What the benchmarks use of the library: the part every build since {@link BASELINE_COMMIT} has. */
 type Library = Pick<typeof current, "Runtime" | "asyncFn" | "mpsc" | "spawn">;

@@ -6,6 +6,8 @@
  * @module
  */
 
+export { type Joined, join, joinAll, tryJoin, tryJoinAll } from "./combinators/join.js";
+export { race, type Selected, select } from "./combinators/select.js";
 export { Awaitable, type AwaitIterator, awaitable } from "./future/awaitable.js";
 export { type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
 export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
@@ -33,8 +35,12 @@ export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
 export { RwLock, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
 export { ChangedFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
+export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
+export { JoinSet } from "./task/join-set.js";
+export { type Scope, type ScopeBody, scope } from "./task/scope.js";
+export { TaskLocal } from "./task/task-local.js";
 export { yieldNow } from "./task/yield-now.js";
 export type { ClockKind } from "./time/clock.js";
 export * as time from "./time/control.js";

@@ -261,6 +261,15 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     return this.alive;
   }
 
+  /**
+   * The generator of `new Runtime({ seed })`, or undefined: `select` draws
+   * its random starting branch from it, so a seed replays selects too.
+   * @internal
+   */
+  get seededRandom(): SeededRandom | undefined {
+    return this.rng;
+  }
+
   /** True once {@link Runtime.shutdown} has run. */
   get isShutdown(): boolean {
     return this.closed;
@@ -654,7 +663,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       }
     } finally {
       this.leaveDriving(outer);
-      // Also after a throw (a tracer or a foreign waker that threw): the
+      // Also after a throw (a foreign waker, an onTaskError that threw): the
       // runtime must keep its turns coming.
       this.afterDriving();
     }

@@ -1,20 +1,7 @@
 import assert from "node:assert/strict";
-import { PerformanceObserver } from "node:perf_hooks";
 import { test } from "node:test";
 import { Awaitable, asyncFn, type Context, PENDING, type Poll, Runtime } from "../../src/index.js";
-
-/** How many garbage collections ran while `body` did: none means it allocated (almost) nothing. */
-async function collectionsDuring(body: () => void): Promise<number> {
-  let count = 0;
-  const observer = new PerformanceObserver((list) => {
-    count += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  body();
-  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
-  observer.disconnect();
-  return count;
-}
+import { collectionsDuring } from "../support/gc.js";
 
 /** One leaf, reused: pending (after waking its task) every other poll, so every await goes through the pending path. */
 class Blink extends Awaitable<number> {

@@ -4,6 +4,7 @@ import {
   asyncFn,
   awaitable,
   future,
+  join,
   Mutex,
   mpsc,
   PENDING,
@@ -107,6 +108,25 @@ test("the dump names the leaf future and the source line of a task blocked on a 
     }),
   );
   assert.equal(rt.dump().tasks.length, 0, "both got what they waited for");
+});
+
+test("a task awaiting a combinator is shown waiting on the combinator, with how far it got", () => {
+  const rt = new Runtime({ clock: "virtual", captureLocations: true });
+  rt.spawn(
+    future(function* () {
+      yield* join(sleep(10), napper(2000)); // ← await: join of two
+    }),
+    { name: "joiner" },
+  );
+  rt.blockOn(
+    future(function* () {
+      yield* sleep(100);
+    }),
+  );
+  const joining = byName(rt.dump(), "joiner");
+  assert.equal(joining.waitingOn, "join(1 of 2 pending)");
+  assert.ok(joining.awaitLocation?.startsWith(lineOf(here, "← await: join of two")), joining.awaitLocation);
+  rt.shutdown();
 });
 
 test("the dump gives every live task's state, age on the runtime's clock and polls, oldest first", () => {
