@@ -49,4 +49,7 @@ export { Instant } from "./time/instant.js";
 export { Interval, type IntervalOptions, interval, type MissedTickBehavior } from "./time/interval.js";
 export { Sleep, sleep, sleepUntil } from "./time/sleep.js";
 export { TimeoutError, timeout } from "./time/timeout.js";
-export type { TraceEvent, Tracer } from "./trace/event.js";
+export { RuntimeDump, type TaskDump, type TaskState } from "./trace/dump.js";
+export type { SlowPollEvent, TraceEvent, TraceEventOf, Tracer, WakeCause } from "./trace/event.js";
+export type { RuntimeMetrics } from "./trace/metrics.js";
+export type { Unsubscribe } from "./trace/observer.js";

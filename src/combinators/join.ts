@@ -113,6 +113,11 @@ class Join<T> extends Awaitable<T[]> {
     this.remaining = n;
   }
 
+  /** What a task awaiting it waits on: `join(2 of 3 pending)` (see `Future.describeWait`). */
+  describeWait(): string {
+    return `${this.api.slice(0, this.api.indexOf("("))}(${this.remaining} of ${this.values.length} pending)`;
+  }
+
   poll(cx: Context): Poll<T[]> {
     if (this.branches === undefined)
       throw new Error(`${this.api} was polled after it completed or was dropped; a future is awaited once`);

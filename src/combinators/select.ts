@@ -109,6 +109,11 @@ class Select extends Awaitable<unknown> {
     this.branches = branches;
   }
 
+  /** What a task awaiting it waits on: `select(3 branches)` (see `Future.describeWait`). */
+  describeWait(): string {
+    return `${this.api.slice(0, this.api.indexOf("("))}(${this.branches?.length ?? 0} branches)`;
+  }
+
   poll(cx: Context): Poll<unknown> {
     const branches = this.branches;
     if (branches === undefined)

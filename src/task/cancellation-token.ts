@@ -48,6 +48,11 @@ class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
     super();
   }
 
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "CancellationToken.cancelled";
+  }
+
   poll(cx: Context): Poll<void> {
     if (this.token.isCancelled) {
       this.stopWaiting();

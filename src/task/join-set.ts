@@ -177,6 +177,11 @@ class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<
     super();
   }
 
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "JoinSet.joinNext";
+  }
+
   poll(cx: Context): Poll<T | undefined> {
     const core = this.core;
     let out: Poll<T> | typeof EMPTY;

@@ -266,6 +266,11 @@ class ScopeFuture<T> extends Awaitable<T> {
     this.start = start;
   }
 
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "scope";
+  }
+
   poll(cx: Context): Poll<T> {
     if (this.done) throw new Error("scope() was polled after it completed or was dropped; a future is awaited once");
     const core = this.core;

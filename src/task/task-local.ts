@@ -17,7 +17,7 @@
 
 import { notAFuture } from "../combinators/arguments.js";
 import { Awaitable } from "../future/awaitable.js";
-import { type Context, describe, type Future, isFuture } from "../future/future.js";
+import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 
 /** What a local holds outside every scope. */
@@ -39,6 +39,11 @@ class TaskLocalFuture<T, U> extends Awaitable<U> {
   ) {
     super();
     this.inner = inner;
+  }
+
+  /** A task-local scope is transparent: it waits on what its future waits on. */
+  describeWait(): string {
+    return this.inner === undefined ? "TaskLocal scope" : waitDescription(this.inner);
   }
 
   poll(cx: Context): Poll<U> {
