@@ -28,3 +28,6 @@ export { Interval, type IntervalOptions, interval, type MissedTickBehavior } fro
 export { Sleep, sleep, sleepUntil } from "./time/sleep.js";
 export { TimeoutError, timeout } from "./time/timeout.js";
 export type { TraceEvent, Tracer } from "./trace/event.js";
+export { type HtmlReportOptions, type HtmlReportSection, renderHtmlReport } from "./trace/html-report.js";
+export type { TraceNote, TraceStep } from "./trace/model.js";
+export { renderSequenceSvg, type SequenceSvgOptions } from "./trace/sequence-svg.js";

@@ -1,5 +1,8 @@
 /**
- * Scene 1, ping-pong: two tasks take turns through the run queue.
+ * Scene 2, ping-pong: two tasks take turns through the run queue.
+ *
+ * (Until the mpsc channel lands, the players take turns with `yieldNow()`;
+ * with a channel, each will wait for the other's message instead.)
  *
  * Neither task can interrupt the other. Each runs until it returns Pending;
  * `yieldNow()` returns Pending after waking its own task, which puts the
@@ -24,7 +27,7 @@ const player = asyncFn(function* (say: Say, word: string, rounds: number) {
 });
 
 export async function pingPong(narrator: Narrator): Promise<void> {
-  narrator.scene("1. Ping-pong: the run queue", [
+  narrator.scene("2. Ping-pong: the run queue", "2-ping-pong", [
     "Futures are lazy: spawn() only puts a task in the run queue, and main keeps",
     "running until it returns Pending. A task is polled only after it was woken.",
     "yieldNow() wakes its own task and returns Pending, so the task goes to the",
