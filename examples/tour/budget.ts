@@ -24,14 +24,14 @@ const greedy = asyncFn(function* (say: Say, work: number) {
   let thisTurn = 0;
   while (done < work) {
     if (remainingBudget() === 0) {
-      say(`${thisTurn} units this turn: budget spent, consumeBudget() returns Pending`);
+      say(`${thisTurn} units: budget spent, consumeBudget() → Pending`);
       thisTurn = 0;
     }
     yield* consumeBudget();
     done++;
     thisTurn++;
   }
-  say(`${thisTurn} units this turn: all ${work} done`);
+  say(`${thisTurn} units: all ${work} done`);
   return done;
 });
 

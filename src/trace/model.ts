@@ -409,7 +409,7 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
         const [why, short] = event.queued
           ? ["", ""]
           : self
-            ? [" (inside its own poll: requeued when the poll returns)", "being polled: requeued after"]
+            ? [" (inside its own poll: requeued when the poll returns)", ""]
             : life.outcome !== undefined
               ? [" (it finished: the wake does nothing)", "finished: no-op"]
               : [" (already queued: not queued twice)", "already queued"];
@@ -432,8 +432,10 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
             "schedule",
             `The waker puts ${life.label} at the back of the run queue.`,
           );
-        } else {
-          // Nothing reaches the executor: say why on the waker's lane.
+        } else if (!self) {
+          // Nothing reaches the executor: say why on the waker's lane. (A
+          // self-wake needs no note: the "Pending ↻ requeued" that ends the
+          // poll says it.)
           say(step, "waker", "waker", short, "note", `${life.label} is not queued${why}.`);
         }
         break;

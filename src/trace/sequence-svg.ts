@@ -52,6 +52,9 @@ const GUTTER = 34;
 const PAD = 16;
 const MIN_GAP = 110;
 const MAX_LABEL = 56;
+const MAX_NOTE = 72;
+/** A note's box starts this far right of its lifeline. */
+const NOTE_OFFSET = 9;
 
 /**
  * Renders a recorded trace as an SVG sequence diagram: lanes for each
@@ -105,7 +108,7 @@ function headerWidth(lane: Lane): number {
 
 /** Width of a note's box. */
 function noteWidth(message: Message): number {
-  return textWidth(clip(message.label, MAX_LABEL), FONT) + 16;
+  return textWidth(clip(message.label, MAX_NOTE), FONT) + 16;
 }
 
 /** x of each lane's lifeline, before shifting: wide enough for every label between lanes. */
@@ -151,7 +154,7 @@ function drawSequence(model: RunModel, layout: Layout): string {
   const hidden = model.messages.length - drawn.length;
   const offsets = laneOffsets(lanes, drawn, index);
 
-  // Horizontal extent: headers, and notes centred on their lane.
+  // Horizontal extent: headers, and notes (they hang right of their lane).
   let left = 0;
   let right = 0;
   lanes.forEach((lane, i) => {
@@ -162,8 +165,7 @@ function drawSequence(model: RunModel, layout: Layout): string {
   for (const m of drawn) {
     if (m.from !== m.to) continue;
     const x = offsets[index.get(m.from) ?? 0] ?? 0;
-    left = Math.min(left, x - noteWidth(m) / 2);
-    right = Math.max(right, x + noteWidth(m) / 2);
+    right = Math.max(right, x + NOTE_OFFSET + noteWidth(m));
   }
   const shift = GUTTER + PAD - left;
   const laneX = (key: string): number => (offsets[index.get(key) ?? 0] ?? 0) + shift;
@@ -288,13 +290,15 @@ function drawSequence(model: RunModel, layout: Layout): string {
     out.push(`<g class="msg" data-step="${m.step}" data-tone="${m.tone}" data-from="${m.from}" data-to="${m.to}">`);
     out.push(`<title>${escapeXml(m.detail)}</title>`);
     if (m.from === m.to) {
-      const x = laneX(m.from);
+      // A note hangs right of its lifeline, clear of the activation bar,
+      // and covers whatever lifelines it crosses.
+      const x = laneX(m.from) + NOTE_OFFSET;
       const w = noteWidth(m);
       const fill = m.tone === "note" ? "#fefce8" : "#f8fafc";
       const stroke = m.tone === "note" ? "#e7d87a" : color;
       out.push(
-        `<rect x="${num(x - w / 2)}" y="${num(y - 10)}" width="${num(w)}" height="20" rx="4" fill="${fill}" stroke="${stroke}"/>`,
-        `<text class="label" x="${num(x)}" y="${num(y + 4)}" text-anchor="middle" fill="${color}"${m.tone === "note" ? ' font-style="italic"' : ""}>${text}</text>`,
+        `<rect x="${num(x)}" y="${num(y - 10)}" width="${num(w)}" height="20" rx="4" fill="${fill}" stroke="${stroke}"/>`,
+        `<text class="label" x="${num(x + 8)}" y="${num(y + 4)}" fill="${color}"${m.tone === "note" ? ' font-style="italic"' : ""}>${escapeXml(clip(m.label, MAX_NOTE))}</text>`,
       );
     } else {
       const x1 = laneX(m.from);
