@@ -3,6 +3,7 @@
  * model. This entry point is the runtime-agnostic core: it runs on Node,
  * browsers, Deno and Bun.
  *
+ * @document ../docs/guides/index.md
  * @module
  */
 

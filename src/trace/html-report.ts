@@ -86,11 +86,11 @@ export function renderHtmlReport(
     "</header>",
   );
   if (sections.length > 1) {
-    body.push('<nav class="toc"><ol>');
+    body.push('<nav class="toc"><ul>');
     sections.forEach((s, i) => {
       body.push(`<li><a href="#run-${i + 1}">${escapeXml(s.title)}</a></li>`);
     });
-    body.push("</ol></nav>");
+    body.push("</ul></nav>");
   }
   sections.forEach((section, i) => {
     body.push(renderSection(section, i + 1, maxMessages));
@@ -129,7 +129,7 @@ function renderSection(section: HtmlReportSection, n: number, maxMessages: numbe
   const model = modelRun(steps);
   const id = `run-${n}`;
   const out: string[] = [];
-  out.push(`<section class="run" id="${id}">`, `<h2><span class="num">${n}</span>${escapeXml(section.title)}</h2>`);
+  out.push(`<section class="run" id="${id}">`, `<h2>${escapeXml(section.title)}</h2>`);
   if (section.description !== undefined) out.push(`<p>${escapeXml(section.description)}</p>`);
   out.push(stats(model));
   out.push(
@@ -244,12 +244,11 @@ header h1 { margin: 0 0 6px; font-size: 28px; letter-spacing: -0.01em; }
 .muted { color: var(--muted); font-size: 13.5px; margin: 4px 0 10px; }
 code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0.92em; background: #eef2f7; padding: 1px 4px; border-radius: 4px; }
 .toc { background: var(--paper); border: 1px solid var(--rule); border-radius: 10px; padding: 10px 18px; margin: 18px 0; }
-.toc ol { margin: 0; padding-left: 22px; columns: 2; }
+.toc ul { margin: 0; padding-left: 20px; columns: 2; }
 .toc a { color: var(--accent); text-decoration: none; }
 .toc a:hover { text-decoration: underline; }
 section.run { background: var(--paper); border: 1px solid var(--rule); border-radius: 12px; padding: 18px 22px 14px; margin: 22px 0; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
-section.run h2 { margin: 0 0 8px; font-size: 21px; display: flex; align-items: center; gap: 10px; }
-section.run h2 .num { display: inline-grid; place-items: center; width: 28px; height: 28px; border-radius: 50%; background: var(--accent); color: #fff; font-size: 14px; }
+section.run h2 { margin: 0 0 8px; font-size: 21px; border-left: 4px solid var(--accent); padding-left: 10px; }
 section.run h3 { font-size: 15px; margin: 20px 0 2px; text-transform: uppercase; letter-spacing: .06em; color: #374151; }
 .stats { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0 4px; }
 .stat { background: #f9fafb; border: 1px solid var(--rule); border-radius: 10px; padding: 8px 14px; min-width: 112px; display: grid; }

@@ -50,7 +50,7 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   for (const t of model.tasks) rows.push({ key: t.id, label: clip(t.label, 24) });
   const labelW = Math.max(70, ...rows.map((r) => textWidth(r.label, FONT))) + 20;
   const steps = Math.max(1, model.steps);
-  const unit = Math.min(26, Math.max(5, PLOT / steps));
+  const unit = Math.min(40, Math.max(5, PLOT / steps));
   const x = (pos: number): number => PAD + labelW + unit / 2 + pos * unit;
   const width = Math.ceil(PAD + labelW + steps * unit + PAD + 8);
   const rowIndex = new Map(rows.map((r, i) => [r.key, i]));

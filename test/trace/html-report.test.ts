@@ -56,7 +56,7 @@ test("a report of several runs has a section each, and a table of contents", () 
     [...html.matchAll(/<section class="run" id="(run-\d)">/g)].map((m) => m[1]),
     ["run-1", "run-2"],
   );
-  assert.match(html, /<nav class="toc"><ol>\n<li><a href="#run-1">first<\/a><\/li>/);
+  assert.match(html, /<nav class="toc"><ul>\n<li><a href="#run-1">first<\/a><\/li>/);
   // Ids stay unique across the inlined pictures.
   const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, ids.length);
