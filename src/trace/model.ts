@@ -174,6 +174,11 @@ export interface RunModel {
   readonly wakes: readonly Wake[];
   /** Run queue (task ids, front first) after each step. */
   readonly queues: readonly (readonly number[])[];
+  /**
+   * When each step happened, in milliseconds, if the trace was recorded
+   * with timestamps (events with an `at`); otherwise undefined.
+   */
+  readonly times: readonly number[] | undefined;
   /** Number of trace steps. */
   readonly steps: number;
   readonly counts: RunCounts;
@@ -245,6 +250,8 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
   const wakes: Wake[] = [];
   const queues: (readonly number[])[] = [];
   const queue: number[] = [];
+  const times: number[] = [];
+  let timed = true;
   const counts: RunCounts = {
     tasks: 0,
     polls: 0,
@@ -476,6 +483,11 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
       }
     }
     queues.push(queue.slice());
+    // Timestamps are opt-in: the timeline uses them only if every executor
+    // step has one. A note without one happened between its neighbours.
+    if ("at" in event && typeof event.at === "number") times.push(event.at);
+    else if (event.kind === "note") times.push(Number.NaN);
+    else timed = false;
     step++;
   }
   book.closeAll(Math.max(0, step - 1));
@@ -490,7 +502,15 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
   lanes.push({ key: "executor", kind: "executor", title: "Executor", subtitle: "run queue" });
   lanes.push({ key: "waker", kind: "waker", title: "Waker", subtitle: "wake() → schedule" });
   if (usesHost) lanes.push({ key: "host", kind: "host", title: "Host", subtitle: "timers · callbacks" });
-  return { lanes, messages, tasks, wakes, queues, steps: step, counts };
+  return { lanes, messages, tasks, wakes, queues, times: timed ? fillTimes(times) : undefined, steps: step, counts };
+}
+
+/** Gives each untimed step (NaN) the time of the step before it (or after, at the start); undefined if none is timed. */
+function fillTimes(times: number[]): number[] | undefined {
+  const first = times.find((t) => !Number.isNaN(t));
+  if (first === undefined) return undefined;
+  let last = first;
+  return times.map((t) => (Number.isNaN(t) ? last : (last = t)));
 }
 
 /** A short, single-line rendering of a value for a label. */

@@ -50,9 +50,13 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   for (const t of model.tasks) rows.push({ key: t.id, label: clip(t.label, 24) });
   const labelW = Math.max(70, ...rows.map((r) => textWidth(r.label, FONT))) + 20;
   const steps = Math.max(1, model.steps);
-  const unit = Math.min(40, Math.max(5, PLOT / steps));
-  const x = (pos: number): number => PAD + labelW + unit / 2 + pos * unit;
-  const width = Math.ceil(PAD + labelW + steps * unit + PAD + 8);
+  const axis = timeAxis(model.times);
+  const unit = axis === undefined ? Math.min(40, Math.max(5, PLOT / steps)) : PLOT / steps;
+  const x =
+    axis === undefined
+      ? (pos: number): number => PAD + labelW + unit / 2 + pos * unit
+      : (pos: number): number => PAD + labelW + 8 + axis.scale(pos) * (PLOT - 16);
+  const width = Math.ceil(PAD + labelW + (axis === undefined ? steps * unit : PLOT) + PAD + 8);
   const rowIndex = new Map(rows.map((r, i) => [r.key, i]));
   const rowMid = (key: number | "host"): number => AXIS + PAD + (rowIndex.get(key) ?? 0) * ROW + ROW / 2;
   const height = Math.ceil(AXIS + PAD + Math.max(1, rows.length) * ROW + PAD);
@@ -67,16 +71,24 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
     `<rect width="${width}" height="${height}" fill="${PAPER}"/>`,
   );
 
-  // Axis: step numbers (1-based, as in the sequence diagram and the log).
-  const every = tickEvery(unit);
-  for (let s = 0; s < steps; s++) {
-    if ((s + 1) % every !== 0 && s !== 0) continue;
+  // Axis: step numbers (1-based, as in the sequence diagram and the log),
+  // or milliseconds when the trace has timestamps.
+  const tick = (tx: number, label: string): void => {
     out.push(
-      `<line x1="${num(x(s))}" y1="${AXIS + 2}" x2="${num(x(s))}" y2="${height - PAD}" stroke="${RULE}" stroke-width="0.6"/>`,
-      `<text x="${num(x(s))}" y="${AXIS - 4}" text-anchor="middle" font-size="10" fill="${MUTED}">${s + 1}</text>`,
+      `<line x1="${num(tx)}" y1="${AXIS + 2}" x2="${num(tx)}" y2="${height - PAD}" stroke="${RULE}" stroke-width="0.6"/>`,
+      `<text class="tick" x="${num(tx)}" y="${AXIS - 4}" text-anchor="middle" font-size="10" fill="${MUTED}">${escapeXml(label)}</text>`,
     );
+  };
+  if (axis === undefined) {
+    const every = tickEvery(unit);
+    for (let s = 0; s < steps; s++) if ((s + 1) % every === 0 || s === 0) tick(x(s), String(s + 1));
+  } else {
+    const origin = PAD + labelW + 8;
+    for (const t of axis.ticks) tick(origin + ((t - axis.start) / axis.span) * (PLOT - 16), formatMs(t - axis.start));
   }
-  out.push(`<text x="${PAD}" y="${AXIS - 4}" font-size="10" fill="${MUTED}">step</text>`);
+  out.push(
+    `<text x="${PAD}" y="${AXIS - 4}" font-size="10" fill="${MUTED}">${axis === undefined ? "step" : "time"}</text>`,
+  );
 
   // Rows.
   rows.forEach((row, i) => {
@@ -139,6 +151,39 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   }
   out.push("</svg>");
   return out.join("\n");
+}
+
+/**
+ * The time axis of a timed trace: each step's position as a fraction of
+ * the run's span, and round tick values. Undefined for an untimed trace,
+ * or one that took no measurable time.
+ */
+function timeAxis(
+  times: readonly number[] | undefined,
+): { scale: (step: number) => number; start: number; span: number; ticks: number[] } | undefined {
+  if (times === undefined || times.length === 0) return undefined;
+  const start = Math.min(...times);
+  const span = Math.max(...times) - start;
+  if (!(span > 0)) return undefined;
+  let every = 10 ** Math.floor(Math.log10(span / 8));
+  for (const m of [1, 2, 5, 10]) {
+    if ((span / (every * m)) * 64 <= PLOT) {
+      every *= m;
+      break;
+    }
+  }
+  const ticks: number[] = [];
+  for (let t = 0; t <= span + every / 1e6; t += every) ticks.push(start + t);
+  return { scale: (step) => ((times[step] ?? start) - start) / span, start, span, ticks };
+}
+
+/** Milliseconds for an axis label: µs below 1 ms, s from 1000 ms. */
+function formatMs(ms: number): string {
+  const round = (n: number): string => String(Math.round(n * 100) / 100);
+  if (ms === 0) return "0";
+  if (ms < 1) return `${round(ms * 1000)} µs`;
+  if (ms < 1000) return `${round(ms)} ms`;
+  return `${round(ms / 1000)} s`;
 }
 
 function segmentFill(state: TaskState, prefix: string): string {

@@ -95,3 +95,24 @@ test("a trace that is not a list is refused with a clear message", () => {
   // @ts-expect-error: options must be an object
   assert.throws(() => renderHtmlReport([], "x"), { name: "TypeError", message: /options must be an object/ });
 });
+
+test("with timestamps, the timeline's axis is time, and a step's place follows its time", () => {
+  // Steps 1 ms apart, but the last one a second later: on a time axis it is far right.
+  const steps = spawnAndJoin().map((e, i, all) => ({ ...e, at: i === all.length - 1 ? 1000 + i : i }));
+  const html = renderHtmlReport(steps);
+  const ticks = [...html.matchAll(/<text class="tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.deepEqual(ticks.slice(0, 3), ["0", "100 ms", "200 ms"]);
+  assert.equal(ticks.at(-1), "1 s");
+  // The root's last segment (queued, then polled) ends at the far right.
+  const segments = [...html.matchAll(/data-task="1" data-state="(\w+)" x="([\d.]+)"[^>]* width="([\d.]+)"/g)].map(
+    (m) => [m[1], Number(m[2]), Number(m[3])] as const,
+  );
+  const [, x, w] = segments.at(-1) ?? [];
+  assert.ok(x !== undefined && w !== undefined && x + w > 700, `the last segment ends at ${x} + ${w}`);
+  // Without timestamps on every step, the axis is steps.
+  const untimed = renderHtmlReport(spawnAndJoin());
+  assert.deepEqual([...untimed.matchAll(/<text class="tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).slice(0, 2), [
+    "1",
+    "2",
+  ]);
+});
