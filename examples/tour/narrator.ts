@@ -186,7 +186,7 @@ export class Narrator {
           event.queued ? "marked, and queued: carried out at its turn" : "marked: carried out at this task's next turn",
         );
       case "drop":
-        return this.step(`#${task}`, label, red("drop"), "its turn: the executor disposes the future");
+        return this.step(`#${task}`, label, red("drop"), "the executor disposes the future: its finally blocks run");
       case "cancelled":
         this.finished.add(task);
         return this.step(`#${task}`, label, red("cancelled"), "future dropped: its JoinHandle will report it");

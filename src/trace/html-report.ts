@@ -16,7 +16,20 @@ import { STATE_STYLE, TONE_COLOR } from "./palette.js";
 import { renderSequenceSvg } from "./sequence-svg.js";
 import { renderTimelineSvg } from "./timeline-svg.js";
 
-/** One recorded run in a report with several (see {@link renderHtmlReport}). */
+/**
+ * One recorded run in a report with several (see {@link renderHtmlReport}).
+ *
+ * @example
+ * ```ts
+ * import { renderHtmlReport, type HtmlReportSection, type TraceStep } from "mini-tokio";
+ * declare const first: TraceStep[], second: TraceStep[];
+ * const sections: HtmlReportSection[] = [
+ *   { title: "cold start", trace: first, description: "The first request after boot." },
+ *   { title: "warm", trace: second, metrics: { polls: 12 } },
+ * ];
+ * const html = renderHtmlReport(sections, { title: "two runs" });
+ * ```
+ */
 export interface HtmlReportSection {
   /** The section's heading. */
   readonly title: string;
@@ -28,7 +41,16 @@ export interface HtmlReportSection {
   readonly metrics?: object;
 }
 
-/** Options for {@link renderHtmlReport}. */
+/**
+ * Options for {@link renderHtmlReport}.
+ *
+ * @example
+ * ```ts
+ * import { renderHtmlReport, type HtmlReportOptions } from "mini-tokio";
+ * const options: HtmlReportOptions = { title: "nightly run", description: "What the workers did.", metrics: { tasks: 3 } };
+ * const html = renderHtmlReport([], options);
+ * ```
+ */
 export interface HtmlReportOptions {
   /** The page's title and heading. Default "mini-tokio run report". */
   readonly title?: string;

@@ -24,7 +24,16 @@ import { clip, escapeXml, MONO, num, textWidth } from "./markup.js";
 import { type Lane, type Message, modelRun, type RunModel, type TraceStep, taskLane } from "./model.js";
 import { INK, MUTED, PAPER, RULE, STATE_STYLE, TONE_COLOR } from "./palette.js";
 
-/** Options for {@link renderSequenceSvg}. */
+/**
+ * Options for {@link renderSequenceSvg}.
+ *
+ * @example
+ * ```ts
+ * import { renderSequenceSvg, type SequenceSvgOptions } from "mini-tokio";
+ * const options: SequenceSvgOptions = { title: "ping-pong", maxMessages: 200, showQueue: false };
+ * const svg = renderSequenceSvg([], options);
+ * ```
+ */
 export interface SequenceSvgOptions {
   /** A title drawn above the lanes (and the document's accessible name). */
   readonly title?: string;
