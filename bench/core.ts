@@ -68,6 +68,8 @@ export interface TimedBenchmark {
   readonly cases: readonly TimedCase[];
   readonly targets: readonly TargetSpec[];
   readonly notes: readonly string[];
+  /** The README section its table goes in ("core" when absent). */
+  readonly section?: string;
 }
 
 const sumBelow = (n: number): number => (n * (n - 1)) / 2;
@@ -267,6 +269,7 @@ export async function measure(bench: TimedBenchmark, options: CoreOptions): Prom
     notes: bench.notes,
     measuredAt: new Date().toISOString(),
     quick: options.quick,
+    ...(bench.section === undefined ? {} : { section: bench.section }),
   };
 }
 

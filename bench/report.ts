@@ -107,7 +107,7 @@ export const README_PATH = "README.md";
 /** Where the section goes while the project has no README.md. */
 export const FALLBACK_PATH = "bench/README-table.md";
 /** The README sections, in the order they are written. */
-export const SECTIONS: readonly string[] = ["core", "time"];
+export const SECTIONS: readonly string[] = ["core", "time", "stream"];
 const start = (section: string): string => `<!-- bench:${section}:start -->`;
 const end = (section: string): string => `<!-- bench:${section}:end -->`;
 

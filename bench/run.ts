@@ -9,13 +9,15 @@
  * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
  * npm run bench -- yield             # benchmarks whose id contains "yield"
  * npm run bench -- time              # the time group only (ids time-…)
+ * npm run bench -- stream            # the stream pipeline (bench/stream.ts)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
  * The benchmarks: spawn-join-1k, spawn-join-100k, yield, heap (the core
  * group, README section "core"), and time-sleep-10k, time-sleep-1m,
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
- * "time": `bench/time.ts`).
+ * "time": `bench/time.ts`), and stream-pipeline-1m (README section
+ * "stream": `bench/stream.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -69,6 +71,7 @@ import {
   targetSummary,
   writeSection,
 } from "./report.js";
+import { selectStreams } from "./stream.js";
 import { selectSleeps } from "./time.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -131,8 +134,8 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core`, `heap` or `time`) in a child. */
-function script(name: "core" | "heap" | "time", options: Options): string[] {
+/** The command that runs a bench script (`core`, `heap`, `time` or `stream`) in a child. */
+function script(name: "core" | "heap" | "time" | "stream", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -147,7 +150,7 @@ function runTimed(options: Options): Bench[] {
  * Runs `bench/<name>` in a child that writes its tables to a file (its
  * stdout is the progress the user watches), and reads them back.
  */
-function childBenches(name: "core" | "time", extra: string[], options: Options, what: string): Bench[] {
+function childBenches(name: "core" | "time" | "stream", extra: string[], options: Options, what: string): Bench[] {
   const out = join(BUILD, `${name}-${process.pid}.json`);
   mkdirSync(BUILD, { recursive: true });
   const args = [...script(name, options), ...extra, "--out", out];
@@ -295,6 +298,12 @@ function runSleeps(options: Options): Bench[] {
   return childBenches("time", ["sleeps"], options, "the sleep benchmarks");
 }
 
+/** The stream pipeline: one child, every contender side by side. */
+function runStreams(options: Options): Bench[] {
+  if (selectStreams(options.filter).length === 0) return [];
+  return childBenches("stream", [], options, "the stream benchmarks");
+}
+
 /** The wheel curve: one child. */
 function runWheel(options: Options): Bench | undefined {
   if (!selected("time-wheel", options.filter)) return undefined;
@@ -340,6 +349,7 @@ const ORDER = [
   "time-virtual-1m",
   "time-heap",
   "time-wheel",
+  "stream-pipeline-1m",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -373,6 +383,7 @@ function main(): void {
   if (sleepHeap !== undefined) benchmarks.push(sleepHeap);
   const wheel = runWheel(options);
   if (wheel !== undefined) benchmarks.push(wheel);
+  benchmarks.push(...runStreams(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);

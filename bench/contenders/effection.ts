@@ -15,6 +15,13 @@
  *   sleep(ms)` (one host `setTimeout` each), then each task joined in
  *   order. Effection has no virtual clock, so it has no virtual-time row.
  * - pending sleeps: spawned operations parked in a 60 s `sleep`.
+ * - stream pipeline: Effection 4's core has streams (`Stream` is an
+ *   operation giving a `Subscription` whose `next()` is an operation) but
+ *   no `map` or `filter`; we write them on that protocol the way
+ *   Effection's own examples do (a subscription whose `next()` delegates
+ *   with `yield*`), with plain functions per item (the cheaper shape:
+ *   `@effectionx/stream-helpers` takes an operation per item), and read the
+ *   result with a `next()` loop inside `run()`.
  *
  * Why it is fair: generator functions are hoisted; `spawn` takes a function
  * returning an operation, so each task is an arrow closure calling the
@@ -26,9 +33,20 @@
  * @module
  */
 
-import { action, type Operation, run, sleep, spawn, suspend, type Task } from "effection";
+import {
+  action,
+  type Operation,
+  run,
+  type Stream,
+  type Subscription,
+  sleep,
+  spawn,
+  suspend,
+  type Task,
+} from "effection";
 import { Gauge } from "../gauge.js";
 import type { Parking } from "../heap.js";
+import { even, items, triple } from "../pipeline.js";
 
 // --- spawn + join ----------------------------------------------------------
 
@@ -134,4 +152,70 @@ export function parkSleeping(n: number, ms: number): Promise<Parking> {
     yield* sleep(ms);
   }
   return parkWith(n, sleeping);
+}
+
+// --- stream pipeline -----------------------------------------------------------
+
+/** A stream of the items of an array: its subscription's `next()` answers at once. */
+function fromArray<T>(source: readonly T[]): Stream<T, void> {
+  return {
+    *[Symbol.iterator]() {
+      let i = 0;
+      const subscription: Subscription<T, void> = {
+        *next() {
+          const value = source[i];
+          if (i >= source.length || value === undefined) return { done: true, value: undefined };
+          i++;
+          return { done: false, value };
+        },
+      };
+      return subscription;
+    },
+  };
+}
+
+/** `f` over every item, written on Effection's Stream/Subscription protocol. */
+function mapStream<T, U>(source: Stream<T, void>, f: (x: T) => U): Stream<U, void> {
+  return {
+    *[Symbol.iterator]() {
+      const inner = yield* source;
+      const subscription: Subscription<U, void> = {
+        *next() {
+          const r = yield* inner.next();
+          return r.done === true ? r : { done: false, value: f(r.value) };
+        },
+      };
+      return subscription;
+    },
+  };
+}
+
+/** The items `keep` accepts, written on the same protocol. */
+function filterStream<T>(source: Stream<T, void>, keep: (x: T) => boolean): Stream<T, void> {
+  return {
+    *[Symbol.iterator]() {
+      const inner = yield* source;
+      const subscription: Subscription<T, void> = {
+        *next() {
+          for (;;) {
+            const r = yield* inner.next();
+            if (r.done === true || keep(r.value)) return r;
+          }
+        },
+      };
+      return subscription;
+    },
+  };
+}
+
+function* pipelineSum(source: readonly number[]): Operation<number> {
+  const subscription = yield* filterStream(mapStream(fromArray(source), triple), even);
+  let sum = 0;
+  for (let r = yield* subscription.next(); r.done !== true; r = yield* subscription.next()) sum += r.value;
+  return sum;
+}
+
+/** The pipeline of `bench/pipeline.ts` on Effection streams, summed inside `run()`. */
+export function streamPipeline(n: number): Promise<number> {
+  return run(() => pipelineSum(items(n)));
 }

@@ -20,6 +20,9 @@
  *   program runs in `rt.blockOn` on a fresh `new Runtime({ clock: "virtual"
  *   })`, as a test would, and reports the clock at the end.
  * - pending sleeps: the same two task shapes, waiting on a 60 s sleep.
+ * - stream pipeline: `fromIterable(items).map(f).filter(g)`, read in a
+ *   generator task with `for (let v = yield* s.next(); v !== undefined;
+ *   v = yield* s.next())`, the loop the README shows.
  *
  * Why it is fair: task bodies are hoisted `asyncFn`s, the shape the docs
  * recommend, and each call runs through the public API only (`Runtime`,
@@ -35,6 +38,7 @@ import {
   asyncFn,
   type Context,
   type Future,
+  fromIterable,
   future,
   type GeneratorFuture,
   type JoinHandle,
@@ -49,6 +53,7 @@ import {
 } from "../../src/index.js";
 import { Gauge } from "../gauge.js";
 import type { Parking } from "../heap.js";
+import { even, items, triple } from "../pipeline.js";
 
 /** One runtime for the timed benchmarks, reused like the host event loop is. */
 const rt = new Runtime();
@@ -270,4 +275,19 @@ export function parkLeafSleeps(n: number, ms: number): Parking {
     () => sleep(ms),
     () => parking.aliveTasks,
   );
+}
+
+// --- stream pipeline -----------------------------------------------------------
+
+/** The pipeline of `bench/pipeline.ts`, read in a task with the `next()` loop. */
+const pipelineSum = asyncFn(function* (source: readonly number[]) {
+  using s = fromIterable(source).map(triple).filter(even);
+  let sum = 0;
+  for (let v = yield* s.next(); v !== undefined; v = yield* s.next()) sum += v;
+  return sum;
+});
+
+/** fromIterable → map → filter over `n` items, summed in a generator task. */
+export function streamPipeline(n: number): number {
+  return rt.blockOn(pipelineSum(items(n)));
 }

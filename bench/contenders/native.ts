@@ -14,6 +14,9 @@
  *   that sleeps, like the other contenders' tasks) or bare promises handed
  *   to `Promise.all` (the cheapest idiomatic form: no task at all).
  * - pending sleeps: the same two shapes, waiting on a 60 s timer.
+ * - stream pipeline: one async generator per stage (`for await` over the
+ *   stage before, `yield` per item), read with `for await`: the pipeline
+ *   everyone writes without a library.
  *
  * Why it is fair: this is how the same work is written with no library at
  * all, and V8 optimises it natively (async functions are built into the
@@ -25,6 +28,7 @@
 
 import { Gauge } from "../gauge.js";
 import type { Parking } from "../heap.js";
+import { even, items, triple } from "../pipeline.js";
 
 // --- spawn + join ----------------------------------------------------------
 
@@ -154,4 +158,25 @@ export function parkBareSleeps(n: number, ms: number): Parking {
   const pending = new Array<Promise<void>>(n);
   for (let i = 0; i < n; i++) pending[i] = trackedSleep(ms);
   return { keep: pending, polled: pendingCount, release: clearPendingTimers };
+}
+
+// --- stream pipeline -----------------------------------------------------------
+
+async function* fromArray<T>(source: readonly T[]): AsyncGenerator<T> {
+  for (const x of source) yield x;
+}
+
+async function* mapItems<T, U>(source: AsyncIterable<T>, f: (x: T) => U): AsyncGenerator<U> {
+  for await (const x of source) yield f(x);
+}
+
+async function* filterItems<T>(source: AsyncIterable<T>, keep: (x: T) => boolean): AsyncGenerator<T> {
+  for await (const x of source) if (keep(x)) yield x;
+}
+
+/** The pipeline of `bench/pipeline.ts` as async generators, summed with `for await`. */
+export async function streamPipeline(n: number): Promise<number> {
+  let sum = 0;
+  for await (const x of filterItems(mapItems(fromArray(items(n)), triple), even)) sum += x;
+  return sum;
 }

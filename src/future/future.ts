@@ -100,13 +100,16 @@ export function isFuture(value: unknown): value is Future<unknown> {
   return typeof value === "object" && value !== null && "poll" in value && typeof value.poll === "function";
 }
 
-/** Describes a value for an error message: its type and, briefly, what it is. */
-export function describe(value: unknown): string {
+/**
+ * Describes a value for an error message: its type and, briefly, what it
+ * is. `expected` names the method a plain object was expected to have.
+ */
+export function describe(value: unknown, expected = "poll"): string {
   if (value === null) return "null";
   if (typeof value === "function") return value.name ? `function ${value.name}` : "a function";
   if (typeof value === "object") {
     const name = value.constructor?.name;
-    return name && name !== "Object" ? `an instance of ${name}` : "an object without a poll method";
+    return name && name !== "Object" ? `an instance of ${name}` : `an object without a ${expected} method`;
   }
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
   return `${typeof value} ${String(value)}`;

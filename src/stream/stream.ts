@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Context } from "../future/future.js";
+import { type Context, describe } from "../future/future.js";
 import type { Poll } from "../future/poll.js";
 
 /**
@@ -46,4 +46,52 @@ export type Item<S> = S extends Stream<infer T> ? T : never;
 /** True when `value` looks like a stream: an object with a `pollNext` method. */
 export function isStream(value: unknown): value is Stream<unknown> {
   return typeof value === "object" && value !== null && "pollNext" in value && typeof value.pollNext === "function";
+}
+
+/**
+ * Drops `stream` if it has a dispose method. Owners clear their reference
+ * before calling it, so a dispose that throws is still never repeated:
+ * every stream is disposed exactly once.
+ *
+ * @internal
+ */
+export function dropStream(stream: Stream<unknown> | undefined): void {
+  stream?.[Symbol.dispose]?.();
+}
+
+/**
+ * Drops every item of `owned` (streams or futures), even when one of the
+ * disposals throws; the first error is rethrown once all have run.
+ *
+ * @internal
+ */
+export function dropAll(owned: readonly ({ [Symbol.dispose]?(): void } | undefined)[]): void {
+  let failed = false;
+  let first: unknown;
+  for (const item of owned) {
+    try {
+      item?.[Symbol.dispose]?.();
+    } catch (error) {
+      if (!failed) {
+        failed = true;
+        first = error;
+      }
+    }
+  }
+  if (failed) throw first;
+}
+
+/**
+ * Checks that `value` is a stream, or throws a TypeError naming the
+ * argument (`what`, e.g. `"merge(...streams): streams[1]"`).
+ *
+ * @internal
+ */
+export function checkStream<T>(what: string, value: Stream<T>): Stream<T> {
+  if (!isStream(value)) {
+    throw new TypeError(
+      `${what} must be a stream (an object with a pollNext(cx) method, such as fromIterable([…]) or a channel receiver), got ${describe(value, "pollNext")}`,
+    );
+  }
+  return value;
 }

@@ -35,9 +35,12 @@ export interface WaitNode<W> {
   /** The waker of the last poll; woken (and cleared) by the list. */
   waker: Waker | undefined;
   /** Toward the head (the oldest waiter). */
-  prev: W | undefined;
-  /** Toward the tail (the newest waiter). */
-  next: W | undefined;
+  prevWaiter: W | undefined;
+  /**
+   * Toward the tail (the newest waiter). Not `next`: a waiter is usually a
+   * library future, and a future's `next()` is its `yield*` step.
+   */
+  nextWaiter: W | undefined;
   /** True while linked into a list. */
   queued: boolean;
 }
@@ -83,11 +86,11 @@ export class WaitList<W extends WaitNode<W>> {
   /** Adds `node` at the tail. It must not be in a list already. */
   push(node: W): void {
     const tail = this.tail;
-    node.prev = tail;
-    node.next = undefined;
+    node.prevWaiter = tail;
+    node.nextWaiter = undefined;
     node.queued = true;
     if (tail === undefined) this.head = node;
-    else tail.next = node;
+    else tail.nextWaiter = node;
     this.tail = node;
     this.size++;
   }
@@ -95,12 +98,13 @@ export class WaitList<W extends WaitNode<W>> {
   /** Unlinks `node` if it is queued (in this list: a node is in one list at most). */
   remove(node: W): void {
     if (!node.queued) return;
-    const { prev, next } = node;
+    const prev = node.prevWaiter;
+    const next = node.nextWaiter;
     if (prev === undefined) this.head = next;
-    else prev.next = next;
+    else prev.nextWaiter = next;
     if (next === undefined) this.tail = prev;
-    else next.prev = prev;
-    node.prev = node.next = undefined;
+    else next.prevWaiter = prev;
+    node.prevWaiter = node.nextWaiter = undefined;
     node.queued = false;
     this.size--;
   }
@@ -122,8 +126,8 @@ export class WaitList<W extends WaitNode<W>> {
     this.head = this.tail = undefined;
     this.size = 0;
     while (node !== undefined) {
-      const next = node.next;
-      node.prev = node.next = undefined;
+      const next = node.nextWaiter;
+      node.prevWaiter = node.nextWaiter = undefined;
       node.queued = false;
       wakeNode(node);
       node = next;

@@ -8,7 +8,9 @@
 import { Awaitable } from "../future/awaitable.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
+import { pollProceed } from "../runtime/budget.js";
 import { currentRuntime } from "../runtime/current.js";
+import type { Stream } from "../stream/stream.js";
 import { currentTime } from "./current.js";
 import { type TimeDriver, Timer } from "./driver.js";
 import { checkDuration } from "./duration.js";
@@ -39,6 +41,9 @@ export interface IntervalOptions {
  * Ticks every `period` milliseconds. The first tick is immediate. Call
  * `tick()` for a future of the next tick's scheduled instant.
  *
+ * An interval is also a {@link Stream} of those instants that never ends:
+ * `stream(every).take(3)`, or `merge` it with other streams.
+ *
  * **Cancel safety:** dropping a `tick()` future loses no tick: the next
  * call waits for the same one. Disposing the interval cancels its timer.
  *
@@ -54,7 +59,7 @@ export interface IntervalOptions {
  * });
  * ```
  */
-export class Interval implements Disposable {
+export class Interval implements Stream<Instant>, Disposable {
   /** The period in milliseconds. */
   readonly period: number;
   /** How missed ticks are caught up. */
@@ -77,8 +82,21 @@ export class Interval implements Disposable {
     return new Tick(this);
   }
 
-  /** @internal Polls for the next tick. */
-  pollTick(cx: Context): Poll<Instant> {
+  /**
+   * The stream side: the next tick's scheduled instant, never `undefined`
+   * (an interval does not end). A tick that is due at once (the first one,
+   * or missed ones caught up in a burst) spends a unit of budget, as leaves
+   * do, so a long burst still lets other tasks run.
+   */
+  pollNext(cx: Context): Poll<Instant> {
+    return this.pollTick(cx, true);
+  }
+
+  /**
+   * @internal Polls for the next tick; `spendBudget` for the stream side,
+   * where a due tick first asks the budget whether it may be taken.
+   */
+  pollTick(cx: Context, spendBudget = false): Poll<Instant> {
     let driver = this.driver;
     if (driver === undefined) {
       driver = currentTime("interval.tick()");
@@ -87,6 +105,7 @@ export class Interval implements Disposable {
     }
     const now = driver.now();
     if (now >= this.due) {
+      if (spendBudget && !pollProceed(cx)) return PENDING; // the task was woken; the tick waits
       driver.cancel(this.timer);
       const scheduled = this.due;
       this.due = this.following(scheduled, now);

@@ -1,0 +1,131 @@
+/**
+ * The futures that consume a stream: `next()`, `forEach(fn)` and
+ * `collect()` (Rust's `StreamExt::next`, `for_each` and `collect`).
+ *
+ * `next()` borrows the stream: it is one small future per stream, made
+ * once and handed out again on every call, so a loop of `yield* s.next()`
+ * allocates nothing per item. `forEach` and `collect` take the stream over
+ * (Rust's `self` by value): they dispose it when it ends, when they throw,
+ * or when they are dropped.
+ *
+ * @module
+ */
+
+import { Awaitable } from "../future/awaitable.js";
+import type { Context } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import { pollProceed } from "../runtime/budget.js";
+import { dropStream, type Stream } from "./stream.js";
+
+/**
+ * `yield* s.next()`: the stream's next item, or `undefined` at its end.
+ * It holds no state of its own (the stream does), which is what lets one
+ * object serve every call.
+ *
+ * @internal
+ */
+export class Next<T> extends Awaitable<T | undefined> {
+  constructor(private readonly stream: Stream<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    return this.stream.pollNext(cx);
+  }
+
+  // Dropping a `next()` leaves the stream alone: it is borrowed, not owned
+  // (the inherited no-op dispose).
+}
+
+/**
+ * `yield* s.forEach(fn)`: calls `fn` with every item, in order, until the
+ * stream ends.
+ *
+ * @internal
+ */
+export class ForEach<T> extends Awaitable<void> {
+  private stream: Stream<T> | undefined;
+
+  constructor(
+    stream: Stream<T>,
+    private readonly fn: (item: T) => void,
+  ) {
+    super();
+    this.stream = stream;
+  }
+
+  poll(cx: Context): Poll<void> {
+    const stream = this.stream;
+    if (stream === undefined) throw new Error("stream.forEach(fn) was polled after it completed");
+    const fn = this.fn;
+    try {
+      for (;;) {
+        const item = stream.pollNext(cx);
+        if (item === PENDING) return PENDING;
+        if (item === undefined) break;
+        fn(item);
+        // Every item taken here is swallowed without returning: spend a unit
+        // for each, so a source that never spends budget itself cannot keep
+        // this loop (and its task) running forever.
+        if (!pollProceed(cx)) return PENDING;
+      }
+    } catch (error) {
+      this.stream = undefined;
+      dropStream(stream);
+      throw error;
+    }
+    this.stream = undefined;
+    dropStream(stream);
+  }
+
+  /** Drop: disposes the stream it took over. */
+  override [Symbol.dispose](): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    dropStream(stream);
+  }
+}
+
+/**
+ * `yield* s.collect()`: every item, in order, in an array.
+ *
+ * @internal
+ */
+export class Collect<T> extends Awaitable<T[]> {
+  private stream: Stream<T> | undefined;
+  private readonly items: T[] = [];
+
+  constructor(stream: Stream<T>) {
+    super();
+    this.stream = stream;
+  }
+
+  poll(cx: Context): Poll<T[]> {
+    const stream = this.stream;
+    if (stream === undefined) throw new Error("stream.collect() was polled after it completed");
+    const items = this.items;
+    try {
+      for (;;) {
+        const item = stream.pollNext(cx);
+        if (item === PENDING) return PENDING;
+        if (item === undefined) break;
+        items.push(item);
+        if (!pollProceed(cx)) return PENDING; // as in ForEach
+      }
+    } catch (error) {
+      this.stream = undefined;
+      dropStream(stream);
+      throw error;
+    }
+    this.stream = undefined;
+    dropStream(stream);
+    return items;
+  }
+
+  /** Drop: disposes the stream it took over; the items collected so far are lost. */
+  override [Symbol.dispose](): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    dropStream(stream);
+  }
+}

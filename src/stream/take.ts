@@ -1,0 +1,51 @@
+/**
+ * `take(n)`: the first `n` items.
+ *
+ * @module
+ */
+
+import type { Context } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import { dropStream, type Stream } from "./stream.js";
+
+/**
+ * The first `n` items of `source`, then the end (Rust's `StreamExt::take`).
+ * The source is dropped as soon as the `n`-th item is handed out, so what
+ * it holds (a timer, a channel) is released without waiting for the take
+ * to be dropped; `take(0)` never polls it.
+ *
+ * @internal Made by `StreamExt.take`.
+ */
+export class TakeStream<T> implements Stream<T>, Disposable {
+  private source: Stream<T> | undefined;
+
+  constructor(
+    source: Stream<T>,
+    private remaining: number,
+  ) {
+    this.source = source;
+  }
+
+  pollNext(cx: Context): Poll<T | undefined> {
+    const source = this.source;
+    if (source === undefined) return undefined;
+    if (this.remaining === 0) {
+      this[Symbol.dispose]();
+      return undefined;
+    }
+    const item = source.pollNext(cx);
+    if (item === PENDING) return PENDING;
+    if (item === undefined || --this.remaining === 0) {
+      this.source = undefined;
+      dropStream(source);
+    }
+    return item;
+  }
+
+  /** Drop: drops the source if it is still held. Idempotent. */
+  [Symbol.dispose](): void {
+    const source = this.source;
+    this.source = undefined;
+    dropStream(source);
+  }
+}

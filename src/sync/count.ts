@@ -1,0 +1,22 @@
+/**
+ * Checking counts (permits, parties) at the API boundary.
+ *
+ * @module
+ */
+
+/**
+ * Returns `value` if it is an integer from `min` to `max`. Otherwise throws
+ * a TypeError (not a number) or a RangeError (a number out of range) that
+ * names the call, the argument and what is allowed.
+ *
+ * @internal
+ */
+export function checkCount(api: string, name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${typeof value}`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,185 @@
+/**
+ * `RwLock<T>`: a value many tasks may read at once, or one task may write.
+ *
+ * It is a {@link Semaphore} of `MAX_READS` permits plus the value (tokio's
+ * shape): a read takes one permit, a write takes all of them. Fairness then
+ * comes from the semaphore's queue for free: a waiting writer is assigned
+ * each permit a finishing reader gives back, and since nothing is free
+ * while anyone waits, readers who arrive after it queue behind it. Writers
+ * are never starved by a stream of readers, and readers queued behind a
+ * writer go after it.
+ *
+ * @module
+ */
+
+import type { Awaitable } from "../future/awaitable.js";
+import { Acquire, type LockCell, READ, Semaphore, WRITE } from "./semaphore.js";
+
+/** Readers that may hold the lock at once; a writer takes all of them. */
+const MAX_READS = Semaphore.MAX_PERMITS;
+
+/**
+ * Shared, read-only access to an {@link RwLock}'s value. Release it with
+ * `release()` or `using`; reading `value` after release throws.
+ *
+ * @example
+ * ```ts
+ * import { RwLock, Runtime, future } from "mini-tokio";
+ * const config = new RwLock({ verbose: false });
+ * new Runtime().blockOn(future(function* () {
+ *   using r = yield* config.read();
+ *   console.log(r.value.verbose);
+ * }));
+ * ```
+ */
+export interface RwLockReadGuard<T> extends Disposable {
+  /** The guarded value, read-only. */
+  readonly value: T;
+  /** Gives the read access back. Idempotent. */
+  release(): void;
+  /** Same as {@link RwLockReadGuard.release}: `using` calls it. */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Exclusive access to an {@link RwLock}'s value. Release it with
+ * `release()` or `using`; using `value` after release throws.
+ *
+ * @example
+ * ```ts
+ * import { RwLock, Runtime, future } from "mini-tokio";
+ * const config = new RwLock({ verbose: false });
+ * new Runtime().blockOn(future(function* () {
+ *   using w = yield* config.write();
+ *   w.value = { verbose: true };
+ * }));
+ * ```
+ */
+export interface RwLockWriteGuard<T> extends Disposable {
+  /** The guarded value, to read or replace. */
+  value: T;
+  /** Gives the write access back. Idempotent. */
+  release(): void;
+  /** Same as {@link RwLockWriteGuard.release}: `using` calls it. */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * A value that many tasks may read at once or one may write, even across
+ * awaits (tokio's `sync::RwLock`). Fair: requests are served in the order
+ * they were made, so a waiting writer blocks readers that come after it,
+ * and writers are never starved.
+ *
+ * @example
+ * ```ts
+ * import { RwLock, Runtime, future, spawn } from "mini-tokio";
+ * const table = new RwLock(new Map<string, number>());
+ * new Runtime().blockOn(future(function* () {
+ *   {
+ *     using w = yield* table.write();
+ *     w.value.set("a", 1);
+ *   }
+ *   using r = yield* table.read();
+ *   console.log(r.value.get("a")); // 1
+ * }));
+ * ```
+ */
+export class RwLock<T> {
+  /** Readers that may hold the lock at once (2³⁰ − 1). */
+  static readonly MAX_READS = MAX_READS;
+
+  /** One permit per possible reader; a writer holds them all. */
+  private readonly permits = new Semaphore(MAX_READS);
+  /** The value, reached through guards. */
+  private readonly cell: LockCell<T>;
+
+  /** An unlocked lock guarding `value`. */
+  constructor(value: T) {
+    this.cell = { data: value };
+  }
+
+  /**
+   * Waits for shared access, in line, and yields an
+   * {@link RwLockReadGuard}. Ready at once — spending one unit of budget —
+   * when no writer holds or waits for the lock.
+   *
+   * **Cancel safety:** dropping the future while it waits gives up its
+   * place in line; a permit already handed to it goes on to the next
+   * waiter, so a writer behind it is not stranded.
+   *
+   * @example
+   * ```ts
+   * import { RwLock, Runtime, future } from "mini-tokio";
+   * const lock = new RwLock(5);
+   * new Runtime().blockOn(future(function* () {
+   *   using a = yield* lock.read();
+   *   using b = yield* lock.read(); // readers share
+   *   return a.value + b.value;
+   * }));
+   * ```
+   */
+  read(): Awaitable<RwLockReadGuard<T>> {
+    return new Acquire(this.permits, this.cell, 1, READ);
+  }
+
+  /**
+   * Waits for exclusive access, in line, and yields an
+   * {@link RwLockWriteGuard}. While it waits, readers that arrive after it
+   * queue behind it; the permits finishing readers give back are assigned
+   * to it.
+   *
+   * **Cancel safety:** dropping the future while it waits gives up its
+   * place in line, and the permits already assigned to it (from readers
+   * that finished) go on to the readers queued behind it: they proceed at
+   * once. Nothing stays locked.
+   *
+   * @example
+   * ```ts
+   * import { RwLock, Runtime, future } from "mini-tokio";
+   * const lock = new RwLock(0);
+   * new Runtime().blockOn(future(function* () {
+   *   using w = yield* lock.write();
+   *   w.value++;
+   * }));
+   * ```
+   */
+  write(): Awaitable<RwLockWriteGuard<T>> {
+    return new Acquire(this.permits, this.cell, MAX_READS, WRITE);
+  }
+
+  /**
+   * Takes shared access now if no writer holds or waits for the lock, else
+   * returns undefined.
+   *
+   * @example
+   * ```ts
+   * import { RwLock } from "mini-tokio";
+   * const lock = new RwLock("hello");
+   * const r = lock.tryRead();
+   * console.log(r?.value); // "hello"
+   * r?.release();
+   * ```
+   */
+  tryRead(): RwLockReadGuard<T> | undefined {
+    return this.permits.tryTake(1, this.cell, READ);
+  }
+
+  /**
+   * Takes exclusive access now if nobody holds or waits for the lock, else
+   * returns undefined.
+   *
+   * @example
+   * ```ts
+   * import { RwLock } from "mini-tokio";
+   * const lock = new RwLock(1);
+   * const w = lock.tryWrite();
+   * if (w !== undefined) {
+   *   w.value = 2;
+   *   w.release();
+   * }
+   * ```
+   */
+  tryWrite(): RwLockWriteGuard<T> | undefined {
+    return this.permits.tryTake(MAX_READS, this.cell, WRITE);
+  }
+}
