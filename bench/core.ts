@@ -43,8 +43,10 @@ export type Runner =
   | { readonly kind: "sync"; readonly fn: (n: number) => number }
   | { readonly kind: "async"; readonly fn: (n: number) => Promise<number> };
 
-const sync = (fn: (n: number) => number): Runner => ({ kind: "sync", fn });
-const async = (fn: (n: number) => Promise<number>): Runner => ({ kind: "async", fn });
+/** A contender that runs a batch synchronously (`rt.blockOn`, `Effect.runSync`, the floor). */
+export const sync = (fn: (n: number) => number): Runner => ({ kind: "sync", fn });
+/** A contender that runs a batch as a promise (native async/await, Effection's `run`). */
+export const async = (fn: (n: number) => Promise<number>): Runner => ({ kind: "async", fn });
 
 /** One row of a timed benchmark. */
 export interface TimedCase {
@@ -72,7 +74,8 @@ export interface TimedBenchmark {
   readonly section?: string;
 }
 
-const sumBelow = (n: number): number => (n * (n - 1)) / 2;
+/** 0 + 1 + … + (n - 1): the checksum of every benchmark that adds up the values 0..n-1. */
+export const sumBelow = (n: number): number => (n * (n - 1)) / 2;
 
 /** Effection spawns at about 100 µs per task: its batches stay at 1,000 so a run stays short. */
 const EFFECTION_BATCH = 1_000;

@@ -14,22 +14,26 @@
  * distance between "what we pay" and "what the model costs" is visible.
  * No runtime that keeps the model can beat it.
  *
+ * The executor is exported for the sync benchmarks' floor
+ * (`bench/contenders/sync/floor.ts`), which adds a minimal channel, oneshot
+ * and lock on top of it.
+ *
  * @module
  */
 
 import type { Parking } from "./heap.js";
 
 /** "Not ready yet": the floor's own Poll, as small as mini-tokio's. */
-const PENDING: unique symbol = Symbol("floor.PENDING");
-type Poll<T> = T | typeof PENDING;
+export const PENDING: unique symbol = Symbol("floor.PENDING");
+export type Poll<T> = T | typeof PENDING;
 
 /** A leaf future: polled with the task that owns it, which is its waker. */
-interface Leaf<T> {
+export interface Leaf<T> {
   poll(task: Task<unknown>): Poll<T>;
 }
 
 /** A task: its future, its result once ready, and who waits for it. */
-class Task<T> {
+export class Task<T> {
   future: Leaf<T> | undefined;
   result: Poll<T> = PENDING;
   queued = false;
@@ -63,7 +67,7 @@ class Task<T> {
 }
 
 /** The run queue: a ring buffer that doubles when full. */
-class RingQueue {
+export class RingQueue {
   private items: (Task<unknown> | undefined)[] = new Array<Task<unknown> | undefined>(1024).fill(undefined);
   private head = 0;
   private count = 0;
@@ -97,7 +101,7 @@ class RingQueue {
 const runQueue = new RingQueue();
 
 /** Spawn: make the task and queue it. */
-function spawn<T>(future: Leaf<T>): Task<T> {
+export function spawn<T>(future: Leaf<T>): Task<T> {
   const task = new Task(future);
   task.wake();
   return task;
@@ -112,7 +116,7 @@ function runUntilIdle(): void {
 }
 
 /** Runs `future` as a task, polling every queued task until it is ready. */
-function blockOn<T>(future: Leaf<T>): T {
+export function blockOn<T>(future: Leaf<T>): T {
   const root = spawn(future);
   runUntilIdle();
   const out = root.result;

@@ -5,19 +5,22 @@
  * the README section from it (`bench/report.ts`).
  *
  * ```text
- * npm run bench                      # everything (about two minutes)
+ * npm run bench                      # everything (about three minutes)
  * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
  * npm run bench -- yield             # benchmarks whose id contains "yield"
  * npm run bench -- time              # the time group only (ids time-…)
  * npm run bench -- stream            # the stream pipeline (bench/stream.ts)
+ * npm run bench -- sync              # the sync group only (ids sync-…)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
  * The benchmarks: spawn-join-1k, spawn-join-100k, yield, heap (the core
  * group, README section "core"), and time-sleep-10k, time-sleep-1m,
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
- * "time": `bench/time.ts`), and stream-pipeline-1m (README section
- * "stream": `bench/stream.ts`).
+ * "time": `bench/time.ts`), stream-pipeline-1m (README section "stream":
+ * `bench/stream.ts`), and sync-oneshot, sync-mpsc-round-trip,
+ * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
+ * section "sync": `bench/sync.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -33,8 +36,9 @@
  * through tsx, to see the difference.
  *
  * The timed benchmarks run in one child process (all contenders side by
- * side, alternating). The sleep benchmarks give every contender a process
- * of its own (still alternating: `bench/time.ts` says why); each heap
+ * side, alternating), and so do the stream and the sync benchmarks, each
+ * group in a child of its own. The sleep benchmarks give every contender a
+ * process of its own (still alternating: `bench/time.ts` says why); each heap
  * measurement runs in its own child started with `--expose-gc`, and the
  * wheel curve in one more. `--quick` skips the 1,000,000-sleep benchmarks
  * and the wheel's 10^6 row.
@@ -72,6 +76,7 @@ import {
   writeSection,
 } from "./report.js";
 import { selectStreams } from "./stream.js";
+import { selectSync } from "./sync.js";
 import { selectSleeps } from "./time.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -134,8 +139,8 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core`, `heap`, `time` or `stream`) in a child. */
-function script(name: "core" | "heap" | "time" | "stream", options: Options): string[] {
+/** The command that runs a bench script (`core`, `heap`, `time`, `stream` or `sync`) in a child. */
+function script(name: "core" | "heap" | "time" | "stream" | "sync", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -150,7 +155,12 @@ function runTimed(options: Options): Bench[] {
  * Runs `bench/<name>` in a child that writes its tables to a file (its
  * stdout is the progress the user watches), and reads them back.
  */
-function childBenches(name: "core" | "time" | "stream", extra: string[], options: Options, what: string): Bench[] {
+function childBenches(
+  name: "core" | "time" | "stream" | "sync",
+  extra: string[],
+  options: Options,
+  what: string,
+): Bench[] {
   const out = join(BUILD, `${name}-${process.pid}.json`);
   mkdirSync(BUILD, { recursive: true });
   const args = [...script(name, options), ...extra, "--out", out];
@@ -304,6 +314,12 @@ function runStreams(options: Options): Bench[] {
   return childBenches("stream", [], options, "the stream benchmarks");
 }
 
+/** The sync benchmarks: one child, every contender side by side. */
+function runSyncBenches(options: Options): Bench[] {
+  if (selectSync(options.filter).length === 0) return [];
+  return childBenches("sync", [], options, "the sync benchmarks");
+}
+
 /** The wheel curve: one child. */
 function runWheel(options: Options): Bench | undefined {
   if (!selected("time-wheel", options.filter)) return undefined;
@@ -350,6 +366,12 @@ const ORDER = [
   "time-heap",
   "time-wheel",
   "stream-pipeline-1m",
+  "sync-oneshot",
+  "sync-mpsc-round-trip",
+  "sync-mpsc-1-to-1",
+  "sync-mpsc-8-to-1",
+  "sync-mutex",
+  "sync-semaphore",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -384,6 +406,7 @@ function main(): void {
   const wheel = runWheel(options);
   if (wheel !== undefined) benchmarks.push(wheel);
   benchmarks.push(...runStreams(options));
+  benchmarks.push(...runSyncBenches(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);

@@ -1,0 +1,818 @@
+/**
+ * Multi-producer, single-consumer channels (tokio's `sync::mpsc`): many
+ * senders, one receiver, messages in order per sender.
+ *
+ * - {@link channel}`(capacity)` is bounded: at most `capacity` messages
+ *   wait in the channel, and a sender that finds it full waits in line
+ *   (backpressure). Senders waiting for room are served first come, first
+ *   served.
+ * - {@link unbounded}`()` never makes a sender wait; its `send` is
+ *   synchronous. Memory is the limit, so prefer a bound.
+ *
+ * The channel closes for the receiver when the last sender is dropped
+ * (disposed): `recv()` then yields the messages still buffered and, after
+ * them, `undefined` — "no more". That is why `undefined` cannot be sent.
+ * The receiver may also `close()` first: no new sends, what was sent still
+ * drains. A send to a closed channel throws {@link SendError} with the
+ * value.
+ *
+ * ```text
+ *   Sender ─┐                      ┌─ ring of messages ─┐
+ *   Sender ─┼── send / reserve ──▶ │ a b c · · · · · ·  │ ──▶ recv ──▶ Receiver
+ *   Sender ─┘   (wait in line      └────────────────────┘      (waits while empty)
+ *                when full)
+ * ```
+ *
+ * Accounting for a bounded channel, always:
+ * `capacity = free slots + reserved slots + buffered messages`. A slot is
+ * reserved when a {@link Permit} holds it or when it was handed to a
+ * waiting sender that has not been polled yet: a slot freed by `recv`
+ * goes straight to the first waiting sender, so a newcomer's `trySend`
+ * can never jump the line.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, future, mpsc, spawn } from "mini-tokio";
+ * const total = new Runtime().blockOn(future(function* () {
+ *   const [tx, rx] = mpsc.channel<number>(16);
+ *   for (let p = 0; p < 3; p++) {
+ *     const mine = tx.clone();
+ *     spawn(future(function* () {
+ *       using _ = mine; // dropped when the producer ends
+ *       for (let i = 1; i <= 10; i++) yield* mine.send(i);
+ *     }));
+ *   }
+ *   tx[Symbol.dispose](); // keep only the producers' senders
+ *   let sum = 0;
+ *   for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) sum += v;
+ *   return sum; // 165
+ * }));
+ * ```
+ *
+ * @module
+ */
+
+import { Awaitable } from "../future/awaitable.js";
+import type { Context } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import type { Waker } from "../future/waker.js";
+import { pollProceed } from "../runtime/budget.js";
+import type { Stream } from "../stream/stream.js";
+import { ClosedFuture, type ReceiversGone } from "./closed.js";
+import { checkCapacity, SendError, undefinedMessage, usedAfterDispose } from "./errors.js";
+import { Ring } from "./ring.js";
+import { storeWaker, WaitList, type WaitNode, wakeNode } from "./wait-list.js";
+
+/** A waiting receive: a pending `recv()` future, or the receiver itself polled as a stream. */
+interface RecvWaiter extends WaitNode<RecvWaiter> {}
+
+/** A sender waiting in line for a slot: a pending `send` or `reserve`. */
+interface SlotWaiter extends WaitNode<SlotWaiter> {
+  /** True once a freed slot was handed to this waiter (counted in `reserved`). */
+  granted: boolean;
+}
+
+/** The state the two ends share. @internal */
+export class Chan<T> implements ReceiversGone {
+  /** The messages, oldest first. */
+  readonly queue: Ring<T>;
+  /** False for an unbounded channel: no slots to count, senders never wait. */
+  readonly bounded: boolean;
+  /** The bound (Infinity when unbounded). */
+  readonly capacity: number;
+  /** Free slots nobody holds (bounded only). */
+  permits: number;
+  /** Slots held by permits and by waiting senders they were handed to. */
+  reserved = 0;
+  /** Live Sender handles. */
+  senders = 1;
+  /** No new sends: the receiver closed or dropped, or it saw the end. */
+  isClosed = false;
+  /** The receiver was dropped: buffered messages are gone, permits cannot deliver. */
+  receiverDropped = false;
+  readonly recvWaiters = new WaitList<RecvWaiter>();
+  readonly sendWaiters = new WaitList<SlotWaiter>();
+  readonly closedWaiters = new WaitList<ClosedFuture>();
+
+  constructor(capacity: number, bounded: boolean) {
+    this.bounded = bounded;
+    this.capacity = capacity;
+    this.permits = bounded ? capacity : 0;
+    this.queue = new Ring<T>(bounded ? Math.min(capacity, 16) : 16);
+  }
+
+  /** Appends a message and wakes the receiver. */
+  push(value: T): void {
+    this.queue.push(value);
+    // Every waiter is woken, not just the first: if the one woken were
+    // dropped before it ran, the message would sit there with nobody told.
+    if (this.recvWaiters.head !== undefined) this.recvWaiters.wakeAll();
+  }
+
+  /**
+   * A slot became free (a message was received, a permit or a granted
+   * waiter was dropped): it goes to the first sender in line, else back to
+   * the free count.
+   */
+  releaseSlot(): void {
+    const waiter = this.sendWaiters.shift();
+    if (waiter === undefined) {
+      this.permits++;
+      return;
+    }
+    this.reserved++;
+    waiter.granted = true;
+    wakeNode(waiter);
+  }
+
+  /** A reserved slot comes back unused. */
+  returnReserved(): void {
+    this.reserved--;
+    this.releaseSlot();
+    // The receiver may have been waiting only for this slot's message.
+    if (this.isEnded()) this.recvWaiters.wakeAll();
+  }
+
+  /** True when no message can ever arrive: the receiver's "no more". */
+  isEnded(): boolean {
+    return (
+      this.queue.size === 0 && (this.receiverDropped || (this.reserved === 0 && (this.senders === 0 || this.isClosed)))
+    );
+  }
+
+  /** No new sends. Wakes everyone whose outcome that changes. Idempotent. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.sendWaiters.wakeAll(); // each throws SendError when polled
+    this.closedWaiters.wakeAll();
+    this.recvWaiters.wakeAll(); // may now see the end
+  }
+
+  /** For `closed()`: true once the receiver closed or was dropped. */
+  receiversGone(): boolean {
+    return this.isClosed;
+  }
+
+  /** Why sends fail, for SendError's message. */
+  whyClosed(): string {
+    return this.receiverDropped ? "the receiver was dropped" : "the receiver closed";
+  }
+
+  dropSender(): void {
+    if (--this.senders === 0) this.recvWaiters.wakeAll();
+  }
+
+  dropReceiver(): void {
+    this.receiverDropped = true;
+    this.queue.clear(); // nobody can read them: let them be collected
+    this.close();
+    this.recvWaiters.wakeAll(); // futures the receiver made earlier end now
+  }
+}
+
+/**
+ * One step of receiving, shared by `recv()` futures, `pollNext` and
+ * `tryRecv` (with `node` undefined: no waiting). Only the poll that
+ * returns a message takes it, so a dropped receive loses nothing.
+ */
+function pollRecv<T>(chan: Chan<T>, node: RecvWaiter | undefined, cx: Context | undefined): Poll<T | undefined> {
+  if (chan.queue.size > 0) {
+    // The hot path: one unit of budget, one ring read.
+    if (cx !== undefined && !pollProceed(cx)) return PENDING;
+    if (node?.queued) chan.recvWaiters.remove(node);
+    const value = chan.queue.shift();
+    if (chan.bounded) chan.releaseSlot();
+    return value;
+  }
+  if (chan.isEnded()) {
+    if (cx !== undefined && !pollProceed(cx)) return PENDING;
+    if (node?.queued) chan.recvWaiters.remove(node);
+    chan.close(); // the end was seen: a stray send from now on fails instead of vanishing
+    return undefined;
+  }
+  if (node !== undefined && cx !== undefined) {
+    storeWaker(node, cx);
+    if (!node.queued) chan.recvWaiters.push(node);
+  }
+  return PENDING;
+}
+
+/**
+ * The future of {@link Receiver.recv}: the next message, or `undefined`
+ * once the channel is closed and drained.
+ *
+ * **Cancel safety:** cancel safe. A message leaves the channel only in
+ * the poll that returns it, so dropping a pending `recv` loses nothing: the
+ * next `recv` gets the message. Dropping it leaves the waiter list in O(1).
+ */
+export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaiter {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevWaiter: RecvWaiter | undefined = undefined;
+  /** @internal */ nextWaiter: RecvWaiter | undefined = undefined;
+  /** @internal */ queued = false;
+  private done = false;
+
+  /** @internal Use {@link Receiver.recv}. */
+  constructor(private readonly chan: Chan<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    if (this.done) throw new Error("an mpsc recv() future was polled after it completed; call rx.recv() again");
+    const p = pollRecv(this.chan, this, cx);
+    if (p !== PENDING) this.done = true;
+    return p;
+  }
+
+  /** Drop: leaves the waiter list; no message is taken. Idempotent. */
+  override [Symbol.dispose](): void {
+    this.chan.recvWaiters.remove(this);
+    this.waker = undefined;
+  }
+}
+
+/**
+ * The future of {@link Sender.send}: waits in line for a free slot, then
+ * puts the value in the channel.
+ *
+ * **Cancel safety:** dropping it before it completes sends nothing and
+ * gives up its place in line: the next waiting sender moves up. If a slot
+ * had already been handed to it (it was woken but not polled again), the
+ * slot passes on to the next waiting sender, or back to the channel; no
+ * capacity leaks. The value is not sent; you still hold it.
+ */
+export class SendFuture<T> extends Awaitable<void> implements SlotWaiter {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevWaiter: SlotWaiter | undefined = undefined;
+  /** @internal */ nextWaiter: SlotWaiter | undefined = undefined;
+  /** @internal */ queued = false;
+  /** @internal */ granted = false;
+  private done = false;
+
+  /** @internal Use {@link Sender.send}. */
+  constructor(
+    private readonly chan: Chan<T>,
+    private readonly value: T,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    if (this.done) throw new Error("an mpsc send() future was polled after it completed");
+    const chan = this.chan;
+    if (this.granted) {
+      // A slot was handed to us while we waited. It holds even if the
+      // receiver closed meanwhile (as a permit does), but not if it dropped.
+      if (chan.receiverDropped) return this.fail("the receiver was dropped");
+      if (!pollProceed(cx)) return PENDING;
+      this.granted = false;
+      this.done = true;
+      chan.reserved--;
+      chan.push(this.value);
+      return undefined;
+    }
+    if (chan.isClosed) return this.fail(chan.whyClosed());
+    if (chan.permits > 0) {
+      // A free slot means nobody waits: slots freed while senders wait go
+      // to them, never to the free count.
+      if (!pollProceed(cx)) return PENDING;
+      this.done = true;
+      chan.permits--;
+      chan.push(this.value);
+      return undefined;
+    }
+    storeWaker(this, cx);
+    if (!this.queued) chan.sendWaiters.push(this);
+    return PENDING;
+  }
+
+  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
+  override [Symbol.dispose](): void {
+    const chan = this.chan;
+    this.done = true;
+    this.waker = undefined;
+    if (this.queued) chan.sendWaiters.remove(this);
+    else if (this.granted) {
+      this.granted = false;
+      chan.returnReserved();
+    }
+  }
+
+  private fail(why: string): never {
+    this.done = true;
+    if (this.granted) {
+      this.granted = false;
+      this.chan.reserved--;
+    }
+    throw new SendError(this.value, why);
+  }
+}
+
+/**
+ * The future of {@link Sender.reserve}: waits in line for a free slot and
+ * yields a {@link Permit} holding it.
+ *
+ * **Cancel safety:** dropping it before it completes gives up its place in
+ * line. If a slot had already been handed to it, the slot passes on to
+ * the next waiting sender, or back to the channel: no capacity leaks.
+ */
+export class ReserveFuture<T> extends Awaitable<Permit<T>> implements SlotWaiter {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevWaiter: SlotWaiter | undefined = undefined;
+  /** @internal */ nextWaiter: SlotWaiter | undefined = undefined;
+  /** @internal */ queued = false;
+  /** @internal */ granted = false;
+  private done = false;
+
+  /** @internal Use {@link Sender.reserve}. */
+  constructor(private readonly chan: Chan<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<Permit<T>> {
+    if (this.done) throw new Error("an mpsc reserve() future was polled after it completed");
+    const chan = this.chan;
+    if (this.granted) {
+      if (chan.receiverDropped) return this.fail("the receiver was dropped");
+      if (!pollProceed(cx)) return PENDING;
+      // The slot stays counted in `reserved`: the permit holds it now.
+      this.granted = false;
+      this.done = true;
+      return new Permit(chan);
+    }
+    if (chan.isClosed) return this.fail(chan.whyClosed());
+    if (chan.permits > 0) {
+      if (!pollProceed(cx)) return PENDING;
+      this.done = true;
+      chan.permits--;
+      chan.reserved++;
+      return new Permit(chan);
+    }
+    storeWaker(this, cx);
+    if (!this.queued) chan.sendWaiters.push(this);
+    return PENDING;
+  }
+
+  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
+  override [Symbol.dispose](): void {
+    const chan = this.chan;
+    this.done = true;
+    this.waker = undefined;
+    if (this.queued) chan.sendWaiters.remove(this);
+    else if (this.granted) {
+      this.granted = false;
+      chan.returnReserved();
+    }
+  }
+
+  private fail(why: string): never {
+    this.done = true;
+    if (this.granted) {
+      this.granted = false;
+      this.chan.reserved--;
+    }
+    throw new SendError<void>(undefined, why);
+  }
+}
+
+/**
+ * One slot of a bounded channel, reserved: {@link Permit.send} fills it
+ * synchronously and cannot find the channel full. Disposing an unused
+ * permit gives the slot back (to the first waiting sender, if any).
+ *
+ * A permit taken before the receiver called `close()` still delivers, and
+ * the receiver's `recv()` does not report the end while permits are out.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<string>(1);
+ * const f = future(function* () {
+ *   using permit = yield* tx.reserve(); // the slot is ours; compute the message now
+ *   permit.send("ready");
+ * });
+ * ```
+ */
+export class Permit<T> implements Disposable {
+  private chan: Chan<T> | undefined;
+
+  /** @internal Use {@link Sender.reserve}. */
+  constructor(chan: Chan<T>) {
+    this.chan = chan;
+  }
+
+  /**
+   * Sends `value` in the reserved slot, at once. Throws
+   * {@link SendError} if the receiver was dropped meanwhile, a TypeError
+   * for `undefined`, and an Error if the permit was already used.
+   */
+  send(value: T): void {
+    const chan = this.chan;
+    if (chan === undefined) throw new Error("mpsc Permit.send(value): this permit was already used or disposed");
+    if (value === undefined) throw undefinedMessage("mpsc Permit.send(value)");
+    this.chan = undefined;
+    chan.reserved--;
+    if (chan.receiverDropped) throw new SendError(value, "the receiver was dropped");
+    chan.push(value);
+  }
+
+  /** Drop: an unused permit gives its slot back. Idempotent. */
+  [Symbol.dispose](): void {
+    const chan = this.chan;
+    if (chan === undefined) return;
+    this.chan = undefined;
+    chan.returnReserved();
+  }
+}
+
+/**
+ * The sending half of a bounded channel. Clone it for each producer;
+ * the channel closes for the receiver when the last clone is disposed.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<number>(4);
+ * const producer = future(function* () {
+ *   using _ = tx; // closes the channel when the producer ends
+ *   for (let i = 0; i < 10; i++) yield* tx.send(i);
+ * });
+ * ```
+ */
+export class Sender<T> implements Disposable {
+  private dropped = false;
+
+  /** @internal Use {@link channel}. */
+  constructor(private readonly chan: Chan<T>) {}
+
+  /**
+   * Sends `value`, waiting in line while the channel is full. The future
+   * throws {@link SendError} holding the value if the receiver closes or
+   * is dropped first. Senders waiting for room are served in the order
+   * they started waiting.
+   *
+   * **Cancel safety:** dropping the future before it completes sends
+   * nothing and gives up its place in line; a slot already handed to it
+   * passes to the next waiting sender. The value is not sent.
+   *
+   * @throws TypeError (at the call) for `undefined`.
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<string>(8);
+   * const f = future(function* () { yield* tx.send("hi"); });
+   * ```
+   */
+  send(value: T): SendFuture<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.send(value)");
+    if (value === undefined) throw undefinedMessage("mpsc Sender.send(value)");
+    return new SendFuture(this.chan, value);
+  }
+
+  /**
+   * Sends `value` now if there is a free slot. Returns true if it was
+   * sent, false if the channel is full (the value was not taken); throws
+   * {@link SendError} if the receiver is closed or dropped. It never
+   * overtakes senders already waiting in line: while they wait, there are
+   * no free slots.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<number>(1);
+   * tx.trySend(1); // true
+   * tx.trySend(2); // false: full
+   * ```
+   */
+  trySend(value: T): boolean {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.trySend(value)");
+    if (value === undefined) throw undefinedMessage("mpsc Sender.trySend(value)");
+    const chan = this.chan;
+    if (chan.isClosed) throw new SendError(value, chan.whyClosed());
+    if (chan.permits === 0) return false;
+    chan.permits--;
+    chan.push(value);
+    return true;
+  }
+
+  /**
+   * Waits in line for a free slot and yields a {@link Permit} holding it,
+   * so the message can be computed once room is guaranteed. Throws
+   * {@link SendError} (with value `undefined`) if the receiver closes or
+   * is dropped first.
+   *
+   * **Cancel safety:** dropping the future before it completes gives up
+   * its place in line; a slot already handed to it passes to the next
+   * waiting sender, so no capacity leaks.
+   *
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<number>(2);
+   * const f = future(function* () {
+   *   using permit = yield* tx.reserve();
+   *   permit.send(42);
+   * });
+   * ```
+   */
+  reserve(): ReserveFuture<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.reserve()");
+    return new ReserveFuture(this.chan);
+  }
+
+  /**
+   * A new sender for the same channel; the channel stays open for the
+   * receiver until every clone is disposed.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<string>(8);
+   * const tx2 = tx.clone();
+   * ```
+   */
+  clone(): Sender<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.clone()");
+    this.chan.senders++;
+    return new Sender(this.chan);
+  }
+
+  /** True once the receiver closed or was dropped: every send will fail. */
+  get isClosed(): boolean {
+    return this.chan.isClosed;
+  }
+
+  /**
+   * A future that is ready once the receiver closed or was dropped
+   * (tokio's `Sender::closed`).
+   *
+   * **Cancel safety:** nothing is lost if it is dropped.
+   *
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<number>(1);
+   * const f = future(function* () { yield* tx.closed(); console.log("nobody listens any more"); });
+   * ```
+   */
+  closed(): ClosedFuture {
+    return new ClosedFuture(this.chan);
+  }
+
+  /** Free slots right now: how many sends would not wait. */
+  get capacity(): number {
+    return this.chan.permits;
+  }
+
+  /** The bound the channel was made with. */
+  get maxCapacity(): number {
+    return this.chan.capacity;
+  }
+
+  /** Drop: the channel closes for the receiver when the last sender is dropped. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.chan.dropSender();
+  }
+}
+
+/**
+ * The sending half of an unbounded channel: `send` is synchronous and
+ * never waits.
+ *
+ * @example
+ * ```ts
+ * import { mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.unbounded<string>();
+ * tx.send("no waiting");
+ * ```
+ */
+export class UnboundedSender<T> implements Disposable {
+  private dropped = false;
+
+  /** @internal Use {@link unbounded}. */
+  constructor(private readonly chan: Chan<T>) {}
+
+  /**
+   * Sends `value` at once. Throws {@link SendError} holding the value if
+   * the receiver closed or was dropped, a TypeError for `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<number>();
+   * tx.send(1);
+   * ```
+   */
+  send(value: T): void {
+    if (this.dropped) throw usedAfterDispose("mpsc UnboundedSender.send(value)");
+    if (value === undefined) throw undefinedMessage("mpsc UnboundedSender.send(value)");
+    const chan = this.chan;
+    if (chan.isClosed) throw new SendError(value, chan.whyClosed());
+    chan.push(value);
+  }
+
+  /**
+   * A new sender for the same channel; the channel stays open for the
+   * receiver until every clone is disposed.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<string>();
+   * const tx2 = tx.clone();
+   * ```
+   */
+  clone(): UnboundedSender<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc UnboundedSender.clone()");
+    this.chan.senders++;
+    return new UnboundedSender(this.chan);
+  }
+
+  /** True once the receiver closed or was dropped: every send will fail. */
+  get isClosed(): boolean {
+    return this.chan.isClosed;
+  }
+
+  /**
+   * A future that is ready once the receiver closed or was dropped.
+   *
+   * **Cancel safety:** nothing is lost if it is dropped.
+   *
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<number>();
+   * const f = future(function* () { yield* tx.closed(); });
+   * ```
+   */
+  closed(): ClosedFuture {
+    return new ClosedFuture(this.chan);
+  }
+
+  /** Drop: the channel closes for the receiver when the last sender is dropped. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.chan.dropSender();
+  }
+}
+
+/**
+ * The receiving half of an mpsc channel (bounded or unbounded). It is a
+ * {@link Stream}: `pollNext` yields the messages, then `undefined`.
+ * Disposing it drops the channel's buffered messages and makes every send
+ * fail with {@link SendError}.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<string>(8);
+ * const consumer = future(function* () {
+ *   using _ = rx;
+ *   for (let msg = yield* rx.recv(); msg !== undefined; msg = yield* rx.recv()) console.log(msg);
+ * });
+ * ```
+ */
+export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
+  // The receiver's own waiter node, for `pollNext` (a stream has no future
+  // object of its own to wait with).
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevWaiter: RecvWaiter | undefined = undefined;
+  /** @internal */ nextWaiter: RecvWaiter | undefined = undefined;
+  /** @internal */ queued = false;
+  private dropped = false;
+
+  /** @internal Use {@link channel} or {@link unbounded}. */
+  constructor(private readonly chan: Chan<T>) {}
+
+  /**
+   * The next message, waiting while the channel is empty; `undefined`
+   * once the channel is closed (every sender dropped, or `close()`) and
+   * drained. Spends one unit of the task's budget when ready.
+   *
+   * **Cancel safety:** cancel safe. Dropping a pending `recv` loses no
+   * message; the next `recv` gets it.
+   *
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<number>();
+   * tx.send(7);
+   * const f = future(function* () { return yield* rx.recv(); }); // 7
+   * ```
+   */
+  recv(): RecvFuture<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc Receiver.recv()");
+    return new RecvFuture(this.chan);
+  }
+
+  /**
+   * Receives without waiting: the next message; `undefined` if the
+   * channel is closed and drained; {@link PENDING} if it is empty for now.
+   * (It is `pollNext` without a waker.)
+   *
+   * @example
+   * ```ts
+   * import { PENDING, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<number>();
+   * rx.tryRecv(); // PENDING
+   * tx.send(1);
+   * rx.tryRecv(); // 1
+   * tx[Symbol.dispose]();
+   * rx.tryRecv(); // undefined: closed and drained
+   * ```
+   */
+  tryRecv(): Poll<T | undefined> {
+    if (this.dropped) throw usedAfterDispose("mpsc Receiver.tryRecv()");
+    return pollRecv(this.chan, undefined, undefined);
+  }
+
+  /** The stream view of {@link recv}: the next message, `undefined` at the end, or PENDING. */
+  pollNext(cx: Context): Poll<T | undefined> {
+    if (this.dropped) throw usedAfterDispose("mpsc Receiver.pollNext(cx)");
+    return pollRecv(this.chan, this, cx);
+  }
+
+  /**
+   * Closes the channel for sending, without dropping the receiver:
+   * waiting and later sends fail with {@link SendError}; messages already
+   * sent, and those of permits already taken, still drain. `recv()` yields
+   * `undefined` after them.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<number>();
+   * tx.send(1);
+   * rx.close();
+   * rx.tryRecv(); // 1, then undefined
+   * ```
+   */
+  close(): void {
+    this.chan.close();
+  }
+
+  /** True once no new message can be sent: closed by the receiver, or every sender dropped. */
+  get isClosed(): boolean {
+    return this.chan.isClosed || this.chan.senders === 0;
+  }
+
+  /** Messages waiting in the channel. */
+  get size(): number {
+    return this.chan.queue.size;
+  }
+
+  /** Drop: closes the channel and drops the buffered messages. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    const chan = this.chan;
+    chan.recvWaiters.remove(this);
+    this.waker = undefined;
+    chan.dropReceiver();
+  }
+}
+
+/**
+ * A bounded mpsc channel of `capacity` slots (tokio's `mpsc::channel`):
+ * senders wait in line when it is full.
+ *
+ * @throws RangeError unless `capacity` is an integer from 1 to 2^30.
+ * @example
+ * ```ts
+ * import { Runtime, future, mpsc, spawn } from "mini-tokio";
+ * new Runtime().blockOn(future(function* () {
+ *   const [tx, rx] = mpsc.channel<string>(1);
+ *   spawn(future(function* () {
+ *     using _ = tx;
+ *     yield* tx.send("a");
+ *     yield* tx.send("b"); // waits until "a" is received
+ *   }));
+ *   return [yield* rx.recv(), yield* rx.recv(), yield* rx.recv()]; // ["a", "b", undefined]
+ * }));
+ * ```
+ */
+export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
+  checkCapacity("mpsc.channel(capacity)", capacity);
+  const chan = new Chan<T>(capacity, true);
+  return [new Sender(chan), new Receiver(chan)];
+}
+
+/**
+ * An unbounded mpsc channel (tokio's `mpsc::unbounded_channel`): `send`
+ * is synchronous and never waits; memory is the only bound.
+ *
+ * @example
+ * ```ts
+ * import { mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.unbounded<string>();
+ * tx.send("queued");
+ * ```
+ */
+export function unbounded<T>(): [UnboundedSender<T>, Receiver<T>] {
+  const chan = new Chan<T>(Number.POSITIVE_INFINITY, false);
+  return [new UnboundedSender(chan), new Receiver(chan)];
+}

@@ -1,0 +1,390 @@
+/**
+ * The watch channel (tokio's `sync::watch`): one value that changes over
+ * time, one sender, many receivers that each want the latest value, not
+ * every value in between.
+ *
+ * The channel holds a single value and a version number that each send
+ * increments. Each receiver remembers the version it last saw:
+ * `changed()` waits until the version moves past it, and
+ * `borrowAndUpdate()` reads the value and marks it seen. A receiver that
+ * is slow simply skips intermediate values; it never sees an older value
+ * after a newer one, and it never lags.
+ *
+ * ```text
+ *   send(a) send(b) send(c)         version 1 → 2 → 3, value c
+ *   rx seen 1  ── changed() ready ──▶ borrowAndUpdate() = c, seen 3
+ * ```
+ *
+ * When the sender is dropped, `changed()` first reports a change the
+ * receiver has not seen yet, then throws {@link RecvError}; `borrow()`
+ * keeps returning the last value. A watch value may be `undefined`: the
+ * receiver never uses it to mean "no more".
+ *
+ * @example
+ * ```ts
+ * import { Runtime, future, spawn, watch } from "mini-tokio";
+ * new Runtime().blockOn(future(function* () {
+ *   const [tx, rx] = watch("starting");
+ *   const h = spawn(future(function* () {
+ *     yield* rx.changed();
+ *     return rx.borrowAndUpdate(); // "ready"
+ *   }));
+ *   tx.send("ready");
+ *   return yield* h;
+ * }));
+ * ```
+ *
+ * @module
+ */
+
+import { Awaitable } from "../future/awaitable.js";
+import type { Context } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import type { Waker } from "../future/waker.js";
+import { pollProceed } from "../runtime/budget.js";
+import { ClosedFuture, type ReceiversGone } from "./closed.js";
+import { RecvError, SendError, usedAfterDispose } from "./errors.js";
+import { storeWaker, WaitList, type WaitNode } from "./wait-list.js";
+
+/** The state the sender and every receiver share. @internal */
+export class WatchShared<T> implements ReceiversGone {
+  value: T;
+  /** Incremented by every change; receivers compare it with what they saw. */
+  version = 0;
+  senderAlive = true;
+  receivers = 1;
+  readonly waiters = new WaitList<ChangedFuture<T>>();
+  readonly closedWaiters = new WaitList<ClosedFuture>();
+
+  constructor(value: T) {
+    this.value = value;
+  }
+
+  /** For the sender's `closed()`: true once every receiver is dropped. */
+  receiversGone(): boolean {
+    return this.receivers === 0;
+  }
+
+  /** Stores a new value and wakes every `changed()`. */
+  publish(value: T): void {
+    this.value = value;
+    this.version++;
+    if (this.waiters.head !== undefined) this.waiters.wakeAll();
+  }
+}
+
+/**
+ * The future of {@link WatchReceiver.changed}: ready once the channel
+ * holds a value newer than the one the receiver last saw, which it then
+ * marks seen.
+ *
+ * **Cancel safety:** cancel safe. The receiver's "seen" version changes
+ * only in the poll that returns ready, so if it is dropped, the next
+ * `changed()` still reports the change. Dropping it leaves the waiter
+ * list in O(1).
+ */
+export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<ChangedFuture<T>> {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevWaiter: ChangedFuture<T> | undefined = undefined;
+  /** @internal */ nextWaiter: ChangedFuture<T> | undefined = undefined;
+  /** @internal */ queued = false;
+  private done = false;
+
+  /** @internal Use {@link WatchReceiver.changed}. */
+  constructor(private readonly rx: WatchReceiver<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    if (this.done) throw new Error("a watch changed() future was polled after it completed; call rx.changed() again");
+    const rx = this.rx;
+    const shared = rx.shared;
+    if (rx.seen !== shared.version) {
+      if (!pollProceed(cx)) return PENDING;
+      shared.waiters.remove(this);
+      rx.seen = shared.version;
+      this.done = true;
+      return undefined;
+    }
+    if (!shared.senderAlive) {
+      shared.waiters.remove(this);
+      this.done = true;
+      throw new RecvError("the watch sender was dropped: the value will not change again");
+    }
+    storeWaker(this, cx);
+    if (!this.queued) shared.waiters.push(this);
+    return PENDING;
+  }
+
+  /** Drop: leaves the waiter list; nothing is marked seen. Idempotent. */
+  override [Symbol.dispose](): void {
+    this.rx.shared.waiters.remove(this);
+    this.waker = undefined;
+  }
+}
+
+/**
+ * The sending half of a watch channel: one per channel (not cloneable, as
+ * in tokio). Every way of sending is synchronous.
+ *
+ * @example
+ * ```ts
+ * import { watch } from "mini-tokio";
+ * const [tx, rx] = watch({ connected: false });
+ * tx.sendModify((state) => ({ ...state, connected: true }));
+ * ```
+ */
+export class WatchSender<T> implements Disposable {
+  private dropped = false;
+
+  /** @internal Use {@link watch}. */
+  constructor(private readonly shared: WatchShared<T>) {}
+
+  /**
+   * Replaces the value and wakes every receiver waiting in `changed()`.
+   * Throws {@link SendError} with the value, storing nothing, when there
+   * are no receivers (tokio's rule; {@link WatchSender.sendReplace} stores
+   * anyway).
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch(0);
+   * tx.send(1);
+   * rx.borrow(); // 1
+   * ```
+   */
+  send(value: T): void {
+    if (this.dropped) throw usedAfterDispose("WatchSender.send(value)");
+    const shared = this.shared;
+    if (shared.receivers === 0) throw new SendError(value, "the watch channel has no receivers");
+    shared.publish(value);
+  }
+
+  /**
+   * Replaces the value with `modify(current)`, whether or not there are
+   * receivers, and wakes the receivers. `modify` may return the same
+   * object after changing it in place. If it throws, nothing changes.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch({ count: 0 });
+   * tx.sendModify((s) => {
+   *   s.count++;
+   *   return s;
+   * });
+   * ```
+   */
+  sendModify(modify: (current: T) => T): void {
+    if (this.dropped) throw usedAfterDispose("WatchSender.sendModify(modify)");
+    if (typeof modify !== "function") {
+      throw new TypeError(`WatchSender.sendModify(modify): modify must be a function, got ${typeof modify}`);
+    }
+    this.shared.publish(modify(this.shared.value));
+  }
+
+  /**
+   * Replaces the value whether or not there are receivers, wakes the
+   * receivers, and returns the previous value.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch("a");
+   * tx.sendReplace("b"); // "a"
+   * ```
+   */
+  sendReplace(value: T): T {
+    if (this.dropped) throw usedAfterDispose("WatchSender.sendReplace(value)");
+    const previous = this.shared.value;
+    this.shared.publish(value);
+    return previous;
+  }
+
+  /** The current value. */
+  borrow(): T {
+    return this.shared.value;
+  }
+
+  /**
+   * A new receiver that has already seen the current value: its
+   * `changed()` waits for the next send.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch(1);
+   * const rx2 = tx.subscribe();
+   * rx2.hasChanged(); // false
+   * ```
+   */
+  subscribe(): WatchReceiver<T> {
+    if (this.dropped) throw usedAfterDispose("WatchSender.subscribe()");
+    this.shared.receivers++;
+    return new WatchReceiver(this.shared, this.shared.version);
+  }
+
+  /** How many receivers are alive. */
+  get receiverCount(): number {
+    return this.shared.receivers;
+  }
+
+  /** True once every receiver is dropped: `send` would fail. */
+  get isClosed(): boolean {
+    return this.shared.receivers === 0;
+  }
+
+  /**
+   * A future that is ready once every receiver is dropped.
+   *
+   * **Cancel safety:** nothing is lost if it is dropped.
+   *
+   * @example
+   * ```ts
+   * import { future, watch } from "mini-tokio";
+   * const [tx, rx] = watch(0);
+   * const f = future(function* () { yield* tx.closed(); });
+   * ```
+   */
+  closed(): ClosedFuture {
+    return new ClosedFuture(this.shared);
+  }
+
+  /** Drop: receivers' `changed()` throws {@link RecvError} once they have seen the last value. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.shared.senderAlive = false;
+    this.shared.waiters.wakeAll();
+  }
+}
+
+/**
+ * A receiving half of a watch channel: reads the latest value and waits
+ * for it to change. Clone it for another task; each clone keeps its own
+ * "seen" version.
+ *
+ * @example
+ * ```ts
+ * import { future, watch } from "mini-tokio";
+ * const [tx, rx] = watch(0);
+ * const follower = future(function* () {
+ *   for (;;) {
+ *     yield* rx.changed(); // throws RecvError once the sender is gone
+ *     console.log("now", rx.borrowAndUpdate());
+ *   }
+ * });
+ * ```
+ */
+export class WatchReceiver<T> implements Disposable {
+  /** @internal The version this receiver last saw. */
+  seen: number;
+  private dropped = false;
+
+  /** @internal Use {@link watch}, `subscribe()` or `clone()`. */
+  constructor(
+    /** @internal */ readonly shared: WatchShared<T>,
+    seen: number,
+  ) {
+    this.seen = seen;
+  }
+
+  /** The current value, without marking it seen. */
+  borrow(): T {
+    return this.shared.value;
+  }
+
+  /** The current value, marked seen: `changed()` now waits for the next one. */
+  borrowAndUpdate(): T {
+    const shared = this.shared;
+    this.seen = shared.version;
+    return shared.value;
+  }
+
+  /**
+   * True if a value this receiver has not seen is there. Throws
+   * {@link RecvError} once the sender is dropped (tokio's rule: nothing
+   * will change any more).
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch(0);
+   * rx.hasChanged(); // false
+   * tx.send(1);
+   * rx.hasChanged(); // true
+   * ```
+   */
+  hasChanged(): boolean {
+    const shared = this.shared;
+    if (!shared.senderAlive) throw new RecvError("the watch sender was dropped");
+    return this.seen !== shared.version;
+  }
+
+  /**
+   * Waits until a value newer than the last one this receiver saw is
+   * there, and marks it seen. Ready at once if there is one already.
+   * Throws {@link RecvError} when the sender is dropped and there is no
+   * unseen value. Spends one unit of budget when ready.
+   *
+   * **Cancel safety:** cancel safe: dropping a pending `changed()` marks
+   * nothing seen, so the next `changed()` still reports the change.
+   *
+   * @example
+   * ```ts
+   * import { future, watch } from "mini-tokio";
+   * const [tx, rx] = watch("idle");
+   * const f = future(function* () {
+   *   yield* rx.changed();
+   *   return rx.borrow();
+   * });
+   * ```
+   */
+  changed(): ChangedFuture<T> {
+    if (this.dropped) throw usedAfterDispose("WatchReceiver.changed()");
+    return new ChangedFuture(this);
+  }
+
+  /**
+   * A new receiver for the same channel that has seen what this one has.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch(0);
+   * const rx2 = rx.clone();
+   * ```
+   */
+  clone(): WatchReceiver<T> {
+    if (this.dropped) throw usedAfterDispose("WatchReceiver.clone()");
+    this.shared.receivers++;
+    return new WatchReceiver(this.shared, this.seen);
+  }
+
+  /** Drop: stops counting as a receiver. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    const shared = this.shared;
+    if (--shared.receivers === 0) shared.closedWaiters.wakeAll();
+  }
+}
+
+/**
+ * A watch channel holding `initial` (tokio's `watch::channel`). The
+ * receiver starts having seen `initial`: its `changed()` waits for the
+ * first send.
+ *
+ * @example
+ * ```ts
+ * import { watch } from "mini-tokio";
+ * const [config, configRx] = watch({ level: "info" });
+ * config.send({ level: "debug" });
+ * configRx.borrow().level; // "debug"
+ * ```
+ */
+export function watch<T>(initial: T): [WatchSender<T>, WatchReceiver<T>] {
+  const shared = new WatchShared(initial);
+  return [new WatchSender(shared), new WatchReceiver(shared, 0)];
+}
