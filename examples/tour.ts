@@ -6,7 +6,7 @@
  * by the futures themselves):
  *
  * 1. a hand-written future woken by a host timer: the waker contract;
- * 2. ping-pong: tasks taking turns through the run queue;
+ * 2. ping-pong over channels: each send wakes the task waiting to receive;
  * 3. timers under virtual time: the wheel wakes sleepers, the clock jumps;
  * 4. select: the loser is cancelled, and cancellation is drop;
  * 5. the cooperative budget tames a greedy task.
