@@ -1,38 +1,38 @@
 /**
  * Scene 5, a greedy task tamed by the budget.
  *
- * A task that is always ready never returns Pending on its own, and in a
- * cooperative executor nothing can interrupt it. The budget makes it
- * yield: every poll may spend 128 units, leaf futures spend one each time
- * they are ready, and when the budget is spent the leaf wakes its task and
- * returns Pending. The task goes to the back of the run queue, and the
- * others get their turn.
+ * A task reading a channel that always has a message never returns Pending
+ * on its own, and in a cooperative executor nothing can interrupt it. The
+ * budget makes it yield: every poll may spend 128 units, a receive that
+ * finds a message spends one, and when the budget is spent the receive
+ * wakes its task and returns Pending instead. The task goes to the back of
+ * the run queue, and the others get their turn.
  *
  * @module
  */
 
-import { asyncFn, BUDGET, consumeBudget, future, Runtime, remainingBudget, spawn, yieldNow } from "../../src/index.js";
+import { asyncFn, BUDGET, future, mpsc, Runtime, remainingBudget, spawn, yieldNow } from "../../src/index.js";
 import type { Narrator, Say } from "./narrator.js";
 
 /**
- * Does `work` units of synchronous work, spending one unit of budget on
- * each (as a channel receive that always finds a message would). It never
- * waits for anything.
+ * Drains a channel that is never empty until it is closed: every recv()
+ * is ready at once, so this loop would never wait for anything.
  */
-const greedy = asyncFn(function* (say: Say, work: number) {
-  let done = 0;
+const greedy = asyncFn(function* (say: Say, inbox: mpsc.Receiver<number>) {
+  let total = 0;
   let thisTurn = 0;
-  while (done < work) {
+  for (;;) {
     if (remainingBudget() === 0) {
-      say(`${thisTurn} units: budget spent, consumeBudget() → Pending`);
+      say(`${thisTurn} messages: budget spent, recv() → Pending`);
       thisTurn = 0;
     }
-    yield* consumeBudget();
-    done++;
+    const message = yield* inbox.recv();
+    if (message === undefined) break; // closed and drained
+    total++;
     thisTurn++;
   }
-  say(`${thisTurn} units: all ${work} done`);
-  return done;
+  say(`${thisTurn} messages: channel drained, ${total} in all`);
+  return total;
 });
 
 /** Wants a turn now and then: says tick, then lets the others run. */
@@ -44,18 +44,23 @@ const polite = asyncFn(function* (say: Say, ticks: number) {
 });
 
 export async function budget(narrator: Narrator): Promise<void> {
+  const messages = 2 * BUDGET + 44;
   narrator.scene("5. The budget tames a greedy task", "5-budget", [
-    `"greedy" does ${2 * BUDGET + 44} units of work and never waits; "polite" wants to tick now`,
-    "and then. Nothing can interrupt a poll, but each poll may spend a budget of",
-    `${BUDGET} units: when greedy's is spent, consumeBudget() wakes it and returns Pending,`,
-    "greedy goes to the back of the run queue, and polite gets its turn.",
-    "Without the budget, polite would wait until greedy's whole loop was done.",
+    `"greedy" drains a channel holding ${messages} messages: every recv() is ready at once, so`,
+    `it never waits. "polite" wants to tick now and then. Nothing can interrupt a poll,`,
+    `but each poll may spend a budget of ${BUDGET} units and a ready recv() spends one: when`,
+    "greedy's is spent, recv() wakes it and returns Pending, greedy goes to the back of",
+    "the run queue, and polite gets its turn. Without the budget, polite would wait",
+    "until the channel was empty.",
   ]);
 
   using rt = new Runtime({ trace: narrator.trace });
   await rt.run(
     future(function* () {
-      const g = spawn(greedy(narrator.voice("greedy"), 2 * BUDGET + 44), { name: "greedy" });
+      const [tx, rx] = mpsc.unbounded<number>();
+      for (let i = 0; i < messages; i++) tx.send(i);
+      tx[Symbol.dispose](); // closed: greedy stops once it has read them all
+      const g = spawn(greedy(narrator.voice("greedy"), rx), { name: "greedy" });
       const p = spawn(polite(narrator.voice("polite"), 3), { name: "polite" });
       yield* g;
       yield* p;
