@@ -11,6 +11,7 @@
  * npm run bench -- time              # the time group only (ids time-…)
  * npm run bench -- stream            # the stream pipeline (bench/stream.ts)
  * npm run bench -- sync              # the sync group only (ids sync-…)
+ * npm run bench -- compose           # the composition group only (ids compose-…)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
@@ -18,9 +19,10 @@
  * group, README section "core"), and time-sleep-10k, time-sleep-1m,
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
  * "time": `bench/time.ts`), stream-pipeline-1m (README section "stream":
- * `bench/stream.ts`), and sync-oneshot, sync-mpsc-round-trip,
+ * `bench/stream.ts`), sync-oneshot, sync-mpsc-round-trip,
  * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
- * section "sync": `bench/sync.ts`).
+ * section "sync": `bench/sync.ts`), and compose-select, compose-join-1k,
+ * compose-joinset-100k (README section "compose": `bench/compose.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -47,12 +49,13 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { selectTimed } from "./core.js";
+import { selectCompose } from "./compose.js";
+import { median, round, selectTimed } from "./core.js";
 import {
   HEAP_CASES,
   HEAP_TARGETS,
@@ -78,6 +81,7 @@ import {
 import { selectStreams } from "./stream.js";
 import { selectSync } from "./sync.js";
 import { selectSleeps } from "./time.js";
+import { BASELINE_COMMIT, selectTrace, TRACE_TARGETS } from "./trace.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // Under the checkout, not node_modules: worktrees sharing one node_modules must not share builds.
@@ -113,11 +117,11 @@ function tsFiles(dir: string): string[] {
   return found;
 }
 
-/** Transpiles src/ and bench/ as tsc would emit them, one file at a time (no type check: `npm test` does that). */
-function compile(): void {
+/** The settings of tsconfig.json, for emitting one file at a time. */
+function transpileOptions(): ts.CompilerOptions {
   const config = ts.readConfigFile(join(ROOT, "tsconfig.json"), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-  const compilerOptions: ts.CompilerOptions = {
+  return {
     ...parsed.options,
     noEmit: false,
     module: ts.ModuleKind.ESNext,
@@ -126,6 +130,11 @@ function compile(): void {
     declaration: false,
     declarationMap: false,
   };
+}
+
+/** Transpiles src/ and bench/ as tsc would emit them, one file at a time (no type check: `npm test` does that). */
+function compile(): void {
+  const compilerOptions = transpileOptions();
   rmSync(BUILD, { recursive: true, force: true });
   for (const dir of ["src", "bench"]) {
     for (const file of tsFiles(join(ROOT, dir))) {
@@ -139,8 +148,42 @@ function compile(): void {
   writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
 }
 
-/** The command that runs a bench script (`core`, `heap`, `time`, `stream` or `sync`) in a child. */
-function script(name: "core" | "heap" | "time" | "stream" | "sync", options: Options): string[] {
+/**
+ * Builds the library as it was at {@link BASELINE_COMMIT} (before the
+ * tracing hooks) for the trace benchmarks' "no hooks" rows, and returns the
+ * path of its index module; undefined (with a warning) when git cannot
+ * provide it, and the rows are left out.
+ */
+function compileBaseline(options: Options): string | undefined {
+  const dir = join(ROOT, ".scratch", "trace-baseline");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync("git", ["archive", "--format=tar", BASELINE_COMMIT, "src"], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const tar =
+    archive.status === 0 ? spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout }) : { status: 1, stderr: "" };
+  if (archive.status !== 0 || tar.status !== 0) {
+    console.warn(`bench: could not extract src/ at ${BASELINE_COMMIT} (git archive); the "no hooks" rows are skipped`);
+    return undefined;
+  }
+  if (options.tsx) return join(dir, "src", "index.ts");
+  const out = join(BUILD, "trace-baseline");
+  for (const file of tsFiles(join(dir, "src"))) {
+    const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
+      compilerOptions: transpileOptions(),
+      fileName: file,
+    });
+    const target = join(out, relative(dir, file)).replace(/\.ts$/, ".js");
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  return join(out, "src", "index.js");
+}
+
+/** The command that runs a bench script (`core`, `heap`, `time`, `stream`, `sync`, `compose` or `trace`) in a child. */
+function script(name: "core" | "heap" | "time" | "stream" | "sync" | "compose" | "trace", options: Options): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -156,7 +199,7 @@ function runTimed(options: Options): Bench[] {
  * stdout is the progress the user watches), and reads them back.
  */
 function childBenches(
-  name: "core" | "time" | "stream" | "sync",
+  name: "core" | "time" | "stream" | "sync" | "compose" | "trace",
   extra: string[],
   options: Options,
   what: string,
@@ -172,6 +215,12 @@ function childBenches(
   rmSync(out, { force: true });
   if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error(`bench: ${what} wrote no results`);
   return parsed;
+}
+
+/** The composition benchmarks (README section "compose"): one child, like the timed ones. */
+function runCompose(options: Options): Bench[] {
+  if (selectCompose(options.filter).length === 0) return [];
+  return childBenches("compose", [], options, "the composition benchmarks");
 }
 
 function isHeapReport(value: unknown): value is HeapReport {
@@ -320,6 +369,62 @@ function runSyncBenches(options: Options): Bench[] {
   return childBenches("sync", [], options, "the sync benchmarks");
 }
 
+/**
+ * A second copy of today's build, for the trace benchmarks' watched rows:
+ * code that runs watched (listeners, timestamps, stack captures) would
+ * otherwise share its compiled functions with the unwatched row and make
+ * them polymorphic, which no unwatched program pays. Returns the path of
+ * its index module.
+ */
+function copyWatched(options: Options): string {
+  const from = options.tsx ? join(ROOT, "src") : join(BUILD, "src");
+  const to = options.tsx ? join(ROOT, ".scratch", "trace-watched", "src") : join(BUILD, "trace-watched", "src");
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  return join(to, options.tsx ? "index.ts" : "index.js");
+}
+
+/** Child processes per trace benchmark (their samples are pooled). */
+const TRACE_PROCESSES = 5;
+
+/**
+ * The tracing benchmarks, against a build without the hooks. Each runs in
+ * {@link TRACE_PROCESSES} children of its own (2 with `--quick`), and the
+ * table is the median of their pooled samples: how V8 compiles the shared
+ * runtime code differs from process to process by more than the few
+ * percent these rows are about (see `bench/trace.ts`).
+ */
+function runTrace(options: Options): Bench[] {
+  const ids = selectTrace(options.filter);
+  if (ids.length === 0) return [];
+  const baseline = compileBaseline(options);
+  const extra = ["--watched", copyWatched(options), ...(baseline === undefined ? [] : ["--baseline", baseline])];
+  const processes = options.quick ? 2 : TRACE_PROCESSES;
+  return ids.map((id) => {
+    const runs: Bench[] = [];
+    for (let p = 0; p < processes; p++) {
+      runs.push(...childBenches("trace", extra, { ...options, filter: id }, `the trace benchmark ${id}`));
+    }
+    return poolRuns(runs, processes);
+  });
+}
+
+/** One table from several runs of the same benchmark: each row's samples pooled, its value their median. */
+function poolRuns(runs: readonly Bench[], processes: number): Bench {
+  const [first] = runs;
+  if (first === undefined) throw new Error("bench: a trace benchmark produced no table");
+  const rows: Row[] = first.rows.map((row) => {
+    const samples = runs.flatMap((r) => r.rows.find((x) => x.id === row.id)?.samples ?? []);
+    return { ...row, samples, value: round(median(samples)) };
+  });
+  return {
+    ...first,
+    rows,
+    verdicts: evaluate(rows, TRACE_TARGETS),
+    notes: [...first.notes, `Samples pooled from ${processes} processes, each alternating every row.`],
+  };
+}
+
 /** The wheel curve: one child. */
 function runWheel(options: Options): Bench | undefined {
   if (!selected("time-wheel", options.filter)) return undefined;
@@ -372,6 +477,11 @@ const ORDER = [
   "sync-mpsc-8-to-1",
   "sync-mutex",
   "sync-semaphore",
+  "compose-select",
+  "compose-join-1k",
+  "compose-joinset-100k",
+  "trace-spawn-join",
+  "trace-ping-pong",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -407,6 +517,8 @@ function main(): void {
   if (wheel !== undefined) benchmarks.push(wheel);
   benchmarks.push(...runStreams(options));
   benchmarks.push(...runSyncBenches(options));
+  benchmarks.push(...runCompose(options));
+  benchmarks.push(...runTrace(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);

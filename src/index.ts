@@ -7,6 +7,8 @@
  * @module
  */
 
+export { type Joined, join, joinAll, tryJoin, tryJoinAll } from "./combinators/join.js";
+export { race, type Selected, select } from "./combinators/select.js";
 export { Awaitable, type AwaitIterator, awaitable } from "./future/awaitable.js";
 export { type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
 export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
@@ -34,8 +36,12 @@ export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
 export { RwLock, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
 export { ChangedFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
+export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
+export { JoinSet } from "./task/join-set.js";
+export { type Scope, type ScopeBody, scope } from "./task/scope.js";
+export { TaskLocal } from "./task/task-local.js";
 export { yieldNow } from "./task/yield-now.js";
 export type { ClockKind } from "./time/clock.js";
 export * as time from "./time/control.js";
@@ -44,7 +50,10 @@ export { Instant } from "./time/instant.js";
 export { Interval, type IntervalOptions, interval, type MissedTickBehavior } from "./time/interval.js";
 export { Sleep, sleep, sleepUntil } from "./time/sleep.js";
 export { TimeoutError, timeout } from "./time/timeout.js";
-export type { TraceEvent, Tracer } from "./trace/event.js";
+export { RuntimeDump, type TaskDump, type TaskState } from "./trace/dump.js";
+export type { SlowPollEvent, TraceEvent, TraceEventOf, Tracer, WakeCause } from "./trace/event.js";
 export { type HtmlReportOptions, type HtmlReportSection, renderHtmlReport } from "./trace/html-report.js";
+export type { RuntimeMetrics } from "./trace/metrics.js";
 export type { TraceNote, TraceStep } from "./trace/model.js";
+export type { Unsubscribe } from "./trace/observer.js";
 export { renderSequenceSvg, type SequenceSvgOptions } from "./trace/sequence-svg.js";

@@ -154,6 +154,10 @@ export class Narrator {
       // Not a task's step: the executor lets the host serve timers and I/O.
       return this.step("", "", plain("yield"), `to the host event loop, ${event.queued} still queued`);
     }
+    if (event.kind === "timer-fired") {
+      // Not a task's step either: the timer's wake follows, caused by the timer.
+      return this.step("", "", plain("timer"), `deadline ${event.deadlineMs} ms reached`);
+    }
     const { task } = event;
     const label = event.name ?? ROOT_NAME;
     switch (event.kind) {

@@ -27,7 +27,7 @@
 
 import "./symbols.js";
 import type { Context, Future } from "./future.js";
-import { describe, isFuture } from "./future.js";
+import { describe, isFuture, waitDescription } from "./future.js";
 import { PENDING, type Poll, type Suspend } from "./poll.js";
 
 /** The context of the generator poll in progress, read by `next()`. */
@@ -89,11 +89,48 @@ export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
   const cx = currentContext;
   if (cx === undefined) throw awaitOutsidePoll();
   const p: Poll<T> = f.poll(cx);
+  if (p === PENDING) {
+    // Tell the task what it waits on (one store). Outer awaits come later
+    // and overwrite inner ones, so the task keeps the outermost future it
+    // waits on (a timeout, not the sleep inside it); generator futures do
+    // not report themselves (awaitNestedStep), so a `yield* helper()`
+    // leaves what the helper waits on.
+    if (cx.onPending !== undefined) cx.onPending(f);
+    return PENDING_STEP;
+  }
+  return readyStep(p);
+}
+
+/**
+ * The `yield*` step of a generator future awaited by another: as
+ * {@link awaitStep}, but it leaves the record of what is awaited to the
+ * futures the inner generator awaits.
+ *
+ * @internal
+ */
+export function awaitNestedStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
+  const cx = currentContext;
+  if (cx === undefined) throw awaitOutsidePoll();
+  const p: Poll<T> = f.poll(cx);
   if (p === PENDING) return PENDING_STEP;
+  return readyStep(p);
+}
+
+function readyStep<T>(p: T): IteratorReturnResult<T> {
   READY_STEP.value = p;
   // SAFETY: READY_STEP.value was just set to `p`, a T; the result is read by
   // `yield*` before any other await can overwrite it.
   return READY_STEP as IteratorReturnResult<T>;
+}
+
+/**
+ * The context of the generator poll in progress (undefined outside one):
+ * `rt.dump()` finds the task that is running through it.
+ *
+ * @internal
+ */
+export function currentPollContext(): Context | undefined {
+  return currentContext;
 }
 
 /**
@@ -181,6 +218,9 @@ class ForeignFuture<T> extends Awaitable<T> {
   }
   override [Symbol.dispose](): void {
     this.inner[Symbol.dispose]?.();
+  }
+  describeWait(): string {
+    return waitDescription(this.inner);
   }
 }
 

@@ -30,6 +30,14 @@ import type { Waker } from "./waker.js";
 export interface Context {
   /** Wake this to have the task polled again. */
   readonly waker: Waker;
+  /**
+   * Told by `yield*` which future an await is pending on, when the
+   * executor wants to know (a task records it for `rt.dump()`): an
+   * executor's extension of the context, like Rust's unstable
+   * `Context::ext`. Futures never call it; contexts made by hand leave it
+   * out.
+   */
+  onPending?(future: Future<unknown>): void;
 }
 
 declare const pinned: unique symbol;
@@ -81,6 +89,12 @@ export interface Future<T> {
   poll(this: Pin<Future<T>>, cx: Context): Poll<T>;
   /** Cancels the future and releases everything it registered (drop). */
   [Symbol.dispose]?(): void;
+  /**
+   * What a task waits for while this future is pending, in a few words
+   * (`"Sleep(until 1500 ms)"`, `"mpsc Receiver.recv"`): shown by
+   * `rt.dump()` and trace events. Optional; called only when someone asks.
+   */
+  describeWait?(): string;
 }
 
 /** The value type of a future: `Output<Future<number>>` is `number`. */
@@ -113,4 +127,25 @@ export function describe(value: unknown, expected = "poll"): string {
   }
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * What a task waiting on `f` waits for: `f.describeWait()` when it has one
+ * (and it does not throw), else its class name. Used by dumps, trace
+ * events and stall errors.
+ *
+ * @internal
+ */
+export function waitDescription(f: Future<unknown> | undefined): string {
+  if (f === undefined) return "nothing";
+  if (typeof f.describeWait === "function") {
+    try {
+      const said: unknown = f.describeWait();
+      if (typeof said === "string") return said;
+    } catch {
+      // A description that throws must not break a dump: fall back to the class.
+    }
+  }
+  const made: unknown = Reflect.get(f, "constructor");
+  return typeof made === "function" && made !== Object && made.name !== "" ? made.name : "a hand-written future";
 }

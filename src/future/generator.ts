@@ -16,7 +16,7 @@
  * @module
  */
 
-import { Awaitable, enterPoll, leavePoll, whileDropping } from "./awaitable.js";
+import { Awaitable, awaitNestedStep, enterPoll, leavePoll, whileDropping } from "./awaitable.js";
 import { type Context, describe } from "./future.js";
 import { PENDING, type Poll, type Suspend } from "./poll.js";
 
@@ -75,6 +75,21 @@ export class GeneratorFuture<T> extends Awaitable<T> {
     }
     if (step.value !== PENDING) throw this.bareYield(step.value);
     return PENDING;
+  }
+
+  /**
+   * One await step when another generator awaits this one: what gets
+   * recorded as awaited is the future this one's body waits on.
+   *
+   * @internal
+   */
+  override next(): IteratorResult<Suspend, T> {
+    return awaitNestedStep(this);
+  }
+
+  /** What a task awaiting it waits on, as far as it knows (see `Future.describeWait`). */
+  describeWait(): string {
+    return "a generator future";
   }
 
   /**

@@ -115,6 +115,11 @@ class FromPromise<T> extends Awaitable<T> {
     this.make = make;
   }
 
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "fromPromise (a host promise)";
+  }
+
   poll(cx: Context): Poll<T> {
     switch (this.state) {
       case IDLE:

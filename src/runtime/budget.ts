@@ -23,7 +23,12 @@ import { PENDING, type Poll } from "../future/poll.js";
 /** Units each task poll may spend (tokio's figure). */
 export const BUDGET = 128;
 
+/** Units left in this poll; -1 once a leaf was refused (so the refusal is counted once). */
 let remaining = Number.POSITIVE_INFINITY;
+/** Polls whose budget ran out, in every runtime: each runtime counts its share over its turns. */
+let exhaustions = 0;
+/** Told when a poll's budget runs out: set by an observed runtime around its polls. */
+let onExhausted: (() => void) | undefined;
 
 /** Gives the task about to be polled a fresh budget. @internal */
 export function resetBudget(): void {
@@ -55,18 +60,37 @@ export function pollProceed(cx: Context): boolean {
     remaining--;
     return true;
   }
+  if (remaining === 0) {
+    // The first refusal in this poll: the budget forced a yield.
+    remaining = -1;
+    exhaustions++;
+    if (onExhausted !== undefined) onExhausted();
+  }
   cx.waker.wakeByRef();
   return false;
 }
 
 /** The units left in this poll's budget (Infinity outside a task poll). */
 export function remainingBudget(): number {
-  return remaining;
+  return Math.max(remaining, 0);
+}
+
+/** How many polls, in any runtime, had their budget run out so far. @internal */
+export function budgetExhaustions(): number {
+  return exhaustions;
+}
+
+/** Sets (or clears) the function told when a poll's budget runs out. @internal */
+export function onBudgetExhausted(hook: (() => void) | undefined): void {
+  onExhausted = hook;
 }
 
 class ConsumeBudget extends Awaitable<void> {
   poll(cx: Context): Poll<void> {
     return pollProceed(cx) ? undefined : PENDING;
+  }
+  describeWait(): string {
+    return "consumeBudget(): the budget was spent";
   }
 }
 

@@ -12,6 +12,7 @@
 import type { Future } from "../future/future.js";
 import type { JoinHandle } from "../task/join-handle.js";
 import type { TimeDriver } from "../time/driver.js";
+import type { SeededRandom } from "./rng.js";
 
 /** What the free functions need from the current runtime. */
 export interface RuntimeHandle {
@@ -19,6 +20,8 @@ export interface RuntimeHandle {
   spawn<T>(future: Future<T>, options?: SpawnOptions): JoinHandle<T>;
   /** The runtime's clock and timers. @internal */
   readonly timeDriver: TimeDriver;
+  /** The seeded generator of a seeded runtime (select's fair start draws from it). @internal */
+  readonly seededRandom?: SeededRandom | undefined;
 }
 
 /** Options for `spawn`. */

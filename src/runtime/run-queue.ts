@@ -15,6 +15,8 @@ export class RunQueue<T> {
   private head = 0;
   private count = 0;
   private mask: number;
+  /** The most items ever queued at once (for `rt.metrics()`). */
+  maxSize = 0;
 
   constructor(capacity = 256) {
     let cap = 16;
@@ -32,7 +34,7 @@ export class RunQueue<T> {
   push(item: T): void {
     if (this.count > this.mask) this.grow();
     this.items[(this.head + this.count) & this.mask] = item;
-    this.count++;
+    if (++this.count > this.maxSize) this.maxSize = this.count;
   }
 
   /** Takes the head, or undefined when empty. */

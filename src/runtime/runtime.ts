@@ -19,16 +19,20 @@
  * @module
  */
 
+import { currentPollContext } from "../future/awaitable.js";
 import type { Future } from "../future/future.js";
-import { describe, isFuture } from "../future/future.js";
+import { describe, isFuture, waitDescription } from "../future/future.js";
 import { wakerFromFn } from "../future/waker.js";
 import { JoinError } from "../task/join-error.js";
 import type { JoinHandle } from "../task/join-handle.js";
 import { type Scheduler, Task } from "../task/task.js";
 import type { ClockKind } from "../time/clock.js";
 import { TimeDriver } from "../time/driver.js";
-import type { Tracer } from "../trace/event.js";
-import { unlimitBudget } from "./budget.js";
+import { RuntimeDump, type TaskDump } from "../trace/dump.js";
+import type { SlowPollEvent, Tracer } from "../trace/event.js";
+import type { RuntimeMetrics } from "../trace/metrics.js";
+import { Observer, type ObserverOptions, observerOptions, type Unsubscribe } from "../trace/observer.js";
+import { budgetExhaustions, unlimitBudget } from "./budget.js";
 import { currentRuntime, enterRuntime, exitRuntime, type RuntimeHandle, type SpawnOptions } from "./current.js";
 import { onHostIdle, scheduleMacrotask } from "./host.js";
 import { SeededRandom } from "./rng.js";
@@ -53,8 +57,34 @@ export interface RuntimeOptions {
    * handle disposed). Default: `console.error`.
    */
   readonly onTaskError?: (error: JoinError) => void;
-  /** Opt-in tracer: receives every executor step (see `TraceEvent`). */
+  /**
+   * A listener subscribed from the start: receives every executor step
+   * (see `TraceEvent`). The same as calling `rt.onEvent(trace)` at once.
+   */
   readonly trace?: Tracer;
+  /**
+   * Time every poll (opt-in: a clock read around each poll costs about as
+   * much as an `await`): events get `at` and the end of a poll
+   * `durationMs`, and `rt.metrics()` reports `busyMs`. `true` uses the
+   * host's monotonic clock (`performance.now()`); a function is used as
+   * the clock instead (in milliseconds), for tests.
+   */
+  readonly timestamps?: boolean | (() => number);
+  /**
+   * Report every poll that runs longer than this many milliseconds without
+   * yielding (tokio-console's "ran too long"): a `slow-poll` event and a
+   * call of `onSlowPoll`. `true` means 10 ms. Times polls as `timestamps`
+   * does (with its clock when it is a function). Off by default.
+   */
+  readonly slowPollMs?: number | true;
+  /** Called with each slow poll (see `slowPollMs`). Default: one `console.warn` line. */
+  readonly onSlowPoll?: (event: SlowPollEvent) => void;
+  /**
+   * Capture the source location of every spawn and of every pending
+   * `yield*` (a stack trace each, ~10 µs, hence opt-in), so `rt.dump()` and
+   * slow-poll reports say where a task was spawned and where it waits.
+   */
+  readonly captureLocations?: boolean;
   /**
    * `"real"` (default) follows the host's clock; `"virtual"` starts paused
    * at 0 and jumps to the next timer whenever every task is idle, so tests
@@ -69,6 +99,8 @@ export interface WaitingTask {
   readonly id: number;
   /** The name given at spawn, if any. */
   readonly name: string | undefined;
+  /** What the task waits on (see `TaskDump.waitingOn`); undefined if it was never polled. */
+  readonly waitingOn?: string | undefined;
 }
 
 /**
@@ -97,7 +129,12 @@ export class StallError extends Error {
 
   /** @internal */
   constructor(reason: string, advice: string, waiting: readonly WaitingTask[]) {
-    const list = waiting.map((t) => (t.name === undefined ? `#${t.id}` : `#${t.id} "${t.name}"`)).join(", ");
+    const list = waiting
+      .map((t) => {
+        const who = t.name === undefined ? `#${t.id}` : `#${t.id} "${t.name}"`;
+        return t.waitingOn === undefined ? who : `${who} (on ${t.waitingOn})`;
+      })
+      .join(", ");
     super(`${reason}. ${advice} Tasks still waiting: ${list || "none"}.`);
     this.reason = reason;
     this.waiting = waiting;
@@ -150,8 +187,11 @@ function defaultTaskError(error: JoinError): void {
  * ```
  */
 export class Runtime implements RuntimeHandle, Scheduler, Disposable {
-  /** The opt-in tracer, or undefined. @internal */
-  readonly tracer: Tracer | undefined;
+  /** The observer while anyone watches (listeners, timing, locations); undefined: the fast path. @internal */
+  observer: Observer | undefined = undefined;
+  /** Wakes of any task so far. @internal */
+  wakes = 0;
+
   /** The clock and timers. @internal */
   readonly timeDriver: TimeDriver;
   private readonly queue = new RunQueue<Task<unknown>>();
@@ -168,6 +208,16 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private newest: Task<unknown> | undefined = undefined;
   private alive = 0;
   private nextId = 1;
+  /** The observer, made at the first need and kept; {@link Runtime.observer} while needed. */
+  private watcher: Observer | undefined = undefined;
+  private readonly observerOptions: ObserverOptions;
+  /** Tasks that finished by failing or being dropped (the rest of the finished completed), and the polls of every finished task. */
+  private finishedPolls = 0;
+  private failedTasks = 0;
+  private abortedTasks = 0;
+  /** Polls whose budget ran out, over finished turns; the current turn's since {@link Runtime.budgetMark}. */
+  private forcedYields = 0;
+  private budgetMark = 0;
   /** True while this runtime is polling tasks (blockOn, a host turn, shutdown). */
   private driving = false;
   /** True while a host turn is scheduled. */
@@ -201,7 +251,9 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     this.rng = seed === undefined ? undefined : new SeededRandom(seed);
     this.eventInterval = eventInterval;
     this.onTaskError = onTaskError;
-    this.tracer = trace;
+    this.observerOptions = observerOptions(options);
+    if (this.observerOptions.clock !== undefined || this.observerOptions.captureLocations) this.observersChanged();
+    if (trace !== undefined) this.onEvent(trace);
   }
 
   /** Number of tasks spawned and not yet finished. */
@@ -209,9 +261,133 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     return this.alive;
   }
 
+  /**
+   * The generator of `new Runtime({ seed })`, or undefined: `select` draws
+   * its random starting branch from it, so a seed replays selects too.
+   * @internal
+   */
+  get seededRandom(): SeededRandom | undefined {
+    return this.rng;
+  }
+
   /** True once {@link Runtime.shutdown} has run. */
   get isShutdown(): boolean {
     return this.closed;
+  }
+
+  // --- seeing the runtime work ---------------------------------------------------
+
+  /**
+   * Subscribes `listener` to every executor step from now on (see
+   * `TraceEvent`); returns the function that unsubscribes it, which is
+   * also `Disposable` (`using sub = rt.onEvent(…)`). Any number of
+   * listeners may listen. A listener that throws is reported once on the
+   * console and the runtime carries on. With no listener (and no timing or
+   * location capture) the executor pays one branch per poll and allocates
+   * nothing.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, future, sleep, type TraceEvent } from "mini-tokio";
+   * const rt = new Runtime({ clock: "virtual" });
+   * const seen: TraceEvent[] = [];
+   * const stop = rt.onEvent((e) => seen.push(e));
+   * rt.blockOn(future(function* () { yield* sleep(10); }));
+   * stop();
+   * // spawn, poll, pending, timer-fired, wake (by the timer), poll, ready
+   * ```
+   */
+  onEvent(listener: Tracer): Unsubscribe {
+    if (typeof listener !== "function") {
+      throw new TypeError(`rt.onEvent(listener): listener must be a function, got ${describe(listener)}`);
+    }
+    return this.observe().subscribe(listener);
+  }
+
+  /**
+   * A snapshot of the runtime's counters (see `RuntimeMetrics`): tasks
+   * spawned, finished by outcome and alive, polls, wakes, run-queue depth,
+   * budget-forced yields, timers, and busy time when polls are timed.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, future } from "mini-tokio";
+   * const rt = new Runtime();
+   * rt.blockOn(future(function* () { return 1; }));
+   * rt.metrics().tasksCompleted; // 1
+   * ```
+   */
+  metrics(): RuntimeMetrics {
+    let polls = this.finishedPolls;
+    for (const task of this.liveTasks()) polls += task.polls;
+    const time = this.timeDriver;
+    return {
+      liveTasks: this.alive,
+      tasksSpawned: this.nextId - 1,
+      tasksCompleted: this.nextId - 1 - this.alive - this.failedTasks - this.abortedTasks,
+      tasksFailed: this.failedTasks,
+      tasksAborted: this.abortedTasks,
+      polls,
+      wakes: this.wakes,
+      runQueueDepth: this.queue.size,
+      runQueueMaxDepth: this.queue.maxSize,
+      busyMs: this.watcher?.clock === undefined ? undefined : this.watcher.busyMs,
+      budgetForcedYields: this.forcedYields + (this.driving ? budgetExhaustions() - this.budgetMark : 0),
+      pendingTimers: time.timers,
+      timersFired: time.fired,
+    };
+  }
+
+  /**
+   * Every live task, oldest first: its state, age, polls, what it waits on
+   * and, with `captureLocations`, where it was spawned and where it waits.
+   * `String(rt.dump())` prints a table (see `RuntimeDump`).
+   *
+   * @example
+   * ```ts
+   * import { Runtime, future, sleep, spawn } from "mini-tokio";
+   * const rt = new Runtime({ clock: "virtual", captureLocations: true });
+   * rt.spawn(future(function* () { yield* sleep(1000); }), { name: "napper" });
+   * rt.blockOn(future(function* () { yield* sleep(10); }));
+   * console.log(String(rt.dump())); // #2 napper waiting … Sleep(until 1000 ms) …
+   * ```
+   */
+  dump(): RuntimeDump {
+    const nowMs = this.timeDriver.now();
+    const watcher = this.watcher;
+    const tasks = this.liveTasks().map((task): TaskDump => {
+      const state = task.stateName();
+      // The running task (the caller) waits on nothing: it is running.
+      const waitsOn = state === "running" ? undefined : task.waitsOn();
+      return {
+        id: task.id,
+        name: this.nameOf(task),
+        state,
+        ageMs: ((nowMs | 0) - task.spawnedAt) >>> 0,
+        polls: task.polls,
+        waitingOn: waitsOn === undefined ? undefined : waitDescription(waitsOn),
+        spawnLocation: watcher?.spawnLocation(task),
+        awaitLocation: waitsOn === undefined ? undefined : watcher?.awaitLocation(task),
+      };
+    });
+    return new RuntimeDump(nowMs, tasks);
+  }
+
+  /** The observer, made on first use. */
+  private observe(): Observer {
+    return (this.watcher ??= new Observer(this, this.observerOptions));
+  }
+
+  /** @internal Listeners came or went: use the observer only while it is needed. */
+  observersChanged(): void {
+    const watcher = this.observe();
+    this.observer = watcher.needed ? watcher : undefined;
+    this.timeDriver.onFire = watcher.listening ? watcher.timerFired : undefined;
+  }
+
+  /** @internal True while the time driver fires timers (the cause of the wakes meanwhile). */
+  get timersFiring(): boolean {
+    return this.timeDriver.firing;
   }
 
   /**
@@ -241,6 +417,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     const time = this.timeDriver;
     // Driving before the root is queued: no host turn is requested for it.
     const outer = this.enterDriving();
+    time.look(); // dates the root and the tasks it spawns
     let root: Task<T>;
     try {
       root = this.spawnTask(future, options ?? MAIN, "blockOn");
@@ -263,8 +440,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
               ? "What is left to wait for is outside the runtime (a host timer, I/O or a promise), and host callbacks cannot run while blockOn holds the thread: use `await rt.run(future)` for those."
               : "Time is paused and a host operation is outstanding, which cannot complete while blockOn holds the thread: use `await rt.run(future)`.",
           );
-          this.traceDrop(root);
-          root.cancel();
+          this.dropNow(root);
           throw error;
         }
         time.fireDue();
@@ -334,10 +510,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     this.timeDriver.disarm();
     const outer = this.enterDriving();
     try {
-      for (const task of this.liveTasks()) {
-        this.traceDrop(task);
-        task.cancel();
-      }
+      for (const task of this.liveTasks()) this.dropNow(task);
       while (this.queue.shift() !== undefined) {}
     } finally {
       this.leaveDriving(outer);
@@ -349,16 +522,39 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     this.shutdown();
   }
 
-  /** The tasks alive now, oldest first. */
+  /** The tasks alive now, oldest first, with what they wait on. */
   waitingTasks(): WaitingTask[] {
-    return this.liveTasks().map((t) => ({ id: t.id, name: this.nameOf(t) }));
+    return this.liveTasks().map((t) => {
+      const waitsOn = t.waitsOn();
+      return {
+        id: t.id,
+        name: this.nameOf(t),
+        waitingOn: waitsOn === undefined ? undefined : waitDescription(waitsOn),
+      };
+    });
   }
 
   /** Every unfinished task, oldest first: the waiting list and the run queue. */
   private liveTasks(): Task<unknown>[] {
     const live = this.queue.toArray().filter((t) => !t.isFinished() && !t.wasParked());
+    // The task polling now, if it never waited, is in neither list.
+    const running = this.runningTask();
+    if (running !== undefined && !running.wasParked() && !running.isQueued()) live.push(running);
     for (let t = this.oldest; t !== undefined; t = t.newer) live.push(t);
     return live.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * The task of this runtime being polled now (the one that calls
+   * `rt.dump()` or `rt.metrics()` from inside), found without bookkeeping
+   * on the fast path: the observer knows it, or the generator poll in
+   * progress has it as its context.
+   */
+  private runningTask(): Task<unknown> | undefined {
+    const running = this.observer?.running;
+    if (running !== undefined) return running;
+    const cx = currentPollContext();
+    return cx instanceof Task && cx.scheduler === this && !cx.isFinished() ? cx : undefined;
   }
 
   // --- Scheduler: what tasks call --------------------------------------------
@@ -380,7 +576,14 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       task.older = task.newer = undefined;
     }
     this.alive--;
-    if (this.names !== undefined) this.names.delete(task);
+    this.finishedPolls += task.polls;
+    // Tasks that completed with a value are counted as the rest (metrics()).
+    const outcome = task.outcome();
+    if (outcome !== "ready") {
+      if (outcome === "failed") this.failedTasks++;
+      else this.abortedTasks++;
+    }
+    if (task.isNamed()) this.names?.delete(task);
     if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
   }
 
@@ -395,7 +598,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   /** @internal */
   nameOf(task: Task<unknown>): string | undefined {
-    return this.names?.get(task);
+    return task.isNamed() ? this.names?.get(task) : undefined;
   }
 
   // --- driving -------------------------------------------------------------
@@ -411,10 +614,17 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       throw new TypeError(`${api}(future, options): options.name must be a string, got ${describe(name)}`);
     }
     if (this.closed) throw new Error(`${api}(): the runtime was shut down and accepts no new tasks`);
-    const task = new Task<T>(this, future, this.nextId++);
+    // Dated by the clock's reading at the executor's turn, not a fresh one:
+    // reading the clock would cost as much as the spawn. An int32, so V8
+    // stores it unboxed; ages are computed modulo 2^32 ms (see dump()).
+    const spawnedAt = this.driving ? this.timeDriver.recentMs : this.timeDriver.now() | 0;
+    const task = new Task<T>(this, future, this.nextId++, spawnedAt);
     this.alive++;
-    if (name !== undefined) (this.names ??= new Map()).set(task, name);
-    if (this.tracer !== undefined) task.traceSpawn(this.tracer);
+    if (name !== undefined) {
+      (this.names ??= new Map()).set(task, name);
+      task.markNamed();
+    }
+    if (this.observer !== undefined) this.observer.spawned(task);
     this.schedule(task);
     return task;
   }
@@ -453,7 +663,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       }
     } finally {
       this.leaveDriving(outer);
-      // Also after a throw (a tracer or a foreign waker that threw): the
+      // Also after a throw (a foreign waker, an onTaskError that threw): the
       // runtime must keep its turns coming.
       this.afterDriving();
     }
@@ -463,12 +673,14 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private enterDriving(): RuntimeHandle | undefined {
     const outer = enterRuntime(this);
     this.driving = true;
+    this.budgetMark = budgetExhaustions();
     return outer;
   }
 
   /** Undoes {@link Runtime.enterDriving}; the budget is unlimited again outside polls. */
   private leaveDriving(outer: RuntimeHandle | undefined): void {
     this.driving = false;
+    this.forcedYields += budgetExhaustions() - this.budgetMark;
     unlimitBudget();
     exitRuntime(outer);
   }
@@ -487,7 +699,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (!busy) time.arm(this.activeRuns > 0);
     if (this.driveRequested || !(busy || (this.activeRuns > 0 && time.canAutoAdvance()))) return;
     this.driveRequested = true;
-    if (busy && this.tracer !== undefined) this.tracer({ kind: "yield-to-host", queued: this.queue.size });
+    if (busy && this.observer !== undefined) this.observer.yieldToHost(this.queue.size);
     scheduleMacrotask(this.hostTurn);
   }
 
@@ -495,11 +707,16 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private dropTask(task: Task<unknown>): void {
     const outer = this.enterDriving();
     try {
-      this.traceDrop(task);
-      task.cancel();
+      this.dropNow(task);
     } finally {
       this.leaveDriving(outer);
     }
+  }
+
+  /** Drops `task`'s future now: through the observer when watched ("drop", then "cancelled"). */
+  private dropNow(task: Task<unknown>): void {
+    if (this.observer !== undefined) this.observer.drop(task);
+    else task.cancel();
   }
 
   /**
@@ -517,10 +734,6 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   private stallError(reason: string, advice: string): StallError {
     return new StallError(reason, advice, this.waitingTasks());
-  }
-
-  private traceDrop(task: Task<unknown>): void {
-    if (this.tracer !== undefined && !task.isFinished()) task.traceDrop(this.tracer);
   }
 }
 

@@ -29,6 +29,11 @@ export class Next<T> extends Awaitable<T | undefined> {
     super();
   }
 
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "Stream.next";
+  }
+
   poll(cx: Context): Poll<T | undefined> {
     return this.stream.pollNext(cx);
   }
@@ -52,6 +57,11 @@ export class ForEach<T> extends Awaitable<void> {
   ) {
     super();
     this.stream = stream;
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "Stream.forEach";
   }
 
   poll(cx: Context): Poll<void> {
@@ -98,6 +108,11 @@ export class Collect<T> extends Awaitable<T[]> {
   constructor(stream: Stream<T>) {
     super();
     this.stream = stream;
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "Stream.collect";
   }
 
   poll(cx: Context): Poll<T[]> {

@@ -57,6 +57,11 @@ export class ClosedFuture extends Awaitable<void> implements WaitNode<ClosedFutu
   }
 
   /** Drop: leaves the waiter list. Idempotent. */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "Sender.closed";
+  }
+
   override [Symbol.dispose](): void {
     this.channel.closedWaiters.remove(this);
     this.waker = undefined;

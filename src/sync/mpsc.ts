@@ -226,6 +226,11 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
   }
 
   /** Drop: leaves the waiter list; no message is taken. Idempotent. */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "mpsc Receiver.recv";
+  }
+
   override [Symbol.dispose](): void {
     this.chan.recvWaiters.remove(this);
     this.waker = undefined;
@@ -288,6 +293,11 @@ export class SendFuture<T> extends Awaitable<void> implements SlotWaiter {
   }
 
   /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "mpsc Sender.send (channel full)";
+  }
+
   override [Symbol.dispose](): void {
     const chan = this.chan;
     this.done = true;
@@ -355,6 +365,11 @@ export class ReserveFuture<T> extends Awaitable<Permit<T>> implements SlotWaiter
   }
 
   /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "mpsc Sender.reserve (channel full)";
+  }
+
   override [Symbol.dispose](): void {
     const chan = this.chan;
     this.done = true;

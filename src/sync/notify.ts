@@ -124,6 +124,11 @@ export class Notified extends Awaitable<void> implements WaitNode<Notified> {
    * but its owner never saw goes to the next waiter (or back to the stored
    * permit). Idempotent.
    */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "Notify.notified";
+  }
+
   override [Symbol.dispose](): void {
     const state = this.state;
     this.state = DONE;

@@ -161,6 +161,11 @@ class GetOrInit<T> extends Awaitable<T> implements WaitNode<GetOrInit<T>> {
    * a running initialiser is dropped and the next caller in line runs its
    * own. Idempotent.
    */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "OnceCell.getOrInit";
+  }
+
   override [Symbol.dispose](): void {
     const state = this.state;
     this.waker = undefined;

@@ -146,6 +146,11 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
   }
 
   /** Drop: refuses the value and lets go of one already sent. Idempotent. */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "oneshot Receiver";
+  }
+
   override [Symbol.dispose](): void {
     if (this.dropped) return;
     this.dropped = true;

@@ -254,6 +254,20 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
    * queue and the permits already assigned to it go on to the next
    * waiters. Idempotent.
    */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    switch (this.kind) {
+      case MUTEX:
+        return "Mutex.lock";
+      case READ:
+        return "RwLock.read";
+      case WRITE:
+        return "RwLock.write";
+      default:
+        return `Semaphore.acquire(${this.requested})`;
+    }
+  }
+
   override [Symbol.dispose](): void {
     const state = this.state;
     this.waker = undefined;

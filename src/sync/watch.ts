@@ -117,6 +117,11 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
   }
 
   /** Drop: leaves the waiter list; nothing is marked seen. Idempotent. */
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "watch Receiver.changed";
+  }
+
   override [Symbol.dispose](): void {
     this.rx.shared.waiters.remove(this);
     this.waker = undefined;

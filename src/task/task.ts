@@ -21,6 +21,7 @@
  * DETACHED   nobody will join        detach() or the handle disposed (final)
  * TAKEN      output handed out       the JoinHandle yielded or threw (final)
  * PARKED     has waited for a wake   first PENDING without re-queue → the runtime lists it (final)
+ * NAMED      spawned with a name     the runtime keeps it in a side table (final): unnamed tasks skip the lookup
  * ```
  *
  * A task that finishes at its first poll never enters the runtime's list
@@ -31,11 +32,12 @@
  */
 
 import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
-import type { Context, Future } from "../future/future.js";
+import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
 import { pollProceed, resetBudget } from "../runtime/budget.js";
-import type { Tracer } from "../trace/event.js";
+import type { TaskState } from "../trace/dump.js";
+import type { Observer } from "../trace/observer.js";
 import { JoinError } from "./join-error.js";
 import type { AbortHandle, JoinHandle } from "./join-handle.js";
 
@@ -49,6 +51,7 @@ const ABORT = 1 << 6;
 const DETACHED = 1 << 7;
 const TAKEN = 1 << 8;
 const PARKED = 1 << 9;
+const NAMED = 1 << 10;
 
 /** What a task needs from the executor that owns it. @internal */
 export interface Scheduler {
@@ -60,8 +63,10 @@ export interface Scheduler {
   completed(task: Task<unknown>): void;
   /** Names given at spawn, for traces and errors. */
   nameOf(task: Task<unknown>): string | undefined;
-  /** The opt-in tracer, or undefined. */
-  readonly tracer: Tracer | undefined;
+  /** Who watches the tasks (listeners, timing, locations), or undefined: the fast path. */
+  readonly observer: Observer | undefined;
+  /** Wakes of any task so far (for `rt.metrics()`). */
+  wakes: number;
 }
 
 /**
@@ -85,8 +90,15 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   state = SCHEDULED;
   /** The future, until the task completes. */
   future: Future<T> | undefined;
-  /** The value (or thrown cause) once complete, until handed out. */
+  /**
+   * Once complete: the value (or thrown cause), until handed out. Before:
+   * the future the task's last pending `yield*` waited on, as told through
+   * {@link Task.onPending} (for `rt.dump()`; one field serves both, as the
+   * two are never needed at once).
+   */
   output: unknown = undefined;
+  /** Polls so far (for `rt.dump()`; the runtime adds them up for `rt.metrics()`). */
+  polls = 0;
   /** The waker of whoever awaits the JoinHandle. */
   joinWaker: Waker | undefined = undefined;
   /** Neighbours in the runtime's list of tasks that have waited (PARKED). */
@@ -97,6 +109,8 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     readonly scheduler: Scheduler,
     future: Future<T>,
     readonly id: number,
+    /** The runtime's clock when the task was spawned, in whole ms as an int32 (see `Runtime.spawnTask`). */
+    readonly spawnedAt: number,
   ) {
     super();
     this.future = future;
@@ -105,6 +119,23 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** A task is its own context: its waker is itself. */
   get waker(): Waker {
     return this;
+  }
+
+  /** `yield*` says what the task's await is pending on: keep it for dumps. @internal */
+  onPending(future: Future<unknown>): void {
+    this.output = future;
+  }
+
+  /**
+   * What the task waits on: the future its last pending await named, or,
+   * for a task whose future is a bare leaf (`spawn(sleep(ms))`), that
+   * future once polled; undefined before the first poll.
+   */
+  waitsOn(): Future<unknown> | undefined {
+    if ((this.state & COMPLETE) !== 0) return undefined;
+    const awaited = this.output;
+    if (isFuture(awaited)) return awaited;
+    return this.polls > 0 ? this.future : undefined;
   }
 
   /** The waker's raw data: the task itself. */
@@ -120,40 +151,54 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** The waker's work: queue the task, once, unless it is running or done. */
   schedule(): void {
     const s = this.state;
-    const tracer = this.scheduler.tracer;
+    const scheduler = this.scheduler;
+    scheduler.wakes++;
     if ((s & (COMPLETE | SCHEDULED | NOTIFIED)) !== 0) {
-      if (tracer !== undefined) this.traceWake(tracer, false);
+      if (scheduler.observer !== undefined) scheduler.observer.woken(this, false);
       return;
     }
     if ((s & RUNNING) !== 0) {
       // Woken from inside its own poll: re-queue after the poll, not now
       // (queueing now could run it twice; ignoring it would lose the wakeup).
       this.state = s | NOTIFIED;
-      if (tracer !== undefined) this.traceWake(tracer, false);
+      if (scheduler.observer !== undefined) scheduler.observer.woken(this, false);
       return;
     }
     this.state = s | SCHEDULED;
-    if (tracer !== undefined) this.traceWake(tracer, true);
-    this.scheduler.schedule(this);
+    if (scheduler.observer !== undefined) scheduler.observer.woken(this, true);
+    scheduler.schedule(this);
   }
 
-  /** The executor's turn for this task: poll once, or carry out an abort. */
+  /**
+   * The executor's turn for this task: poll once, or carry out an abort.
+   * Watched (someone listens, times polls or captures locations), the
+   * observer runs the same steps around its own bookkeeping: the unwatched
+   * path pays this one branch.
+   */
   run(): void {
-    const s = this.state;
     const future = this.future;
-    if ((s & ABORT) !== 0 || future === undefined) {
-      const tracer = this.scheduler.tracer;
-      if (tracer !== undefined && (s & COMPLETE) === 0) this.traceDrop(tracer);
-      this.cancel();
+    const observer = this.scheduler.observer;
+    if ((this.state & ABORT) !== 0 || future === undefined) {
+      if (observer !== undefined) observer.drop(this);
+      else this.cancel();
       return;
     }
-    this.state = (s & ~SCHEDULED) | RUNNING;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined) this.trace(tracer, "poll");
+    if (observer !== undefined) observer.poll(this, future);
+    else this.pollOnce(future, this);
+  }
+
+  /**
+   * Polls the future once, with `cx` (the task itself, or the observer's
+   * context that also records where awaits are), and acts on the outcome:
+   * finish, re-queue, or wait for a wake. @internal
+   */
+  pollOnce(future: Future<T>, cx: Context): void {
+    this.state = (this.state & ~SCHEDULED) | RUNNING;
+    this.polls++;
     resetBudget();
     let out: Poll<T>;
     try {
-      out = future.poll(this);
+      out = future.poll(cx);
     } catch (error) {
       this.finish(error, FAILED);
       return;
@@ -164,8 +209,6 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     }
     const after = this.state & ~RUNNING;
     const requeue = (after & (NOTIFIED | ABORT)) !== 0;
-    if (tracer !== undefined)
-      tracer({ kind: "pending", task: this.id, name: this.scheduler.nameOf(this), requeued: requeue });
     if (requeue) {
       this.state = (after & ~NOTIFIED) | SCHEDULED;
       this.scheduler.schedule(this);
@@ -198,10 +241,11 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   private finish(output: unknown, how: number): void {
     this.future = undefined;
     const s = this.state;
-    this.state = (s & (DETACHED | TAKEN | PARKED)) | COMPLETE | how;
+    this.state = (s & (DETACHED | TAKEN | PARKED | NAMED)) | COMPLETE | how;
     this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined) this.trace(tracer, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled");
+    const observer = this.scheduler.observer;
+    if (observer !== undefined)
+      observer.finished(this, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled", output);
     this.scheduler.completed(this);
     const joiner = this.joinWaker;
     if (joiner !== undefined) {
@@ -213,6 +257,36 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** True once the task has waited for a wake: it is in the runtime's list. */
   wasParked(): boolean {
     return (this.state & PARKED) !== 0;
+  }
+
+  /** Marks the task as named: the runtime keeps its name in a side table. */
+  markNamed(): void {
+    this.state |= NAMED;
+  }
+
+  /** True when the task was spawned with a name. */
+  isNamed(): boolean {
+    return (this.state & NAMED) !== 0;
+  }
+
+  /** True while the task is in the run queue. */
+  isQueued(): boolean {
+    return (this.state & SCHEDULED) !== 0;
+  }
+
+  /** Where a live task stands, for `rt.dump()`. */
+  stateName(): TaskState {
+    const s = this.state;
+    if ((s & RUNNING) !== 0) return "running";
+    if ((s & ABORT) !== 0) return "aborting";
+    return (s & SCHEDULED) !== 0 ? "queued" : "waiting";
+  }
+
+  /** How the task finished: "ready", "failed" or "cancelled" (undefined while it runs). */
+  outcome(): "ready" | "failed" | "cancelled" | undefined {
+    const s = this.state;
+    if ((s & COMPLETE) === 0) return undefined;
+    return (s & FAILED) !== 0 ? "failed" : (s & CANCELLED) !== 0 ? "cancelled" : "ready";
   }
 
   /** True when the task failed and nobody can join it: the runtime reports it. */
@@ -269,9 +343,8 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     this.state = s | ABORT;
     // A running or queued task meets the abort at its next turn anyway.
     const queue = (s & (RUNNING | SCHEDULED)) === 0;
-    const tracer = this.scheduler.tracer;
-    if (tracer !== undefined)
-      tracer({ kind: "abort", task: this.id, name: this.scheduler.nameOf(this), queued: queue });
+    const observer = this.scheduler.observer;
+    if (observer !== undefined) observer.aborted(this, queue);
     if (queue) {
       this.state |= SCHEDULED;
       this.scheduler.schedule(this);
@@ -320,21 +393,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     );
   }
 
-  private trace(tracer: Tracer, kind: "spawn" | "poll" | "ready" | "failed" | "drop" | "cancelled"): void {
-    tracer({ kind, task: this.id, name: this.scheduler.nameOf(this) });
-  }
-
-  private traceWake(tracer: Tracer, queued: boolean): void {
-    tracer({ kind: "wake", task: this.id, name: this.scheduler.nameOf(this), queued });
-  }
-
-  /** Emits the drop event: the executor is about to dispose the future. */
-  traceDrop(tracer: Tracer): void {
-    this.trace(tracer, "drop");
-  }
-
-  /** Emits the spawn event (called by the runtime once the task is queued). */
-  traceSpawn(tracer: Tracer): void {
-    this.trace(tracer, "spawn");
+  /** What a task awaiting this handle waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    const name = this.scheduler.nameOf(this);
+    return `JoinHandle(#${this.id}${name === undefined ? "" : ` "${name}"`})`;
   }
 }

@@ -20,6 +20,10 @@ class YieldNow extends Awaitable<void> {
     cx.waker.wakeByRef();
     return PENDING;
   }
+
+  describeWait(): string {
+    return "yieldNow()";
+  }
 }
 
 /**

@@ -50,10 +50,6 @@ export class Timer extends TimerEntry {
   }
 }
 
-function fire(entry: TimerEntry): void {
-  if (entry instanceof Timer) entry.expire();
-}
-
 /** A runtime's clock and timers. @internal */
 export class TimeDriver {
   readonly clock: Clock;
@@ -62,6 +58,19 @@ export class TimeDriver {
   private armedFor = Number.POSITIVE_INFINITY;
   /** Host operations outstanding (a promise awaited, I/O): no auto-advance meanwhile. */
   private holds = 0;
+  /**
+   * The clock's reading as of the driver's last look at it (every executor
+   * turn), in whole ms, kept as an int32 so it is free to read: spawns are
+   * dated with it (reading the clock per spawn would cost as much as the
+   * spawn). Wraps after 24.8 days; ages are computed modulo 2^32.
+   */
+  recentMs = 0;
+  /** Timers fired so far (for `rt.metrics()`). */
+  fired = 0;
+  /** True while the wheel fires timers: the wakes that happen then are the timers'. */
+  firing = false;
+  /** Told of each timer that fires, before it wakes its task: set while someone traces. */
+  onFire: ((timer: Timer) => void) | undefined = undefined;
 
   constructor(
     kind: ClockKind,
@@ -86,7 +95,7 @@ export class TimeDriver {
     timer.expired = false;
     // An idle wheel's time may lag the clock: catch it up so the new entry
     // lands on the level its real distance calls for.
-    if (this.wheel.size === 0) this.wheel.advance(Math.floor(this.clock.now()), fire);
+    if (this.wheel.size === 0) this.advanceWheel(Math.floor(this.clock.now()));
     return this.wheel.insert(timer, Math.ceil(dueMs));
   }
 
@@ -96,11 +105,16 @@ export class TimeDriver {
     timer.waker = undefined;
   }
 
+  /** Reads the clock into {@link TimeDriver.recentMs}. */
+  look(): void {
+    this.recentMs = Math.floor(this.clock.now()) | 0;
+  }
+
   /** Fires every timer whose deadline has passed on the clock. */
   fireDue(): void {
-    if (this.wheel.size === 0) return;
     const now = Math.floor(this.clock.now());
-    if (now > this.wheel.elapsed) this.wheel.advance(now, fire);
+    this.recentMs = now | 0; // see recentMs: the reading dates this turn's spawns
+    if (this.wheel.size !== 0 && now > this.wheel.elapsed) this.advanceWheel(now);
   }
 
   /** True when the clock may jump: paused, timers waiting, no host operation outstanding. */
@@ -118,7 +132,8 @@ export class TimeDriver {
     const next = this.wheel.nextDeadline();
     if (next === undefined) return;
     this.clock.jumpTo(next);
-    this.wheel.advance(next, fire);
+    this.recentMs = next | 0;
+    this.advanceWheel(next);
   }
 
   /** Moves a paused clock forward by `ms`, firing what falls due. */
@@ -167,6 +182,24 @@ export class TimeDriver {
     }
     this.armedFor = Number.POSITIVE_INFINITY;
   }
+
+  /** Moves the wheel to `ms`, firing what falls due. */
+  private advanceWheel(ms: number): void {
+    const outer = this.firing;
+    this.firing = true;
+    try {
+      this.wheel.advance(ms, this.fire);
+    } finally {
+      this.firing = outer;
+    }
+  }
+
+  private readonly fire = (entry: TimerEntry): void => {
+    if (!(entry instanceof Timer)) return;
+    this.fired++;
+    if (this.onFire !== undefined) this.onFire(entry);
+    entry.expire();
+  };
 
   private readonly hostTimerFired = (): void => {
     this.hostTimer = undefined;

@@ -133,6 +133,13 @@ export class Interval implements Stream<Instant>, Disposable {
     }
   }
 
+  /** @internal What a task awaiting a tick waits on. */
+  describeTick(): string {
+    return Number.isNaN(this.due)
+      ? `Interval.tick(every ${this.period} ms)`
+      : `Interval.tick(every ${this.period} ms, next at ${this.due} ms)`;
+  }
+
   /** @internal A tick future was dropped: stop waking its task. */
   cancelWait(): void {
     this.driver?.cancel(this.timer);
@@ -154,6 +161,9 @@ class Tick extends Awaitable<Instant> {
   }
   override [Symbol.dispose](): void {
     this.interval.cancelWait();
+  }
+  describeWait(): string {
+    return this.interval.describeTick();
   }
 }
 

@@ -62,6 +62,12 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
     return PENDING;
   }
 
+  /** What a task awaiting it waits on: `"Sleep(until 1500 ms)"` on the runtime's clock. */
+  describeWait(): string {
+    if (this.driver === undefined) return `Sleep(${this.deadline} ms, not started)`;
+    return `Sleep(until ${this.deadline} ms)`;
+  }
+
   /** Drop: removes the entry from the wheel. Idempotent. */
   [Symbol.dispose](): void {
     if (this.isRegistered) this.driver?.cancel(this);

@@ -5,7 +5,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
-import { type Context, describe, type Future, isFuture } from "../future/future.js";
+import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { checkDuration } from "./duration.js";
 import { type Sleep, sleep } from "./sleep.js";
@@ -70,6 +70,13 @@ class Timeout<T> extends Awaitable<T> {
     this.finish();
     inner[Symbol.dispose]?.();
     throw new TimeoutError(this.ms);
+  }
+
+  /** What a task awaiting it waits on: the deadline, then what the inner future waits on. */
+  describeWait(): string {
+    const inner = this.inner;
+    const limit = `timeout(${this.ms} ms, until ${this.limit.deadline} ms)`;
+    return inner === undefined ? limit : `${limit} of ${waitDescription(inner)}`;
   }
 
   /** Drop: drops the inner future and cancels the timer. */

@@ -17,6 +17,7 @@ import {
   stream,
   yieldNow,
 } from "../../src/index.js";
+import { collectionsDuring } from "../support/gc.js";
 import { Feed, Forever } from "../support/streams.js";
 
 const virtual = (): Runtime => new Runtime({ clock: "virtual" });
@@ -182,19 +183,6 @@ test("next() is one object per stream: a loop allocates no future per item", () 
   const s = fromIterable([1, 2, 3]);
   assert.equal(s.next(), s.next());
 });
-
-/** How many garbage collections ran while `body` did: none means it allocated (almost) nothing. */
-async function collectionsDuring(body: () => void): Promise<number> {
-  let count = 0;
-  const observer = new PerformanceObserver((list) => {
-    count += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  body();
-  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
-  observer.disconnect();
-  return count;
-}
 
 const countKept = asyncFn(function* (items: readonly number[]) {
   using s = fromIterable(items)

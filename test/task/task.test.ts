@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { PerformanceObserver } from "node:perf_hooks";
 import { test } from "node:test";
 import {
   Awaitable,
@@ -18,6 +17,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Gate, never } from "../support/futures.js";
+import { collectionsDuring } from "../support/gc.js";
 
 /** A runtime that records which task ids were polled, in order. */
 function recording(): { rt: Runtime; polls: number[]; events: TraceEvent[] } {
@@ -439,19 +439,6 @@ test("joining many finished tasks spends budget, so the joiner yields to others"
   );
   assert.deepEqual(order, ["other ran", "joined all"]);
 });
-
-/** How many garbage collections ran while `body` did: none means it allocated (almost) nothing. */
-async function collectionsDuring(body: () => void): Promise<number> {
-  let count = 0;
-  const observer = new PerformanceObserver((list) => {
-    count += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  body();
-  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
-  observer.disconnect();
-  return count;
-}
 
 test("polling allocates nothing: two million polls of a self-waking future trigger no garbage collection", async () => {
   class SelfWaking {

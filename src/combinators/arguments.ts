@@ -1,0 +1,47 @@
+/**
+ * Checking the futures a combinator is given, so a mistake (a Promise, a
+ * generator function that was not called, a forgotten `future(…)`) fails at
+ * the call with a message naming the argument, not later inside a poll.
+ *
+ * @module
+ */
+
+import { describe, type Future, isFuture } from "../future/future.js";
+
+/** The TypeError for a value that should have been a future. @internal */
+export function notAFuture(api: string, name: string, value: unknown): TypeError {
+  const hint =
+    value instanceof Promise
+      ? " (a Promise is not a future: it is not polled and cannot be cancelled)"
+      : typeof value === "function"
+        ? " (call it: a function is not a future, the future is what it returns)"
+        : "";
+  return new TypeError(
+    `${api}: ${name} must be a future (an object with a poll(cx) method, such as future(function* () { … })), got ${describe(value)}${hint}`,
+  );
+}
+
+/** Throws a TypeError naming `futures[i]` for the first element that is not a future. @internal */
+export function checkFutures<T>(api: string, futures: ArrayLike<T>): void {
+  for (let i = 0; i < futures.length; i++) {
+    const f = futures[i];
+    if (!isFuture(f)) throw notAFuture(api, `futures[${i}]`, f);
+  }
+}
+
+/**
+ * Turns an iterable of futures into an array, checking each element.
+ *
+ * @internal
+ */
+export function futuresFrom<T>(api: string, futures: Iterable<Future<T>>): readonly Future<T>[] {
+  if (typeof futures !== "object" || futures === null || typeof futures[Symbol.iterator] !== "function") {
+    throw new TypeError(
+      `${api}: futures must be an iterable of futures (an array, a Set, …), got ${describe(futures)}`,
+    );
+  }
+  // An array is read as it is (the combinator reads it once, at once); any other iterable is copied.
+  const array: readonly Future<T>[] = Array.isArray(futures) ? futures : Array.from(futures);
+  checkFutures(api, array);
+  return array;
+}

@@ -1,0 +1,282 @@
+/**
+ * `join`, `tryJoin`, `joinAll`, `tryJoinAll`: run futures concurrently
+ * inside one task and wait for all of them.
+ *
+ * The branches are polled by the joining future itself, in the task that
+ * awaits it: no task is spawned, and dropping the join drops every branch
+ * that has not finished (tokio's `join!`). Each branch is polled with a
+ * waker of its own ({@link Branch}), so a poll of the join polls only the
+ * branches that were woken since the last one: joining N futures that
+ * finish one at a time costs O(N) polls, not O(N²).
+ *
+ * Two rules for errors, because exceptions are our `Result::Err`:
+ *
+ * - `join` and `joinAll` let every branch run to its end. If any threw,
+ *   the first error (in the order they were thrown) is rethrown once all
+ *   branches have ended; later errors are dropped.
+ * - `tryJoin` and `tryJoinAll` fail fast: the first error drops every
+ *   other unfinished branch at once (their `finally` blocks run, once)
+ *   and is rethrown (tokio's `try_join!`).
+ *
+ * @module
+ */
+
+import { Awaitable } from "../future/awaitable.js";
+import type { Context, Future, Output } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import type { Waker } from "../future/waker.js";
+import { storeWaker } from "../sync/wait-list.js";
+import { checkFutures, futuresFrom } from "./arguments.js";
+import { Branch, ReadyList, type ReadyNode } from "./branch.js";
+
+/**
+ * The values of a tuple of futures, element by element:
+ * `Joined<[Future<number>, Sleep]>` is `[number, void]`.
+ */
+export type Joined<F extends readonly unknown[]> = { -readonly [K in keyof F]: Output<F[K]> };
+
+/** One branch of a join: its future until it ends, and its own waker. */
+class JoinBranch<T> extends Branch implements ReadyNode<JoinBranch<T>> {
+  nextReady: JoinBranch<T> | undefined = undefined;
+  queued = false;
+  /** The branch's future; undefined once it has ended or been dropped. */
+  future: Future<T> | undefined;
+
+  constructor(
+    readonly owner: Join<T>,
+    readonly index: number,
+    future: Future<T>,
+  ) {
+    super();
+    this.future = future;
+  }
+
+  wakeBranch(): void {
+    // An ended branch's wakers may still be held somewhere: ignore them. A
+    // queued branch will be polled anyway: it is on the ready list, or in
+    // the part of it the join's poll is walking right now.
+    if (this.future === undefined || this.queued) return;
+    // The first wake since the join's last poll wakes its task; later ones
+    // need not: a non-empty list means the task was woken already (the
+    // waker changes only in a poll, and every poll empties the list).
+    if (this.owner.ready.push(this)) this.owner.waker?.wakeByRef();
+  }
+}
+
+/** The future behind every join: see the module comment. */
+class Join<T> extends Awaitable<T[]> {
+  /** Branches woken since the last poll; every branch starts on it. @internal */
+  readonly ready = new ReadyList<JoinBranch<T>>();
+  /** The waker of the task polling the join. @internal */
+  waker: Waker | undefined = undefined;
+  /** Undefined once the join has ended. */
+  private branches: JoinBranch<T>[] | undefined;
+  private readonly values: T[];
+  private remaining: number;
+  private failure: { readonly error: unknown } | undefined = undefined;
+
+  constructor(
+    futures: ArrayLike<Future<T>>,
+    private readonly failFast: boolean,
+    private readonly api: string,
+  ) {
+    super();
+    const n = futures.length;
+    const branches = new Array<JoinBranch<T>>(n);
+    for (let i = 0; i < n; i++) {
+      const f = futures[i];
+      if (f === undefined) throw new TypeError(`${api}: futures[${i}] is missing`);
+      const branch = new JoinBranch(this, i, f);
+      branches[i] = branch;
+      this.ready.push(branch);
+    }
+    this.branches = branches;
+    this.values = new Array<T>(n);
+    this.remaining = n;
+  }
+
+  /** What a task awaiting it waits on: `join(2 of 3 pending)` (see `Future.describeWait`). */
+  describeWait(): string {
+    return `${this.api.slice(0, this.api.indexOf("("))}(${this.remaining} of ${this.values.length} pending)`;
+  }
+
+  poll(cx: Context): Poll<T[]> {
+    if (this.branches === undefined)
+      throw new Error(`${this.api} was polled after it completed or was dropped; a future is awaited once`);
+    storeWaker(this, cx);
+    let node = this.ready.takeAll();
+    while (node !== undefined) {
+      const next = node.nextReady;
+      node.nextReady = undefined;
+      node.queued = false; // a wake from now on queues it for the next poll
+      const f = node.future;
+      if (f !== undefined) {
+        let out: Poll<T>;
+        try {
+          out = f.poll(node);
+        } catch (error) {
+          node.future = undefined;
+          this.remaining--;
+          if (this.failure === undefined) this.failure = { error };
+          if (this.failFast) {
+            // The first error wins: one thrown while dropping a sibling is dropped.
+            this.finish();
+            throw error;
+          }
+          node = next;
+          continue;
+        }
+        if (out !== PENDING) {
+          node.future = undefined;
+          this.values[node.index] = out;
+          this.remaining--;
+        }
+      }
+      node = next;
+    }
+    if (this.remaining > 0) return PENDING;
+    this.finish();
+    const failure = this.failure;
+    if (failure !== undefined) throw failure.error;
+    return this.values;
+  }
+
+  /** Drop: drops every branch that has not ended, each once. Idempotent. */
+  override [Symbol.dispose](): void {
+    const failed = this.finish();
+    if (failed !== undefined) throw failed.error;
+  }
+
+  /**
+   * Ends the join: drops the unfinished branches, even if one of their
+   * drops throws, and returns the first such error.
+   */
+  private finish(): { readonly error: unknown } | undefined {
+    const branches = this.branches;
+    if (branches === undefined) return undefined;
+    this.branches = undefined;
+    this.waker = undefined;
+    this.ready.clear();
+    let failed: { readonly error: unknown } | undefined;
+    for (const branch of branches) {
+      const f = branch.future;
+      if (f === undefined) continue;
+      branch.future = undefined;
+      try {
+        f[Symbol.dispose]?.();
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+    return failed;
+  }
+}
+
+function joinTuple<F extends readonly Future<unknown>[]>(
+  futures: F,
+  failFast: boolean,
+  api: string,
+): Awaitable<Joined<F>> {
+  checkFutures(api, futures);
+  // SAFETY: a Join yields an array whose element i is the value futures[i]
+  // gave (it throws otherwise), which is what Joined<F> says of element i.
+  return new Join<unknown>(futures, failFast, api) as Awaitable<Joined<F>>;
+}
+
+/**
+ * Runs the futures concurrently in the current task and yields all their
+ * values, as a tuple typed element by element (tokio's `join!`). Every
+ * branch runs to its end even if another throws; then the first error is
+ * rethrown. Use {@link tryJoin} to stop at the first error.
+ *
+ * **Cancel safety:** dropping the join drops every unfinished branch (each
+ * `finally` runs once); values of branches that had finished are lost.
+ *
+ * @throws TypeError naming `futures[i]` when an argument is not a future.
+ * @example
+ * ```ts
+ * import { future, join, sleep, spawn } from "mini-tokio";
+ * const both = future(function* () {
+ *   const [n, s] = yield* join(
+ *     future(function* () { yield* sleep(10); return 1; }),
+ *     future(function* () { yield* sleep(20); return "two"; }),
+ *   ); // n: number, s: string, after 20 ms
+ *   return `${n} ${s}`;
+ * });
+ * ```
+ */
+export function join<F extends readonly Future<unknown>[]>(...futures: F): Awaitable<Joined<F>> {
+  return joinTuple(futures, false, "join(...futures)");
+}
+
+/**
+ * Like {@link join}, but the first error drops every other unfinished
+ * branch at once and is rethrown (tokio's `try_join!`).
+ *
+ * **Cancel safety:** as {@link join}.
+ *
+ * @throws TypeError naming `futures[i]` when an argument is not a future.
+ * @example
+ * ```ts
+ * import { future, sleep, tryJoin } from "mini-tokio";
+ * const f = future(function* () {
+ *   try {
+ *     yield* tryJoin(
+ *       future(function* () { yield* sleep(10); throw new Error("no"); }),
+ *       future(function* () {
+ *         try { yield* sleep(1000); } finally { console.log("dropped at 10 ms"); }
+ *       }),
+ *     );
+ *   } catch (e) {
+ *     return e instanceof Error ? e.message : e; // "no"
+ *   }
+ * });
+ * ```
+ */
+export function tryJoin<F extends readonly Future<unknown>[]>(...futures: F): Awaitable<Joined<F>> {
+  return joinTuple(futures, true, "tryJoin(...futures)");
+}
+
+/**
+ * {@link join} over an iterable: yields the values in input order. Every
+ * future runs to its end; then the first error, if any, is rethrown.
+ *
+ * **Cancel safety:** as {@link join}.
+ *
+ * @throws TypeError when `futures` is not iterable or an element is not a future.
+ * @example
+ * ```ts
+ * import { asyncFn, future, joinAll, sleep } from "mini-tokio";
+ * const fetchOne = asyncFn(function* (id: number) { yield* sleep(id); return id * 2; });
+ * const all = future(function* () {
+ *   return yield* joinAll([1, 2, 3].map(fetchOne)); // [2, 4, 6]
+ * });
+ * ```
+ */
+export function joinAll<T>(futures: Iterable<Future<T>>): Awaitable<T[]> {
+  return new Join(futuresFrom("joinAll(futures)", futures), false, "joinAll(futures)");
+}
+
+/**
+ * {@link tryJoin} over an iterable: the values in input order, or the
+ * first error, after which the other unfinished futures are dropped.
+ *
+ * **Cancel safety:** as {@link join}.
+ *
+ * @throws TypeError when `futures` is not iterable or an element is not a future.
+ * @example
+ * ```ts
+ * import { asyncFn, future, sleep, tryJoinAll } from "mini-tokio";
+ * const check = asyncFn(function* (id: number) {
+ *   yield* sleep(id);
+ *   if (id === 2) throw new Error(`bad ${id}`);
+ *   return id;
+ * });
+ * const f = future(function* () {
+ *   return yield* tryJoinAll([1, 2, 3].map(check)); // throws "bad 2" at 2 ms; 3 is dropped
+ * });
+ * ```
+ */
+export function tryJoinAll<T>(futures: Iterable<Future<T>>): Awaitable<T[]> {
+  return new Join(futuresFrom("tryJoinAll(futures)", futures), true, "tryJoinAll(futures)");
+}

@@ -1,0 +1,338 @@
+/**
+ * `JoinSet<T>`: a set of spawned tasks, joined in the order they finish.
+ *
+ * Each task's JoinHandle is registered with a waker of its own (a
+ * {@link Branch}): when a task finishes, its runtime wakes that waker,
+ * which puts the task on the set's ready list and wakes whoever waits in
+ * `joinNext()`. So `joinNext()` takes the head of the list: O(1) per
+ * finished task, however many are still running, and no scan.
+ *
+ * ```text
+ *   task 12 finishes ──▶ its entry's waker ──▶ ready list: [7, 12] ──▶ wake the joinNext() waiter
+ *   joinNext(): take 7 ─▶ its value (or its JoinError thrown)
+ * ```
+ *
+ * A finished task stays in the set until a `joinNext()` hands it out, so
+ * dropping a `joinNext()` loses nothing. Disposing the set aborts every
+ * task still in it (tokio's `JoinSet` does the same on drop).
+ *
+ * @module
+ */
+
+import { notAFuture } from "../combinators/arguments.js";
+import { Branch, ReadyList, type ReadyNode } from "../combinators/branch.js";
+import { Awaitable } from "../future/awaitable.js";
+import { type Context, type Future, isFuture } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+import type { Waker } from "../future/waker.js";
+import { currentRuntime, type SpawnOptions } from "../runtime/current.js";
+import { storeWaker, WaitList, type WaitNode } from "../sync/wait-list.js";
+import type { JoinError } from "./join-error.js";
+import type { AbortHandle, JoinHandle } from "./join-handle.js";
+
+/** One task of a set: its handle, its links, and the waker its task wakes when it finishes. */
+class Entry<T> extends Branch implements ReadyNode<Entry<T>> {
+  nextReady: Entry<T> | undefined = undefined;
+  queued = false;
+  /** Neighbours among all the set's tasks (for abortAll and dispose). */
+  prev: Entry<T> | undefined = undefined;
+  next: Entry<T> | undefined = undefined;
+  /** The task's handle; undefined once the entry has left the set. */
+  handle: JoinHandle<T> | undefined;
+
+  constructor(
+    readonly core: SetCore<T>,
+    handle: JoinHandle<T>,
+  ) {
+    super();
+    this.handle = handle;
+  }
+
+  /** The task finished (or a spent budget asks to be polled again): queue it, wake the waiters. */
+  wakeBranch(): void {
+    if (this.handle === undefined) return;
+    const core = this.core;
+    core.ready.push(this);
+    core.waiters.wakeAll();
+  }
+}
+
+/** The set's state, shared by the set, its entries and its joinNext futures. */
+class SetCore<T> {
+  /** Finished tasks not yet handed out, in the order they finished. */
+  readonly ready = new ReadyList<Entry<T>>();
+  /** Pending joinNext() futures. */
+  readonly waiters = new WaitList<JoinNext<T>>();
+  first: Entry<T> | undefined = undefined;
+  last: Entry<T> | undefined = undefined;
+  size = 0;
+
+  add(handle: JoinHandle<T>): void {
+    const entry = new Entry(this, handle);
+    const last = this.last;
+    entry.prev = last;
+    if (last === undefined) this.first = entry;
+    else last.next = entry;
+    this.last = entry;
+    this.size++;
+    // Register the entry as the task's joiner. A task just spawned has not
+    // run yet (tasks are lazy), so this poll is PENDING and only stores
+    // the entry's waker; the task wakes it when it finishes.
+    handle.poll(entry);
+  }
+
+  /** Takes the head of the ready list out of the set. */
+  removeHead(entry: Entry<T>): void {
+    this.ready.shift();
+    this.unlink(entry);
+  }
+
+  private unlink(entry: Entry<T>): void {
+    const { prev, next } = entry;
+    if (prev === undefined) this.first = next;
+    else prev.next = next;
+    if (next === undefined) this.last = prev;
+    else next.prev = prev;
+    entry.prev = entry.next = undefined;
+    entry.handle = undefined;
+    this.size--;
+  }
+
+  /**
+   * Hands out the first finished task: its value, or its JoinError
+   * thrown. `PENDING` when none has finished, or when the current task's
+   * budget is spent (then `cx` has been woken). `EMPTY` when the set is.
+   */
+  next(cx: Context): Poll<T> | typeof EMPTY {
+    const entry = this.ready.head;
+    if (entry === undefined) return this.size === 0 ? EMPTY : PENDING;
+    const handle = entry.handle;
+    if (handle === undefined) {
+      this.ready.shift(); // cannot happen: entries leave the ready list as they leave the set
+      return PENDING;
+    }
+    let out: Poll<T>;
+    try {
+      // Polled with the entry's own context: a spent budget wakes the
+      // entry, which is still at the head of the list.
+      out = handle.poll(entry);
+    } catch (error) {
+      this.removeHead(entry); // failed or cancelled: its JoinError is handed out
+      throw error;
+    }
+    if (out === PENDING) {
+      // The task has finished, so only a spent budget says PENDING: yield.
+      cx.waker.wakeByRef();
+      return PENDING;
+    }
+    this.removeHead(entry);
+    return out;
+  }
+
+  /** Calls `fn` with every handle still in the set. */
+  forEach(fn: (handle: JoinHandle<T>) => void): void {
+    for (let e = this.first; e !== undefined; e = e.next) if (e.handle !== undefined) fn(e.handle);
+  }
+
+  /** Empties the set, disposing every handle (which aborts unfinished tasks). */
+  clear(): void {
+    let e = this.first;
+    this.first = this.last = undefined;
+    this.size = 0;
+    this.ready.clear();
+    while (e !== undefined) {
+      const next = e.next;
+      const handle = e.handle;
+      e.prev = e.next = e.handle = undefined;
+      handle?.[Symbol.dispose]();
+      e = next;
+    }
+    this.waiters.wakeAll();
+  }
+}
+
+/** What {@link SetCore.next} returns for an empty set. */
+const EMPTY: unique symbol = Symbol("EMPTY");
+
+/** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
+class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
+  waker: Waker | undefined = undefined;
+  prevWaiter: JoinNext<T> | undefined = undefined;
+  nextWaiter: JoinNext<T> | undefined = undefined;
+  queued = false;
+
+  constructor(private readonly core: SetCore<T>) {
+    super();
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "JoinSet.joinNext";
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    const core = this.core;
+    let out: Poll<T> | typeof EMPTY;
+    try {
+      out = core.next(cx);
+    } catch (error) {
+      this.stopWaiting();
+      throw error;
+    }
+    if (out === EMPTY) {
+      this.stopWaiting();
+      return undefined;
+    }
+    if (out !== PENDING) {
+      this.stopWaiting();
+      return out;
+    }
+    storeWaker(this, cx);
+    if (!this.queued) core.waiters.push(this);
+    return PENDING;
+  }
+
+  /** Drop: stops waiting. Nothing is lost: finished tasks stay in the set. */
+  override [Symbol.dispose](): void {
+    this.stopWaiting();
+  }
+
+  private stopWaiting(): void {
+    this.core.waiters.remove(this);
+    this.waker = undefined;
+  }
+}
+
+/**
+ * A set of spawned tasks of one type, joined in the order they finish
+ * (tokio's `JoinSet`). Disposing the set aborts every task still in it,
+ * so `using set = new JoinSet()` cannot leak tasks past its block.
+ *
+ * `joinNext()` yields `undefined` when the set is empty ("undefined means
+ * no more"); for tasks that themselves return `undefined`, loop on
+ * `set.size > 0` instead.
+ *
+ * @example
+ * ```ts
+ * import { JoinSet, asyncFn, future, sleep } from "mini-tokio";
+ * const work = asyncFn(function* (ms: number) { yield* sleep(ms); return ms; });
+ * const f = future(function* () {
+ *   using set = new JoinSet<number>();
+ *   for (const ms of [30, 10, 20]) set.spawn(work(ms));
+ *   const order: number[] = [];
+ *   let v: number | undefined;
+ *   while ((v = yield* set.joinNext()) !== undefined) order.push(v);
+ *   return order; // [10, 20, 30]: completion order
+ * });
+ * ```
+ */
+export class JoinSet<T> implements Disposable {
+  readonly #core = new SetCore<T>();
+
+  /** Tasks in the set: running, or finished and not yet handed out by `joinNext`. */
+  get size(): number {
+    return this.#core.size;
+  }
+
+  /**
+   * Spawns `future` as a task on the current runtime and adds it to the
+   * set. Returns an {@link AbortHandle}: the set owns the task's result.
+   *
+   * @throws TypeError when `future` is not a future; Error outside a runtime.
+   */
+  spawn(future: Future<T>, options?: SpawnOptions): AbortHandle {
+    const rt = currentRuntime();
+    if (rt === undefined) {
+      throw new Error(
+        "JoinSet.spawn() was called outside a runtime: call it from a task (a future run by rt.blockOn, rt.run or main)",
+      );
+    }
+    if (!isFuture(future)) throw notAFuture("JoinSet.spawn(future)", "future", future);
+    const handle = rt.spawn(future, options);
+    this.#core.add(handle);
+    return handle.abortHandle();
+  }
+
+  /**
+   * Waits for the next task of the set to finish and yields its value, in
+   * completion order; throws its {@link JoinError} if it failed or was
+   * cancelled. Either way the task leaves the set. Yields `undefined` at
+   * once when the set is empty.
+   *
+   * **Cancel safety:** safe. A task's result is taken only in the poll
+   * that returns it, so a dropped `joinNext()` (a lost `select`) leaves
+   * every finished task in the set for the next call.
+   *
+   * @example
+   * ```ts
+   * import { JoinSet, future, yieldNow } from "mini-tokio";
+   * const f = future(function* () {
+   *   const set = new JoinSet<string>();
+   *   set.spawn(future(function* () { yield* yieldNow(); return "a"; }));
+   *   return yield* set.joinNext(); // "a"
+   * });
+   * ```
+   */
+  joinNext(): Awaitable<T | undefined> {
+    return new JoinNext(this.#core);
+  }
+
+  /**
+   * The value of a task that has already finished, without waiting (its
+   * JoinError thrown if it failed or was cancelled), or `undefined` when
+   * none has finished yet. Inside a task whose cooperative budget is spent
+   * it also says `undefined` (the task has been woken to try again).
+   *
+   * @example
+   * ```ts
+   * import { JoinSet, future, yieldNow } from "mini-tokio";
+   * const f = future(function* () {
+   *   const set = new JoinSet<number>();
+   *   set.spawn(future(function* () { return 1; }));
+   *   set.tryJoinNext(); // undefined: the task has not run yet
+   *   yield* yieldNow();
+   *   return set.tryJoinNext(); // 1
+   * });
+   * ```
+   */
+  tryJoinNext(): T | undefined {
+    const core = this.#core;
+    const head = core.ready.head;
+    if (head === undefined) return undefined;
+    const out = core.next(head);
+    return out === PENDING || out === EMPTY ? undefined : out;
+  }
+
+  /**
+   * Requests the abort of every task in the set. The tasks stay in the
+   * set: `joinNext()` hands each one out, as a cancelled JoinError (or
+   * its value, if it finished first). Loop on it to wait until every task
+   * is gone.
+   *
+   * @example
+   * ```ts
+   * import { JoinError, JoinSet, future, sleep } from "mini-tokio";
+   * const f = future(function* () {
+   *   const set = new JoinSet<void>();
+   *   set.spawn(sleep(1000));
+   *   set.abortAll();
+   *   try { yield* set.joinNext(); } catch (e) { return e instanceof JoinError && e.isCancelled(); } // true
+   * });
+   * ```
+   */
+  abortAll(): void {
+    this.#core.forEach(abort);
+  }
+
+  /**
+   * Drop: aborts every unfinished task and forgets all of them (their
+   * handles are disposed). A waiting `joinNext()` then yields `undefined`.
+   */
+  [Symbol.dispose](): void {
+    this.#core.clear();
+  }
+}
+
+function abort(handle: AbortHandle): void {
+  handle.abort();
+}

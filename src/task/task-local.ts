@@ -1,0 +1,160 @@
+/**
+ * `TaskLocal<T>`: a value that code can read while a particular future is
+ * being polled (tokio's `task_local!`).
+ *
+ * `local.scope(value, f)` wraps `f`: each time the wrapper is polled it
+ * puts `value` in the local, polls `f`, and puts the previous value back,
+ * also when `f` throws. So `local.get()` returns `value` anywhere in the
+ * code `f` runs, however deep, and nowhere else. Dropping the wrapper
+ * drops `f` with the value in place too, so `finally` blocks can read it.
+ *
+ * It is inherited by nothing: a task spawned inside the scope is polled by
+ * the executor later, outside it, and does not see the value. Pass it on
+ * explicitly with another `scope(…)` around the spawned future.
+ *
+ * @module
+ */
+
+import { notAFuture } from "../combinators/arguments.js";
+import { Awaitable } from "../future/awaitable.js";
+import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
+import { PENDING, type Poll } from "../future/poll.js";
+
+/** What a local holds outside every scope. */
+const UNSET: unique symbol = Symbol("unset");
+
+/** The local's current value, shared with the futures that set it. */
+interface Slot<T> {
+  value: T | typeof UNSET;
+}
+
+/** The future `local.scope(value, f)` returns. */
+class TaskLocalFuture<T, U> extends Awaitable<U> {
+  private inner: Future<U> | undefined;
+
+  constructor(
+    private readonly slot: Slot<T>,
+    private readonly value: T,
+    inner: Future<U>,
+  ) {
+    super();
+    this.inner = inner;
+  }
+
+  /** A task-local scope is transparent: it waits on what its future waits on. */
+  describeWait(): string {
+    return this.inner === undefined ? "TaskLocal scope" : waitDescription(this.inner);
+  }
+
+  poll(cx: Context): Poll<U> {
+    const inner = this.inner;
+    if (inner === undefined)
+      throw new Error("a TaskLocal scope was polled after it completed or was dropped; a future is awaited once");
+    const slot = this.slot;
+    const outer = slot.value;
+    slot.value = this.value;
+    let out: Poll<U>;
+    try {
+      out = inner.poll(cx);
+    } catch (error) {
+      this.inner = undefined;
+      throw error;
+    } finally {
+      slot.value = outer;
+    }
+    if (out !== PENDING) this.inner = undefined;
+    return out;
+  }
+
+  /** Drop: drops the inner future with the value in place, so its cleanup can read it. */
+  override [Symbol.dispose](): void {
+    const inner = this.inner;
+    if (inner === undefined) return;
+    this.inner = undefined;
+    const slot = this.slot;
+    const outer = slot.value;
+    slot.value = this.value;
+    try {
+      inner[Symbol.dispose]?.();
+    } finally {
+      slot.value = outer;
+    }
+  }
+}
+
+/**
+ * A task-local value: set for the duration of a future's polls with
+ * {@link TaskLocal.scope}, read with {@link TaskLocal.get}. Spawned tasks
+ * do not inherit it.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, TaskLocal, future, yieldNow } from "mini-tokio";
+ * const requestId = new TaskLocal<string>("requestId");
+ * const log = (msg: string) => console.log(`[${requestId.tryGet() ?? "-"}] ${msg}`);
+ * new Runtime().blockOn(requestId.scope("r-42", future(function* () {
+ *   log("start");   // [r-42] start
+ *   yield* yieldNow();
+ *   log("end");     // [r-42] end
+ * })));
+ * ```
+ */
+export class TaskLocal<T> {
+  /** The name given at construction, used in error messages. */
+  readonly name: string | undefined;
+  readonly #slot: Slot<T> = { value: UNSET };
+
+  /** Makes a local; `name` appears in the error `get()` throws outside a scope. */
+  constructor(name?: string) {
+    if (name !== undefined && typeof name !== "string") {
+      throw new TypeError(`new TaskLocal(name): name must be a string, got ${describe(name)}`);
+    }
+    this.name = name;
+  }
+
+  /**
+   * Wraps `future` so that `get()` returns `value` while it is polled (and
+   * while it is dropped), and the outer value otherwise.
+   *
+   * **Cancel safety:** as `future`'s: dropping the wrapper drops it.
+   *
+   * @throws TypeError when `future` is not a future.
+   * @example
+   * ```ts
+   * import { TaskLocal, future } from "mini-tokio";
+   * const user = new TaskLocal<string>("user");
+   * const f = user.scope("ada", future(function* () {
+   *   return `hello ${user.get()}`; // "hello ada"
+   * }));
+   * ```
+   */
+  scope<U>(value: T, future: Future<U>): Awaitable<U> {
+    if (!isFuture(future)) throw notAFuture(`${this.describe()}.scope(value, future)`, "future", future);
+    return new TaskLocalFuture(this.#slot, value, future);
+  }
+
+  /**
+   * The value of the innermost scope being polled.
+   *
+   * @throws Error when called outside every scope of this local.
+   */
+  get(): T {
+    const value = this.#slot.value;
+    if (value === UNSET) {
+      throw new Error(
+        `${this.describe()}.get() was called outside a scope of this local: wrap the future that reads it in local.scope(value, future) (spawned tasks do not inherit it), or use tryGet()`,
+      );
+    }
+    return value;
+  }
+
+  /** The value of the innermost scope being polled, or `undefined` outside every scope. */
+  tryGet(): T | undefined {
+    const value = this.#slot.value;
+    return value === UNSET ? undefined : value;
+  }
+
+  private describe(): string {
+    return this.name === undefined ? "TaskLocal" : `TaskLocal "${this.name}"`;
+  }
+}

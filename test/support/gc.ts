@@ -1,0 +1,23 @@
+/**
+ * How many garbage collections ran while `body` did: none means it
+ * allocated (almost) nothing.
+ *
+ * A minor collection runs first, so garbage left by earlier code (a
+ * warm-up, a test's own setup) cannot fill the young generation and set one
+ * off inside `body`. Only a minor one: a full collection can drop hidden
+ * classes and send the next run through cold code (see DESIGN.md). The test
+ * runner starts Node with `--expose-gc`.
+ */
+export async function collectionsDuring(body: () => void): Promise<number> {
+  const gc: unknown = Reflect.get(globalThis, "gc");
+  if (typeof gc === "function") gc({ type: "minor" });
+  let count = 0;
+  const observer = new PerformanceObserver((list) => {
+    count += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  body();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
+  observer.disconnect();
+  return count;
+}
