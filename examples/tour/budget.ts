@@ -23,7 +23,7 @@ const greedy = asyncFn(function* (say: Say, inbox: mpsc.Receiver<number>) {
   let thisTurn = 0;
   for (;;) {
     if (remainingBudget() === 0) {
-      say(`${thisTurn} messages: budget spent, recv() → Pending`);
+      say(`${thisTurn} messages read this poll; the next recv() finds the budget spent`);
       thisTurn = 0;
     }
     const message = yield* inbox.recv();
@@ -66,4 +66,5 @@ export async function budget(narrator: Narrator): Promise<void> {
       yield* p;
     }),
   );
+  narrator.metrics(rt.metrics());
 }

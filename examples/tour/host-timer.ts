@@ -131,6 +131,7 @@ export async function hostTimer(narrator: Narrator): Promise<void> {
       narrator.aside(`StallError: ${error.reason}.`);
       narrator.aside("blockOn threw rather than hang, and dropped main with the HostTimer in it.");
     }
+    narrator.metrics(rt.metrics());
   }
 
   narrator.aside("");
@@ -138,5 +139,6 @@ export async function hostTimer(narrator: Narrator): Promise<void> {
   narrator.take("rt.run, woken by the timer", "run");
   using rt = new Runtime({ trace: narrator.trace });
   const value = await rt.run(waitForTimer());
+  narrator.metrics(rt.metrics());
   narrator.aside(`rt.run resolved with ${JSON.stringify(value)}.`);
 }

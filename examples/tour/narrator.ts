@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { TraceNote, Tracer, TraceStep } from "../../src/index.js";
+import type { RuntimeMetrics, TraceNote, Tracer, TraceStep, WakeCause } from "../../src/index.js";
 
 /** Something a future (or the host) says about itself, printed in the log. */
 export type Say = (text: string) => void;
@@ -32,6 +32,8 @@ export interface RecordedScene {
   readonly why: readonly string[];
   /** Executor events and the futures' notes, in the order they happened. */
   readonly steps: TraceStep[];
+  /** The runtime's metrics at the end of the run (`rt.metrics()`), when the scene took them. */
+  metrics?: RuntimeMetrics;
 }
 
 /** Where the narrator writes: the console by default, nowhere when quiet. */
@@ -123,6 +125,12 @@ export class Narrator {
     this.ids.clear();
   }
 
+  /** Keeps the runtime's metrics with the run being recorded, for the report. */
+  metrics(metrics: RuntimeMetrics): void {
+    const run = this.scenes.at(-1);
+    if (run !== undefined) run.metrics = metrics;
+  }
+
   /**
    * The narrator's own remark between steps: not an executor step, so not
    * recorded. Long remarks wrap at 80 columns.
@@ -171,7 +179,7 @@ export class Narrator {
         this.polling = undefined;
         return event.requeued
           ? this.step(`#${task}`, label, yellow("Pending"), "→ back of the run queue (woken during its poll)")
-          : this.step(`#${task}`, label, yellow("Pending"), "→ waits for a wake");
+          : this.step(`#${task}`, label, yellow("Pending"), `→ waits for a wake, on ${event.waitingOn}`);
       case "ready":
         this.polling = undefined;
         this.finished.add(task);
@@ -181,7 +189,21 @@ export class Narrator {
         this.finished.add(task);
         return this.step(`#${task}`, label, red("failed"), "threw: its JoinHandle will report a JoinError");
       case "wake":
-        return this.step(`#${task}`, label, magenta("wake"), this.wakeOutcome(task, event.queued));
+        return this.step(`#${task}`, label, magenta("wake"), this.wakeOutcome(task, event.queued, event.cause));
+      case "budget-exhausted":
+        return this.step(
+          `#${task}`,
+          label,
+          yellow("budget"),
+          "spent: the leaf future returns Pending, the task yields",
+        );
+      case "slow-poll":
+        return this.step(
+          `#${task}`,
+          label,
+          red("slow"),
+          `a poll of ${event.durationMs.toFixed(1)} ms without yielding`,
+        );
       case "abort":
         return this.step(
           `#${task}`,
@@ -212,8 +234,11 @@ export class Narrator {
   }
 
   /** Why a wake did (or did not) put the task in the run queue. */
-  private wakeOutcome(task: number, queued: boolean): string {
-    if (queued) return "→ run queue";
+  private wakeOutcome(task: number, queued: boolean, cause: WakeCause): string {
+    if (queued) {
+      const by = cause.by === "task" ? `by #${cause.task}` : cause.by === "timer" ? "by a timer" : "by the host";
+      return `→ run queue (${by})`;
+    }
     if (task === this.polling) return "inside its own poll: re-queued when the poll returns";
     if (this.finished.has(task)) return "task finished: nothing to do";
     return "already queued: not queued twice";

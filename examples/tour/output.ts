@@ -28,7 +28,12 @@ export function writeTourOutput(scenes: readonly RecordedScene[], dir: string): 
   write(
     "report.html",
     renderHtmlReport(
-      scenes.map((scene) => ({ title: scene.title, trace: scene.steps, description: scene.why.join(" ") })),
+      scenes.map((scene) => ({
+        title: scene.title,
+        trace: scene.steps,
+        description: scene.why.join(" "),
+        ...(scene.metrics === undefined ? {} : { metrics: scene.metrics }),
+      })),
       {
         title: "mini-tokio, step by step",
         description:

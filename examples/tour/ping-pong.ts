@@ -58,4 +58,5 @@ export async function pingPong(narrator: Narrator): Promise<void> {
       yield* pong;
     }),
   );
+  narrator.metrics(rt.metrics());
 }

@@ -65,4 +65,5 @@ export async function selectScene(narrator: Narrator): Promise<void> {
       say(`far is finished: ${far.isFinished()}`);
     }),
   );
+  narrator.metrics(rt.metrics());
 }

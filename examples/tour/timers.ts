@@ -10,7 +10,7 @@
  * @module
  */
 
-import { asyncFn, future, now, Runtime, sleep, spawn } from "../../src/index.js";
+import { asyncFn, future, now, Runtime, sleep, spawn, yieldNow } from "../../src/index.js";
 import type { Narrator, Say } from "./narrator.js";
 
 /** Sleeps `ms` on the runtime's clock, then says when it woke. */
@@ -27,6 +27,7 @@ export async function timers(narrator: Narrator): Promise<void> {
     "wheel holding its task's waker, and the task returns Pending. With the clock",
     'virtual (new Runtime({ clock: "virtual" })), when every task is idle the',
     "runtime jumps straight to the next deadline, and the wheel wakes that task.",
+    "Meanwhile rt.dump() says what each task is waiting on.",
   ]);
 
   const say = narrator.voice("main");
@@ -37,10 +38,14 @@ export async function timers(narrator: Narrator): Promise<void> {
       const kettle = spawn(napper(narrator.voice("kettle"), 300), { name: "kettle" });
       const toast = spawn(napper(narrator.voice("toast"), 100), { name: "toast" });
       const eggs = spawn(napper(narrator.voice("eggs"), 200), { name: "eggs" });
+      yield* yieldNow(); // let the three start their sleeps
+      say("rt.dump(): what is each task waiting on?");
+      for (const line of String(rt.dump()).split("\n")) narrator.aside(`    ${line}`);
       const total = (yield* kettle) + (yield* toast) + (yield* eggs);
       say(`all joined at ${now().ms} ms (slept ${total} ms in all)`);
     }),
   );
+  narrator.metrics(rt.metrics());
   const real = performance.now() - started;
   narrator.aside(
     `300 ms of virtual time passed in ${real < 1 ? "under a millisecond" : `${Math.round(real)} ms`} of real time.`,

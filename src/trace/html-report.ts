@@ -181,6 +181,9 @@ function stats(model: RunModel): string {
     ["max queue", c.maxQueue, "tasks queued at once"],
   ];
   if (c.failed > 0) cards.push(["failed", c.failed, "tasks that threw"]);
+  if (c.timersFired > 0) cards.push(["timers", c.timersFired, "timers fired"]);
+  if (c.budgetSpent > 0) cards.push(["budget", c.budgetSpent, "polls cut by the budget"]);
+  if (c.slowPolls > 0) cards.push(["slow polls", c.slowPolls, "over the threshold"]);
   if (c.yieldsToHost > 0) cards.push(["host yields", c.yieldsToHost, "turns handed back"]);
   return `<div class="stats">${cards
     .map(
@@ -211,7 +214,9 @@ function metricsTable(metrics: object): string {
           : value.toLocaleString("en-US", { maximumFractionDigits: 3 })
         : typeof value === "string"
           ? value
-          : clip(JSON.stringify(value) ?? String(value), 200);
+          : value === undefined
+            ? "— (not measured)"
+            : clip(JSON.stringify(value) ?? String(value), 200);
     return `<tr><td><code>${escapeXml(key)}</code></td><td class="n">${escapeXml(shown)}</td></tr>`;
   });
   if (rows.length === 0) return '<p class="muted">No metrics.</p>';
@@ -245,7 +250,9 @@ function legend(): string {
     ["wake", "wake()"],
     ["schedule", "schedule"],
     ["abort", "abort / drop / cancelled"],
+    ["timer", "timer fired"],
     ["host", "host"],
+    ["warning", "budget spent, slow poll"],
     ["note", "what a future said"],
   ];
   const swatch = (state: TaskState) =>

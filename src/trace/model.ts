@@ -9,12 +9,11 @@
  * running, waiting, being dropped). A new kind of trace event is one more
  * case in {@link modelRun}; the pictures follow.
  *
- * Some facts are not in the events and are inferred from their order, the
- * way a reader of the log would: a wake that happens while task A is being
- * polled was caused by A; the wake right after A completes is A's
- * JoinHandle waking whoever awaits it; any other wake came from outside
- * every task (a timer or a host callback). The run queue is replayed from
- * the events that put tasks in it and take them out.
+ * Two facts are not in the events and are rebuilt from their order: an
+ * `abort()` made while task A is being polled (or dropped) was made by A,
+ * and the run queue is replayed from the events that put tasks in it and
+ * take them out. Who woke whom is in the events (`wake.cause`), as is who
+ * spawned whom (`spawn.parent`).
  *
  * @module
  */
@@ -59,11 +58,11 @@ export interface TraceNote {
 export type TraceStep = TraceEvent | TraceNote;
 
 /** What a lane stands for. */
-export type LaneKind = "task" | "executor" | "waker" | "host";
+export type LaneKind = "task" | "executor" | "waker" | "timer" | "host";
 
 /** A participant of the sequence diagram: a vertical lifeline. */
 export interface Lane {
-  /** Unique within the model: `task-3`, `executor`, `waker`, `host`. */
+  /** Unique within the model: `task-3`, `executor`, `waker`, `timer`, `host`. */
   readonly key: string;
   readonly kind: LaneKind;
   /** First header line: "Task #3", "Executor"… */
@@ -85,6 +84,8 @@ export type Tone =
   | "drop"
   | "cancelled"
   | "host"
+  | "timer"
+  | "warning"
   | "note";
 
 /** One arrow (or, when `from === to`, one note) of the sequence diagram. */
@@ -121,8 +122,8 @@ export interface Wake {
   readonly step: number;
   /** The task woken. */
   readonly task: number;
-  /** The task whose code woke it, or undefined when it came from outside every task. */
-  readonly by: number | undefined;
+  /** The task whose code woke it, the runtime's timers, or the host (anything outside the runtime's tasks). */
+  readonly by: number | "timer" | "host";
   /** Whether the wake put the task in the run queue. */
   readonly queued: boolean;
 }
@@ -161,6 +162,9 @@ export interface RunCounts {
   cancelled: number;
   aborts: number;
   yieldsToHost: number;
+  timersFired: number;
+  budgetSpent: number;
+  slowPolls: number;
   notes: number;
   /** Most tasks in the run queue at once. */
   maxQueue: number;
@@ -263,14 +267,16 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
     cancelled: 0,
     aborts: 0,
     yieldsToHost: 0,
+    timersFired: 0,
+    budgetSpent: 0,
+    slowPolls: 0,
     notes: 0,
     maxQueue: 0,
   };
   let usesHost = false;
+  let usesTimer = false;
   /** The task whose code runs now: being polled, or its future being dropped. */
   let actor: number | undefined;
-  /** A task that completed at the previous step: the next wake is its JoinHandle's. */
-  let finisher: number | undefined;
 
   const unqueue = (id: number): void => {
     const at = queue.indexOf(id);
@@ -283,17 +289,19 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
   const say = (step: number, from: string, to: string, label: string, tone: Tone, detail: string, reply = false) => {
     messages.push({ step, from, to, label, tone, reply, detail });
   };
-  /** Where a step caused from `by` starts: that task's lane, or the host's. */
-  const origin = (by: number | undefined): string => {
-    if (by !== undefined) return taskLane(by);
+  /** The lane a step caused by `by` starts from. */
+  const origin = (by: number | "timer" | "host" | undefined): string => {
+    if (typeof by === "number") return taskLane(by);
+    if (by === "timer") {
+      usesTimer = true;
+      return "timer";
+    }
     usesHost = true;
     return "host";
   };
 
   let step = 0;
   for (const event of trace) {
-    const by = actor ?? finisher;
-    finisher = undefined;
     switch (event.kind) {
       case "note": {
         counts.notes++;
@@ -322,6 +330,7 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
         );
         break;
       case "spawn": {
+        const by = event.parent;
         const life = book.get(event.task, event.name, step, by);
         counts.tasks++;
         enqueue(life.id);
@@ -371,11 +380,11 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
           step,
           taskLane(life.id),
           "executor",
-          event.requeued ? "Pending ↻ requeued" : "Pending",
+          event.requeued ? "Pending ↻ requeued" : `Pending: ${event.waitingOn}`,
           "pending",
           event.requeued
-            ? `${life.label} returned Pending but was woken during its poll: back of the run queue.`
-            : `${life.label} returned Pending, having stored its waker: it waits for a wake.`,
+            ? `${life.label} returned Pending from ${event.waitingOn} but was woken during its poll: back of the run queue${took(event)}.`
+            : `${life.label} returned Pending from ${event.waitingOn}, having stored its waker: it waits for a wake${took(event)}.`,
           true,
         );
         break;
@@ -385,7 +394,6 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
       case "cancelled": {
         const life = book.get(event.task, event.name, step);
         actor = undefined;
-        finisher = life.id;
         unqueue(life.id);
         book.enter(life, undefined, step);
         life.endStep = step;
@@ -394,14 +402,19 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
         const value = "value" in event ? `(${preview(event.value)})` : "";
         const [label, detail] =
           event.kind === "ready"
-            ? [`Ready${value}`, `${life.label} is done: its JoinHandle wakes whoever awaits it.`]
+            ? [`Ready${value}`, `${life.label} is done${took(event)}: its JoinHandle wakes whoever awaits it.`]
             : event.kind === "failed"
-              ? ["threw", `${life.label} threw: its JoinHandle will report a JoinError.`]
+              ? [
+                  `threw ${errorName(event.error)}`,
+                  `${life.label} threw ${errorText(event.error)} ${event.during === "drop" ? "while its future was dropped" : `during a poll${took(event)}`}: its JoinHandle will report a JoinError.`,
+                ]
               : ["cancelled", `${life.label}'s future was dropped: its JoinHandle will report cancellation.`];
         say(step, taskLane(life.id), "executor", label, event.kind, detail, true);
         break;
       }
       case "wake": {
+        const cause = event.cause;
+        const by = cause.by === "task" ? cause.task : cause.by;
         const life = book.get(event.task, event.name, step);
         life.wakes++;
         counts.wakes++;
@@ -420,15 +433,21 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
             : life.outcome !== undefined
               ? [" (it finished: the wake does nothing)", "finished: no-op"]
               : [" (already queued: not queued twice)", "already queued"];
-        const cause =
-          by === undefined ? "from outside any task (a timer or a host callback)" : self ? "by itself" : `by #${by}`;
+        const who =
+          by === "timer"
+            ? "by a timer"
+            : by === "host"
+              ? "from outside the runtime's tasks (a host callback, a promise)"
+              : self
+                ? "by itself"
+                : `by #${by}`;
         say(
           step,
           origin(by),
           "waker",
           self ? "wake() itself" : `wake() ${life.label}`,
           "wake",
-          `${life.label} is woken ${cause}${why}.`,
+          `${life.label} is woken ${who}${why}.`,
         );
         if (event.queued) {
           say(
@@ -448,6 +467,7 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
         break;
       }
       case "abort": {
+        const by = actor;
         const life = book.get(event.task, event.name, step);
         counts.aborts++;
         if (event.queued) {
@@ -466,6 +486,46 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
         );
         break;
       }
+      case "budget-exhausted": {
+        const life = book.get(event.task, event.name, step);
+        counts.budgetSpent++;
+        const lane = taskLane(life.id);
+        say(
+          step,
+          lane,
+          lane,
+          "budget spent: the leaf says Pending",
+          "warning",
+          `${life.label} spent its cooperative budget in this poll: the leaf future that found it spent woke the task and returned Pending.`,
+        );
+        break;
+      }
+      case "slow-poll": {
+        const life = book.get(event.task, event.name, step);
+        counts.slowPolls++;
+        const lane = taskLane(life.id);
+        const where = event.location === undefined ? "" : ` at ${event.location}`;
+        say(
+          step,
+          lane,
+          lane,
+          `slow poll: ${formatMs(event.durationMs)}`,
+          "warning",
+          `${life.label}'s poll ran ${formatMs(event.durationMs)} without yielding (threshold ${formatMs(event.thresholdMs)})${where}.`,
+        );
+        break;
+      }
+      case "timer-fired":
+        counts.timersFired++;
+        say(
+          step,
+          origin("timer"),
+          "timer",
+          `timer fired: ${formatMs(event.deadlineMs)}`,
+          "timer",
+          `The timer wheel fires a timer due at ${formatMs(event.deadlineMs)} on the runtime's clock; the wake it causes follows.`,
+        );
+        break;
       case "drop": {
         const life = book.get(event.task, event.name, step);
         actor = life.id;
@@ -501,7 +561,8 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
   }));
   lanes.push({ key: "executor", kind: "executor", title: "Executor", subtitle: "run queue" });
   lanes.push({ key: "waker", kind: "waker", title: "Waker", subtitle: "wake() → schedule" });
-  if (usesHost) lanes.push({ key: "host", kind: "host", title: "Host", subtitle: "timers · callbacks" });
+  if (usesTimer) lanes.push({ key: "timer", kind: "timer", title: "Timers", subtitle: "the timer wheel" });
+  if (usesHost) lanes.push({ key: "host", kind: "host", title: "Host", subtitle: "callbacks · I/O" });
   return { lanes, messages, tasks, wakes, queues, times: timed ? fillTimes(times) : undefined, steps: step, counts };
 }
 
@@ -511,6 +572,32 @@ function fillTimes(times: number[]): number[] | undefined {
   if (first === undefined) return undefined;
   let last = first;
   return times.map((t) => (Number.isNaN(t) ? last : (last = t)));
+}
+
+/** ", in 1.2 ms" when the event that ends a poll says how long it took. */
+function took(event: object): string {
+  return "durationMs" in event && typeof event.durationMs === "number" ? `, in ${formatMs(event.durationMs)}` : "";
+}
+
+/** Milliseconds, readably: µs under 1 ms, s from 1000 ms. */
+export function formatMs(ms: number): string {
+  const round = (n: number): string => String(Math.round(n * 100) / 100);
+  if (ms === 0) return "0 ms";
+  if (Math.abs(ms) < 1) return `${round(ms * 1000)} µs`;
+  if (Math.abs(ms) < 1000) return `${round(ms)} ms`;
+  return `${round(ms / 1000)} s`;
+}
+
+/** What was thrown, in a word: the error's name, or its type. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  return typeof error;
+}
+
+/** What was thrown, in a line. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return preview(error);
 }
 
 /** A short, single-line rendering of a value for a label. */

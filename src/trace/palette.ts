@@ -20,6 +20,8 @@ export const TONE_COLOR: Readonly<Record<Tone, string>> = {
   drop: "#dc2626",
   cancelled: "#b91c1c",
   host: "#0e7490",
+  timer: "#0f766e",
+  warning: "#c2410c",
   note: "#57534e",
 };
 

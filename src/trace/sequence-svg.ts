@@ -21,7 +21,7 @@
  */
 
 import { clip, escapeXml, MONO, num, textWidth } from "./markup.js";
-import { type Lane, type Message, modelRun, type RunModel, type TraceStep, taskLane } from "./model.js";
+import { type Lane, type LaneKind, type Message, modelRun, type RunModel, type TraceStep, taskLane } from "./model.js";
 import { INK, MUTED, PAPER, RULE, STATE_STYLE, TONE_COLOR } from "./palette.js";
 
 /**
@@ -109,6 +109,15 @@ interface Layout {
   readonly idPrefix: string;
   readonly showQueue: boolean;
 }
+
+/** Header colours: tasks neutral, the runtime's parts tinted. */
+const LANE_FILL: Readonly<Record<LaneKind, string>> = {
+  task: "#f8fafc",
+  executor: "#eff6ff",
+  waker: "#fdf4ff",
+  timer: "#f0fdfa",
+  host: "#ecfeff",
+};
 
 /** Width of a lane's header box. */
 function headerWidth(lane: Lane): number {
@@ -235,14 +244,7 @@ function drawSequence(model: RunModel, layout: Layout): string {
       `<line x1="${num(x)}" y1="${lifeTop}" x2="${num(x)}" y2="${num(bottom)}" stroke="${RULE}" stroke-dasharray="3 4"/>`,
     );
     const w = headerWidth(lane);
-    const fill =
-      lane.kind === "task"
-        ? "#f8fafc"
-        : lane.kind === "executor"
-          ? "#eff6ff"
-          : lane.kind === "waker"
-            ? "#fdf4ff"
-            : "#ecfeff";
+    const fill = LANE_FILL[lane.kind];
     out.push(
       `<rect x="${num(x - w / 2)}" y="${headTop}" width="${num(w)}" height="${HEAD_H}" rx="6" fill="${fill}" stroke="#94a3b8"/>`,
       `<text class="lane-title" x="${num(x)}" y="${headTop + 17}" text-anchor="middle" font-size="${HEAD_FONT}" font-weight="bold" fill="${INK}">${escapeXml(lane.title)}</text>`,
@@ -303,7 +305,7 @@ function drawSequence(model: RunModel, layout: Layout): string {
       // and covers whatever lifelines it crosses.
       const x = laneX(m.from) + NOTE_OFFSET;
       const w = noteWidth(m);
-      const fill = m.tone === "note" ? "#fefce8" : "#f8fafc";
+      const fill = m.tone === "note" ? "#fefce8" : m.tone === "warning" ? "#fff7ed" : "#f8fafc";
       const stroke = m.tone === "note" ? "#e7d87a" : color;
       out.push(
         `<rect x="${num(x)}" y="${num(y - 10)}" width="${num(w)}" height="20" rx="4" fill="${fill}" stroke="${stroke}"/>`,

@@ -2,7 +2,7 @@
  * A recorded run drawn as swimlanes: one row per task, across the run's
  * steps, showing when the task was queued, running (being polled), waiting
  * for a wake, or being dropped; with every wake drawn as an arrow from the
- * task (or the host) that woke it.
+ * task (or the timers, or the host) that woke it.
  *
  * ```text
  *            step 1    5    10
@@ -17,7 +17,7 @@
  */
 
 import { clip, escapeXml, MONO, num, textWidth } from "./markup.js";
-import type { RunModel, TaskState } from "./model.js";
+import { formatMs, type RunModel, type TaskState } from "./model.js";
 import { INK, MUTED, PAPER, RULE, STATE_STYLE, TONE_COLOR } from "./palette.js";
 
 const FONT = 12;
@@ -27,6 +27,9 @@ const AXIS = 30;
 const PAD = 12;
 /** Width the steps are spread over, when there are enough of them. */
 const PLOT = 820;
+
+/** A row: a task's id, or where outside wakes come from. */
+type Row = number | "timer" | "host";
 
 /** Options of {@link renderTimelineSvg}. */
 export interface TimelineOptions {
@@ -44,9 +47,10 @@ function tickEvery(unit: number): number {
 /** Renders the swimlanes of a modelled run as an SVG element. @internal */
 export function renderTimelineSvg(model: RunModel, options: TimelineOptions): string {
   const p = options.idPrefix;
-  const hostWakes = model.wakes.some((w) => w.by === undefined);
-  const rows: { key: number | "host"; label: string }[] = [];
-  if (hostWakes) rows.push({ key: "host", label: "host" });
+  // Wakes from outside the tasks come from a row of their own.
+  const rows: { key: Row; label: string }[] = [];
+  if (model.wakes.some((w) => w.by === "timer")) rows.push({ key: "timer", label: "timers" });
+  if (model.wakes.some((w) => w.by === "host")) rows.push({ key: "host", label: "host" });
   for (const t of model.tasks) rows.push({ key: t.id, label: clip(t.label, 24) });
   const labelW = Math.max(70, ...rows.map((r) => textWidth(r.label, FONT))) + 20;
   const steps = Math.max(1, model.steps);
@@ -58,7 +62,7 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
       : (pos: number): number => PAD + labelW + 8 + axis.scale(pos) * (PLOT - 16);
   const width = Math.ceil(PAD + labelW + (axis === undefined ? steps * unit : PLOT) + PAD + 8);
   const rowIndex = new Map(rows.map((r, i) => [r.key, i]));
-  const rowMid = (key: number | "host"): number => AXIS + PAD + (rowIndex.get(key) ?? 0) * ROW + ROW / 2;
+  const rowMid = (key: Row): number => AXIS + PAD + (rowIndex.get(key) ?? 0) * ROW + ROW / 2;
   const height = Math.ceil(AXIS + PAD + Math.max(1, rows.length) * ROW + PAD);
 
   const out: string[] = [];
@@ -84,7 +88,8 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
     for (let s = 0; s < steps; s++) if ((s + 1) % every === 0 || s === 0) tick(x(s), String(s + 1));
   } else {
     const origin = PAD + labelW + 8;
-    for (const t of axis.ticks) tick(origin + ((t - axis.start) / axis.span) * (PLOT - 16), formatMs(t - axis.start));
+    for (const t of axis.ticks)
+      tick(origin + ((t - axis.start) / axis.span) * (PLOT - 16), t === axis.start ? "0" : formatMs(t - axis.start));
   }
   out.push(
     `<text x="${PAD}" y="${AXIS - 4}" font-size="10" fill="${MUTED}">${axis === undefined ? "step" : "time"}</text>`,
@@ -93,10 +98,11 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   // Rows.
   rows.forEach((row, i) => {
     const mid = AXIS + PAD + i * ROW + ROW / 2;
-    const data = row.key === "host" ? "host" : `task-${row.key}`;
+    const task = typeof row.key === "number";
+    const data = task ? `task-${row.key}` : row.key;
     out.push(
       `<g class="row" data-row="${data}">`,
-      `<text class="row-label" x="${PAD}" y="${num(mid + 4)}" fill="${row.key === "host" ? MUTED : INK}"${row.key === "host" ? ' font-style="italic"' : ""}>${escapeXml(row.label)}</text>`,
+      `<text class="row-label" x="${PAD}" y="${num(mid + 4)}" fill="${task ? INK : MUTED}"${task ? "" : ' font-style="italic"'}>${escapeXml(row.label)}</text>`,
       `<line x1="${PAD + labelW}" y1="${num(mid)}" x2="${width - PAD}" y2="${num(mid)}" stroke="${RULE}" stroke-width="0.6" stroke-dasharray="2 3"/>`,
       "</g>",
     );
@@ -131,9 +137,9 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   // Wakes: an arrow from whoever woke to the task woken.
   for (const wake of model.wakes) {
     const to = rowMid(wake.task);
-    const from = rowMid(wake.by ?? "host");
+    const from = rowMid(wake.by);
     const wx = x(wake.step);
-    const who = wake.by === undefined ? "the host" : `#${wake.by}`;
+    const who = typeof wake.by === "number" ? `#${wake.by}` : wake.by === "timer" ? "a timer" : "the host";
     const title = `step ${wake.step + 1}: ${who} wakes #${wake.task}${wake.queued ? " → run queue" : " (not queued)"}`;
     if (from === to) {
       out.push(
@@ -175,15 +181,6 @@ function timeAxis(
   const ticks: number[] = [];
   for (let t = 0; t <= span + every / 1e6; t += every) ticks.push(start + t);
   return { scale: (step) => ((times[step] ?? start) - start) / span, start, span, ticks };
-}
-
-/** Milliseconds for an axis label: µs below 1 ms, s from 1000 ms. */
-function formatMs(ms: number): string {
-  const round = (n: number): string => String(Math.round(n * 100) / 100);
-  if (ms === 0) return "0";
-  if (ms < 1) return `${round(ms * 1000)} µs`;
-  if (ms < 1000) return `${round(ms)} ms`;
-  return `${round(ms / 1000)} s`;
 }
 
 function segmentFill(state: TaskState, prefix: string): string {

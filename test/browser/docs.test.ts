@@ -84,7 +84,7 @@ test("the docs show the guides with their figures, and the README with its own",
       const src = await images.first().getAttribute("src");
       const svg = await (await page.request.get(new URL(src ?? "", page.url()).href)).text();
       for (const lane of ["Task #1", "Executor", "Waker", "Host"]) assert.ok(svg.includes(`>${lane}</text>`), lane);
-      for (const message of ["poll", "Pending", "wake() #1 main", "schedule #1 main", "Ready"]) {
+      for (const message of ["poll", "Pending: Gate", "wake() #1 main", "schedule #1 main", "Ready"]) {
         assert.ok(svg.includes(`>${message}</text>`), message);
       }
       await page.screenshot({ path: join(SCREENSHOTS, "docs-guide.png"), fullPage: true });

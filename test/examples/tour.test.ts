@@ -28,7 +28,8 @@ test("the tour runs its five scenes and draws every run into the output folder",
     ]) {
       assert.ok(run.stdout.includes(`── ${title}`), `the log lacks scene "${title}"`);
     }
-    assert.match(run.stdout, /#2 greedy +· 128 messages: budget spent, recv\(\) → Pending/);
+    assert.match(run.stdout, /#2 greedy +· 128 messages read this poll/);
+    assert.match(run.stdout, /#2 greedy +budget +spent: the leaf future returns Pending/);
     assert.match(run.stdout, /#3 far +· finally: dropped mid-sleep at 50 ms/);
     assert.match(run.stdout, /Open .*report\.html in a browser/);
 

@@ -54,7 +54,8 @@ export function texts(svg: string, cls: string): string[] {
   return found;
 }
 
-function decodeEntities(text: string): string {
+/** Text with the five escapes {@link assertWellFormed} allows turned back into characters. */
+export function decodeEntities(text: string): string {
   return text
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

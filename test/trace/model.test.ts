@@ -1,8 +1,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { asyncFn, future, type JoinHandle, Runtime, sleep, spawn, type TraceStep, yieldNow } from "../../src/index.js";
+import {
+  asyncFn,
+  awaitable,
+  future,
+  type JoinHandle,
+  Runtime,
+  sleep,
+  spawn,
+  type TraceStep,
+  yieldNow,
+} from "../../src/index.js";
 import { modelRun } from "../../src/trace/model.js";
+import { Gate } from "../support/futures.js";
 
 /** A task that yields `yields` times, sleeps `ms` (virtual) and joins `inner` if given. */
 const worker = asyncFn(function* (yields: number, ms: number, inner: JoinHandle<number> | undefined) {
@@ -106,23 +117,35 @@ test("each task's segments tile its life without gaps, and it ends as the trace 
   );
 });
 
-test("a wake inside a task's poll is attributed to that task; one from a host callback to nobody", async () => {
+test("each wake comes from where its cause says: the task itself, a timer, the host", async () => {
   const steps: TraceStep[] = [];
   const rt = new Runtime({ trace: (e) => steps.push(e) });
+  const gate = new Gate<void>();
   await rt.run(
     future(function* () {
       yield* yieldNow(); // woken by itself
-      yield* sleep(1); // woken by the host timer
+      yield* sleep(1); // woken by the timer wheel
+      setTimeout(() => gate.open(), 1);
+      yield* awaitable(gate); // woken by a host callback
     }),
   );
-  const { wakes } = modelRun(steps);
+  const model = modelRun(steps);
   assert.deepEqual(
-    wakes.map((w) => [w.task, w.by, w.queued]),
+    model.wakes.map((w) => [w.task, w.by, w.queued]),
     [
       [1, 1, false],
-      [1, undefined, true],
+      [1, "timer", true],
+      [1, "host", true],
     ],
   );
+  assert.deepEqual(
+    model.lanes.map((l) => l.key),
+    ["task-1", "executor", "waker", "timer", "host"],
+  );
+  // The timer's firing is drawn on the timers' lane, before the wake it causes.
+  const fired = model.messages.findIndex((m) => m.from === "timer" && m.to === "timer");
+  assert.ok(fired >= 0);
+  assert.deepEqual([model.messages[fired + 1]?.from, model.messages[fired + 1]?.label], ["timer", "wake() #1 main"]);
 });
 
 test("a note without a task is said by the host, and brings the host's lane", () => {

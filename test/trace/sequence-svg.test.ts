@@ -11,14 +11,14 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
-import { assertWellFormed, texts } from "../support/markup.js";
+import { assertWellFormed, decodeEntities, texts } from "../support/markup.js";
 
 /** [tone, from lane, to lane, label] of every message, top to bottom. */
 function messages(svg: string): string[][] {
   const found: string[][] = [];
   const group =
     /<g class="msg" data-step="\d+" data-tone="([^"]*)" data-from="([^"]*)" data-to="([^"]*)">[\s\S]*?<text class="label"[^>]*>([^<]*)<\/text>/g;
-  for (const m of svg.matchAll(group)) found.push([m[1] ?? "", m[2] ?? "", m[3] ?? "", m[4] ?? ""]);
+  for (const m of svg.matchAll(group)) found.push([m[1] ?? "", m[2] ?? "", m[3] ?? "", decodeEntities(m[4] ?? "")]);
   return found;
 }
 
@@ -53,7 +53,7 @@ test("the diagram's messages are the run's steps, in order, between the right la
     ["spawn", "executor", "executor", "spawn #1 main"],
     ["poll", "executor", "task-1", "poll"],
     ["spawn", "task-1", "executor", "spawn #2 child"],
-    ["pending", "task-1", "executor", "Pending"],
+    ["pending", "task-1", "executor", 'Pending: JoinHandle(#2 "child")'],
     ["poll", "executor", "task-2", "poll"],
     ["wake", "task-2", "waker", "wake() itself"],
     ["pending", "task-2", "executor", "Pending ↻ requeued"],
@@ -87,7 +87,7 @@ test("the seed's picture: poll → Pending → wake() → schedule → poll → 
     [
       "executor → executor: spawn #1 main",
       "executor → task-1: poll",
-      "task-1 → executor: Pending",
+      "task-1 → executor: Pending: Gate",
       "host → host: host opens the gate",
       "host → waker: wake() #1 main",
       "waker → executor: schedule #1 main",
