@@ -10,10 +10,8 @@
  * @module
  */
 
-import { asyncFn, future, now, Runtime, sleep, spawn } from "../../src/index.js";
+import { asyncFn, future, now, Runtime, select, sleep, spawn } from "../../src/index.js";
 import type { Narrator, Say } from "./narrator.js";
-// STAND-IN until `select` is merged: same shape, `{ index, value }`.
-import { selectStandIn as select } from "./select-stand-in.js";
 
 /** A resource that must be released however the task ends. */
 class Connection implements Disposable {
@@ -48,8 +46,6 @@ export async function selectScene(narrator: Narrator): Promise<void> {
     "select polls both JoinHandles; when one is Ready it drops the other, and",
     "dropping a JoinHandle aborts its task. The executor then drops the loser's",
     "future at its turn: its finally blocks and using disposals run, like Rust's drop.",
-    "(select here is a stand-in built in examples/tour/select-stand-in.ts until",
-    "the composition module lands; the shape, { index, value }, is the same.)",
   ]);
 
   const say = narrator.voice("main");

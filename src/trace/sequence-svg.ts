@@ -171,6 +171,8 @@ function drawSequence(model: RunModel, layout: Layout): string {
   const drawn = model.messages.slice(0, layout.maxMessages);
   const hidden = model.messages.length - drawn.length;
   const offsets = laneOffsets(lanes, drawn, index);
+  /** Notes on the last lane hang left, over the others, rather than widen the picture. */
+  const hangsLeft = (lane: number): boolean => lanes.length > 1 && lane === lanes.length - 1;
 
   // Horizontal extent: headers, and notes (they hang right of their lane).
   let left = 0;
@@ -182,8 +184,10 @@ function drawSequence(model: RunModel, layout: Layout): string {
   });
   for (const m of drawn) {
     if (m.from !== m.to) continue;
-    const x = offsets[index.get(m.from) ?? 0] ?? 0;
-    right = Math.max(right, x + NOTE_OFFSET + noteWidth(m));
+    const lane = index.get(m.from) ?? 0;
+    const x = offsets[lane] ?? 0;
+    if (hangsLeft(lane)) left = Math.min(left, x - NOTE_OFFSET - noteWidth(m));
+    else right = Math.max(right, x + NOTE_OFFSET + noteWidth(m));
   }
   const shift = GUTTER + PAD - left;
   const laneX = (key: string): number => (offsets[index.get(key) ?? 0] ?? 0) + shift;
@@ -301,10 +305,10 @@ function drawSequence(model: RunModel, layout: Layout): string {
     out.push(`<g class="msg" data-step="${m.step}" data-tone="${m.tone}" data-from="${m.from}" data-to="${m.to}">`);
     out.push(`<title>${escapeXml(m.detail)}</title>`);
     if (m.from === m.to) {
-      // A note hangs right of its lifeline, clear of the activation bar,
-      // and covers whatever lifelines it crosses.
-      const x = laneX(m.from) + NOTE_OFFSET;
+      // A note hangs right of its lifeline (left of the last one), clear of
+      // the activation bar, and covers whatever lifelines it crosses.
       const w = noteWidth(m);
+      const x = hangsLeft(index.get(m.from) ?? 0) ? laneX(m.from) - NOTE_OFFSET - w : laneX(m.from) + NOTE_OFFSET;
       const fill = m.tone === "note" ? "#fefce8" : m.tone === "warning" ? "#fff7ed" : "#f8fafc";
       const stroke = m.tone === "note" ? "#e7d87a" : color;
       out.push(
