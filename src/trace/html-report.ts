@@ -60,7 +60,12 @@ export interface HtmlReportOptions {
   readonly metrics?: object;
   /** Most messages drawn per sequence diagram (default 400). */
   readonly maxMessages?: number;
+  /** Most tasks drawn per timeline and listed per task table (default 100). */
+  readonly maxTasks?: number;
 }
+
+/** Rows of an event log shown at most: past that, the page would only be slow. */
+const LOG_ROWS = 2000;
 
 /**
  * Renders recorded runs as one self-contained HTML page: for each run, a
@@ -91,7 +96,15 @@ export function renderHtmlReport(
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`renderHtmlReport(trace, options): options must be an object, got ${String(options)}`);
   }
-  const { title = "mini-tokio run report", description, metrics, maxMessages = 400 } = options;
+  const { title = "mini-tokio run report", description, metrics, maxMessages = 400, maxTasks = 100 } = options;
+  for (const [name, value] of [
+    ["maxMessages", maxMessages],
+    ["maxTasks", maxTasks],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`renderHtmlReport(trace, { ${name} }): must be an integer ≥ 0, got ${String(value)}`);
+    }
+  }
   if (trace === null || typeof trace !== "object" || !(Symbol.iterator in trace)) {
     throw new TypeError(
       "renderHtmlReport(trace): trace must be a list of trace steps, or a list of { title, trace } sections",
@@ -115,7 +128,7 @@ export function renderHtmlReport(
     body.push("</ul></nav>");
   }
   sections.forEach((section, i) => {
-    body.push(renderSection(section, i + 1, maxMessages));
+    body.push(renderSection(section, i + 1, maxMessages, maxTasks));
   });
   body.push(legend());
   return `<!doctype html>
@@ -146,9 +159,9 @@ function isSectionList(
   );
 }
 
-function renderSection(section: HtmlReportSection, n: number, maxMessages: number): string {
+function renderSection(section: HtmlReportSection, n: number, maxMessages: number, maxTasks: number): string {
   const steps = [...section.trace];
-  const model = modelRun(steps);
+  const model = modelRun(steps, { queueSteps: 0 }); // the diagram replays the queue itself
   const id = `run-${n}`;
   const out: string[] = [];
   out.push(`<section class="run" id="${id}">`, `<h2>${escapeXml(section.title)}</h2>`);
@@ -157,12 +170,12 @@ function renderSection(section: HtmlReportSection, n: number, maxMessages: numbe
   out.push(
     "<h3>Timeline</h3>",
     '<p class="muted">One row per task, one column per step. An arrow is a wake, from the task (or the host) that called <code>wake()</code>.</p>',
-    `<figure class="timeline">${renderTimelineSvg(model, { idPrefix: `${id}-tl` })}</figure>`,
+    `<figure class="timeline">${renderTimelineSvg(model, { idPrefix: `${id}-tl`, maxTasks })}</figure>`,
     "<h3>Sequence</h3>",
     '<p class="muted">The same run as messages between the tasks, the executor and the waker, top to bottom. Notes in italics are what the futures said.</p>',
     `<figure class="sequence">${renderSequenceSvg(steps, { idPrefix: `${id}-seq`, maxMessages })}</figure>`,
     "<h3>Tasks</h3>",
-    taskTable(model),
+    taskTable(model, maxTasks),
   );
   if (section.metrics !== undefined) out.push("<h3>Metrics</h3>", metricsTable(section.metrics));
   out.push(eventLog(model), "</section>");
@@ -193,16 +206,17 @@ function stats(model: RunModel): string {
     .join("")}</div>`;
 }
 
-function taskTable(model: RunModel): string {
+function taskTable(model: RunModel, maxTasks: number): string {
   if (model.tasks.length === 0) return '<p class="muted">No task ran.</p>';
-  const rows = model.tasks.map((t) => {
+  const hidden = model.tasks.length - maxTasks;
+  const rows = model.tasks.slice(0, maxTasks).map((t) => {
     const outcome = t.outcome ?? "alive at the end";
     const cls = t.outcome === "ready" ? "ok" : t.outcome === undefined ? "live" : "bad";
     return `<tr data-task="${t.id}"><td>#${t.id}</td><td>${escapeXml(t.name ?? "")}</td><td>${t.spawnedBy === undefined ? "outside" : `#${t.spawnedBy}`}</td><td class="n">${t.polls}</td><td class="n">${t.waits}</td><td class="n">${t.wakesQueued} / ${t.wakes}</td><td><span class="pill ${cls}">${escapeXml(outcome)}</span></td></tr>`;
   });
   return `<table class="tasks"><thead><tr><th>task</th><th>name</th><th>spawned by</th><th class="n">polls</th><th class="n">waits</th><th class="n" title="wakes that queued the task / all wakes">wakes queued / all</th><th>outcome</th></tr></thead><tbody>
 ${rows.join("\n")}
-</tbody></table>`;
+</tbody></table>${hidden > 0 ? `<p class="muted">… and ${hidden} more task${hidden === 1 ? "" : "s"} (maxTasks: ${maxTasks}).</p>` : ""}`;
 }
 
 function metricsTable(metrics: object): string {
@@ -226,14 +240,17 @@ ${rows.join("\n")}
 }
 
 function eventLog(model: RunModel): string {
-  const rows = model.messages.map(
-    (m) =>
-      `<tr class="tone-${m.tone}"><td class="n">${m.step + 1}</td><td><span class="dot" style="background:${TONE_COLOR[m.tone]}"></span>${escapeXml(clip(m.label, 80))}</td><td>${escapeXml(m.detail)}</td></tr>`,
-  );
+  const hidden = model.messages.length - LOG_ROWS;
+  const rows = model.messages
+    .slice(0, LOG_ROWS)
+    .map(
+      (m) =>
+        `<tr class="tone-${m.tone}"><td class="n">${m.step + 1}</td><td><span class="dot" style="background:${TONE_COLOR[m.tone]}"></span>${escapeXml(clip(m.label, 80))}</td><td>${escapeXml(m.detail)}</td></tr>`,
+    );
   return `<details class="log"><summary>Event log: ${model.steps} steps</summary>
 <table><thead><tr><th class="n">step</th><th>message</th><th>what happened</th></tr></thead><tbody>
 ${rows.join("\n")}
-</tbody></table></details>`;
+</tbody></table>${hidden > 0 ? `<p class="muted">… and ${hidden} more messages.</p>` : ""}</details>`;
 }
 
 function legend(): string {

@@ -176,7 +176,10 @@ export interface RunModel {
   readonly messages: readonly Message[];
   readonly tasks: readonly TaskLife[];
   readonly wakes: readonly Wake[];
-  /** Run queue (task ids, front first) after each step. */
+  /**
+   * Run queue (task ids, front first) after each step, for the first
+   * `queueSteps` steps (see {@link ModelOptions}).
+   */
   readonly queues: readonly (readonly number[])[];
   /**
    * When each step happened, in milliseconds, if the trace was recorded
@@ -244,16 +247,24 @@ class TaskBook {
   }
 }
 
+/** Options for {@link modelRun}. */
+export interface ModelOptions {
+  /** Keep the run queue's contents for this many first steps (default: all). */
+  readonly queueSteps?: number;
+}
+
 /**
  * Builds the model of one recorded run. Task ids must be unique within the
  * trace: record each runtime separately (ids restart at #1 per runtime).
  */
-export function modelRun(trace: Iterable<TraceStep>): RunModel {
+export function modelRun(trace: Iterable<TraceStep>, options: ModelOptions = {}): RunModel {
+  const { queueSteps = Number.POSITIVE_INFINITY } = options;
   const book = new TaskBook();
   const messages: Message[] = [];
   const wakes: Wake[] = [];
   const queues: (readonly number[])[] = [];
-  const queue: number[] = [];
+  // Insertion-ordered, so it iterates front first; O(1) to add and remove.
+  const queue = new Set<number>();
   const times: number[] = [];
   let timed = true;
   const counts: RunCounts = {
@@ -279,12 +290,11 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
   let actor: number | undefined;
 
   const unqueue = (id: number): void => {
-    const at = queue.indexOf(id);
-    if (at >= 0) queue.splice(at, 1);
+    queue.delete(id);
   };
   const enqueue = (id: number): void => {
-    if (!queue.includes(id)) queue.push(id);
-    counts.maxQueue = Math.max(counts.maxQueue, queue.length);
+    queue.add(id);
+    counts.maxQueue = Math.max(counts.maxQueue, queue.size);
   };
   const say = (step: number, from: string, to: string, label: string, tone: Tone, detail: string, reply = false) => {
     messages.push({ step, from, to, label, tone, reply, detail });
@@ -542,7 +552,8 @@ export function modelRun(trace: Iterable<TraceStep>): RunModel {
         break;
       }
     }
-    queues.push(queue.slice());
+    // A copy per step costs the queue's length: only as many as are drawn.
+    if (step < queueSteps) queues.push([...queue]);
     // Timestamps are opt-in: the timeline uses them only if every executor
     // step has one. A note without one happened between its neighbours.
     if ("at" in event && typeof event.at === "number") times.push(event.at);

@@ -62,6 +62,8 @@ const PAD = 16;
 const MIN_GAP = 110;
 const MAX_LABEL = 56;
 const MAX_NOTE = 72;
+/** Task ids shown in the run-queue column, front first. */
+const QUEUE_SHOWN = 8;
 /** A note's box starts this far right of its lifeline. */
 const NOTE_OFFSET = 9;
 
@@ -100,7 +102,13 @@ export function renderSequenceSvg(trace: Iterable<TraceStep>, options: SequenceS
       `renderSequenceSvg(trace, { idPrefix }): must start with a letter and hold only letters, digits, _ and -, got ${JSON.stringify(idPrefix)}`,
     );
   }
-  return drawSequence(modelRun(trace), { title, maxMessages, idPrefix, showQueue });
+  // Steps never outnumber messages: the queue is needed for the drawn ones only.
+  return drawSequence(modelRun(trace, { queueSteps: showQueue ? maxMessages : 0 }), {
+    title,
+    maxMessages,
+    idPrefix,
+    showQueue,
+  });
 }
 
 interface Layout {
@@ -166,10 +174,13 @@ function laneOffsets(
 }
 
 function drawSequence(model: RunModel, layout: Layout): string {
-  const { lanes } = model;
-  const index = new Map(lanes.map((lane, i) => [lane.key, i]));
   const drawn = model.messages.slice(0, layout.maxMessages);
   const hidden = model.messages.length - drawn.length;
+  // Lanes for what the drawn messages touch (a long run cut short does not
+  // draw a thousand empty lifelines), and always the executor and the waker.
+  const touched = new Set(drawn.flatMap((m) => [m.from, m.to]));
+  const lanes = model.lanes.filter((l) => l.kind === "executor" || l.kind === "waker" || touched.has(l.key));
+  const index = new Map(lanes.map((lane, i) => [lane.key, i]));
   const offsets = laneOffsets(lanes, drawn, index);
   /** Notes on the last lane hang left, over the others, rather than widen the picture. */
   const hangsLeft = (lane: number): boolean => lanes.length > 1 && lane === lanes.length - 1;
@@ -261,6 +272,7 @@ function drawSequence(model: RunModel, layout: Layout): string {
     out.push("</g>");
   }
   for (const task of model.tasks) {
+    if (!index.has(taskLane(task.id))) continue;
     const x = laneX(taskLane(task.id));
     const from = stepTop(task.firstStep) ?? lifeTop;
     const endRow = task.endStep === undefined ? undefined : lastRowOf.get(task.endStep);
@@ -364,7 +376,10 @@ function queueColumn(model: RunModel, drawn: readonly Message[]): (string | unde
     const next = drawn[row + 1];
     if (next !== undefined && next.step === m.step) return undefined;
     const queue = model.queues[m.step] ?? [];
-    const text = queue.length === 0 ? "—" : queue.map((id) => `#${id}`).join(" ");
+    // A long queue shows its front: that is what runs next.
+    const front = queue.slice(0, QUEUE_SHOWN).map((id) => `#${id}`);
+    if (queue.length > QUEUE_SHOWN) front.push(`… +${queue.length - QUEUE_SHOWN}`);
+    const text = queue.length === 0 ? "—" : front.join(" ");
     if (text === shown) return undefined;
     shown = text;
     return text;

@@ -35,6 +35,8 @@ type Row = number | "timer" | "host";
 export interface TimelineOptions {
   /** Prefix for the ids inside the SVG (see the sequence diagram's `idPrefix`). */
   readonly idPrefix: string;
+  /** Most task rows drawn; the others are counted in a last line. */
+  readonly maxTasks: number;
 }
 
 /** Step tick spacing: 1, 2, 5, 10, 20, 50… whichever leaves room for the numbers. */
@@ -51,19 +53,26 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   const rows: { key: Row; label: string }[] = [];
   if (model.wakes.some((w) => w.by === "timer")) rows.push({ key: "timer", label: "timers" });
   if (model.wakes.some((w) => w.by === "host")) rows.push({ key: "host", label: "host" });
-  for (const t of model.tasks) rows.push({ key: t.id, label: clip(t.label, 24) });
+  const shown = model.tasks.slice(0, options.maxTasks);
+  const hidden = model.tasks.length - shown.length;
+  for (const t of shown) rows.push({ key: t.id, label: clip(t.label, 24) });
   const labelW = Math.max(70, ...rows.map((r) => textWidth(r.label, FONT))) + 20;
   const steps = Math.max(1, model.steps);
   const axis = timeAxis(model.times);
-  const unit = axis === undefined ? Math.min(40, Math.max(5, PLOT / steps)) : PLOT / steps;
+  // Steps get up to 40 px each; a long run widens the plot to at most
+  // three times PLOT (it scrolls), then steps get thinner than a pixel.
+  const unit = axis === undefined ? Math.min(40, Math.max(PLOT, Math.min(steps * 3, 3 * PLOT)) / steps) : PLOT / steps;
   const x =
     axis === undefined
       ? (pos: number): number => PAD + labelW + unit / 2 + pos * unit
       : (pos: number): number => PAD + labelW + 8 + axis.scale(pos) * (PLOT - 16);
   const width = Math.ceil(PAD + labelW + (axis === undefined ? steps * unit : PLOT) + PAD + 8);
   const rowIndex = new Map(rows.map((r, i) => [r.key, i]));
-  const rowMid = (key: Row): number => AXIS + PAD + (rowIndex.get(key) ?? 0) * ROW + ROW / 2;
-  const height = Math.ceil(AXIS + PAD + Math.max(1, rows.length) * ROW + PAD);
+  const rowMid = (key: Row): number | undefined => {
+    const i = rowIndex.get(key);
+    return i === undefined ? undefined : AXIS + PAD + i * ROW + ROW / 2;
+  };
+  const height = Math.ceil(AXIS + PAD + Math.max(1, rows.length) * ROW + PAD + (hidden > 0 ? ROW : 0));
 
   const out: string[] = [];
   out.push(
@@ -109,8 +118,8 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   });
 
   // Each task's life: segments, spawn and end marks.
-  for (const task of model.tasks) {
-    const mid = rowMid(task.id);
+  for (const task of shown) {
+    const mid = rowMid(task.id) ?? 0;
     for (const seg of task.segments) {
       const x1 = x(seg.start);
       const w = Math.max(3, x(seg.end) - x1);
@@ -118,8 +127,8 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
         `<rect class="segment" data-task="${task.id}" data-state="${seg.state}" x="${num(x1)}" y="${num(mid - BAR / 2)}" width="${num(w)}" height="${BAR}" rx="2" fill="${segmentFill(seg.state, p)}" stroke="${STATE_STYLE[seg.state].stroke}" stroke-width="0.8"><title>${escapeXml(`${task.label}: ${seg.state}, steps ${seg.start + 1}–${seg.end + 1}`)}</title></rect>`,
       );
     }
-    if (task.spawnedBy !== undefined) {
-      const from = rowMid(task.spawnedBy);
+    const from = task.spawnedBy === undefined ? undefined : rowMid(task.spawnedBy);
+    if (from !== undefined) {
       out.push(
         `<line x1="${num(x(task.firstStep))}" y1="${num(from)}" x2="${num(x(task.firstStep))}" y2="${num(mid - BAR / 2)}" stroke="${TONE_COLOR.spawn}" stroke-width="1" stroke-dasharray="2 2"><title>${escapeXml(`#${task.spawnedBy} spawns ${task.label}`)}</title></line>`,
       );
@@ -138,6 +147,7 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   for (const wake of model.wakes) {
     const to = rowMid(wake.task);
     const from = rowMid(wake.by);
+    if (to === undefined || from === undefined) continue; // a task not drawn
     const wx = x(wake.step);
     const who = typeof wake.by === "number" ? `#${wake.by}` : wake.by === "timer" ? "a timer" : "the host";
     const title = `step ${wake.step + 1}: ${who} wakes #${wake.task}${wake.queued ? " → run queue" : " (not queued)"}`;
@@ -150,6 +160,11 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
     const dir = Math.sign(to - from);
     out.push(
       `<line class="wake" data-task="${wake.task}" x1="${num(wx)}" y1="${num(from + dir * 4)}" x2="${num(wx)}" y2="${num(to - (dir * BAR) / 2 - dir)}" stroke="${TONE_COLOR.wake}" stroke-width="1.6"${wake.queued ? "" : ' stroke-dasharray="3 2"'} marker-end="url(#${p}-wake)"><title>${escapeXml(title)}</title></line>`,
+    );
+  }
+  if (hidden > 0) {
+    out.push(
+      `<text class="more" x="${PAD}" y="${height - PAD - 8}" fill="${MUTED}">… ${hidden} more task${hidden === 1 ? "" : "s"} not drawn (maxTasks: ${options.maxTasks})</text>`,
     );
   }
   if (rows.length === 0) {

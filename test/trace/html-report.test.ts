@@ -116,3 +116,26 @@ test("with timestamps, the timeline's axis is time, and a step's place follows i
     "2",
   ]);
 });
+
+test("a report of a large run stays bounded: maxTasks rows and table lines, the rest counted", () => {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  rt.blockOn(
+    future(function* () {
+      const handles = [];
+      for (let i = 0; i < 500; i++) handles.push(spawn(child()));
+      for (const h of handles) yield* h;
+    }),
+  );
+  const html = renderHtmlReport(steps, { maxTasks: 20, maxMessages: 100 });
+  assertWellFormed(html, { html: true });
+  assert.equal([...html.matchAll(/<g class="row" data-row="task-/g)].length, 20);
+  assert.match(html, /… 481 more tasks not drawn \(maxTasks: 20\)/);
+  assert.equal([...html.matchAll(/<tr data-task=/g)].length, 20);
+  assert.match(html, /… and 481 more tasks \(maxTasks: 20\)/);
+  assert.ok(html.length < 1_500_000, `${html.length} characters`);
+  assert.throws(() => renderHtmlReport(steps, { maxTasks: 1.5 }), {
+    name: "RangeError",
+    message: /maxTasks.*integer ≥ 0, got 1\.5/,
+  });
+});

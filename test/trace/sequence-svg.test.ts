@@ -161,3 +161,23 @@ test("ids are prefixed, so two diagrams inlined in one page do not clash", () =>
   assert.ok(ids(b).every((id) => id?.startsWith("b-")));
   for (const m of a.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids(a).includes(m[1]), `dangling reference #${m[1]}`);
 });
+
+test("a long run draws only its first messages, the lanes they touch, and the front of a long queue", () => {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  rt.blockOn(
+    future(function* () {
+      const handles = [];
+      for (let i = 0; i < 1000; i++) handles.push(spawn(child()));
+      for (const h of handles) yield* h;
+    }),
+  );
+  const svg = renderSequenceSvg(steps, { maxMessages: 50 });
+  assertWellFormed(svg);
+  assert.equal(messages(svg).length, 50);
+  // The first 50 messages are main spawning tasks: one task lane, not 1,001.
+  assert.deepEqual(texts(svg, "lane-title"), ["Task #1", "Executor", "Waker"]);
+  const queue = texts(svg, "queue");
+  assert.equal(queue.at(-1), "#2 #3 #4 #5 #6 #7 #8 #9 … +40");
+  assert.ok(svg.length < 100_000, `${svg.length} characters for 50 messages`);
+});
