@@ -4,7 +4,7 @@
  * @module
  */
 
-import { asyncFn, future, join, now, Runtime, race, scope, select, sleep } from "../src/index.js";
+import { asyncFn, future, join, Mutex, now, Runtime, race, scope, select, sleep } from "../src/index.js";
 
 const fetchUser = asyncFn(function* (id: number) {
   // stands in for real I/O
@@ -51,3 +51,14 @@ try {
 } catch (e) {
   console.log(String(e), "; tasks still alive:", rt.aliveTasks); // Error: part 20 failed ; tasks still alive: 0
 }
+
+// A dropped join disposes the values of its finished branches: a guard it held is released.
+const mutex = new Mutex(0);
+new Runtime({ clock: "virtual" }).blockOn(
+  future(function* () {
+    // The lock branch finishes at once; the join still waits for the sleep
+    // when the select drops it at 10 ms, holding the guard.
+    yield* select(join(mutex.lock(), sleep(100)), sleep(10));
+    console.log("locked after the join was dropped:", mutex.isLocked); // false
+  }),
+);

@@ -18,10 +18,28 @@
  *   other unfinished branch at once (their `finally` blocks run, once)
  *   and is rethrown (tokio's `try_join!`).
  *
+ * **The values of finished branches.** A branch that finishes early hands
+ * its value to the join, which holds it until every branch is done. If
+ * the join ends without handing the values out — it is dropped, it fails
+ * fast, or `join` rethrows a branch's error — nobody will ever receive
+ * them, so the join drops them as Rust drops a dropped `join!`'s outputs:
+ * each value with a `[Symbol.dispose]()` method (a lock guard, a permit, a
+ * JoinHandle) is disposed, once, after the unfinished branches have been
+ * dropped. Without that, a `mutex.lock()` branch that finished before its
+ * sibling failed would leave the mutex locked for good.
+ *
+ * **Errors while dropping.** Every drop is attempted even if one throws.
+ * The first error wins and the later ones are discarded: a branch's own
+ * error when the join fails; otherwise the first thrown by dropping an
+ * unfinished branch, then by disposing a value, each in input order (the
+ * same rule `select` and the rest of the library follow, rather than an
+ * `AggregateError` that callers would have to unpack).
+ *
  * @module
  */
 
 import { Awaitable } from "../future/awaitable.js";
+import { dropValue } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -119,8 +137,9 @@ class Join<T> extends Awaitable<T[]> {
           this.remaining--;
           if (this.failure === undefined) this.failure = { error };
           if (this.failFast) {
-            // The first error wins: one thrown while dropping a sibling is dropped.
-            this.finish();
+            // The first error wins: one thrown while dropping a sibling or
+            // a finished value is dropped.
+            this.finish(true);
             throw error;
           }
           node = next;
@@ -135,23 +154,30 @@ class Join<T> extends Awaitable<T[]> {
       node = next;
     }
     if (this.remaining > 0) return PENDING;
-    this.finish();
     const failure = this.failure;
+    // Every branch has ended. With an error to rethrow, nobody receives
+    // the values: drop them (the branch's error wins over theirs).
+    this.finish(failure !== undefined);
     if (failure !== undefined) throw failure.error;
     return this.values;
   }
 
-  /** Drop: drops every branch that has not ended, each once. Idempotent. */
+  /**
+   * Drop: drops every branch that has not ended, each once, then disposes
+   * the values of those that had finished. Idempotent.
+   */
   override [Symbol.dispose](): void {
-    const failed = this.finish();
+    const failed = this.finish(true);
     if (failed !== undefined) throw failed.error;
   }
 
   /**
-   * Ends the join: drops the unfinished branches, even if one of their
-   * drops throws, and returns the first such error.
+   * Ends the join: drops the unfinished branches and then, with
+   * `dropValues`, the values the finished ones left (see the module
+   * comment), even if some of the drops throw, and returns the first such
+   * error. Runs once: a second call finds the branches gone.
    */
-  private finish(): { readonly error: unknown } | undefined {
+  private finish(dropValues: boolean): { readonly error: unknown } | undefined {
     const branches = this.branches;
     if (branches === undefined) return undefined;
     this.branches = undefined;
@@ -167,6 +193,17 @@ class Join<T> extends Awaitable<T[]> {
       } catch (error) {
         failed ??= { error };
       }
+    }
+    if (dropValues) {
+      const values = this.values;
+      for (let i = 0; i < values.length; i++) {
+        try {
+          dropValue(values[i]);
+        } catch (error) {
+          failed ??= { error };
+        }
+      }
+      values.length = 0; // nothing left to drop twice, or to keep alive
     }
     return failed;
   }
@@ -190,7 +227,12 @@ function joinTuple<F extends readonly Future<unknown>[]>(
  * rethrown. Use {@link tryJoin} to stop at the first error.
  *
  * **Cancel safety:** dropping the join drops every unfinished branch (each
- * `finally` runs once); values of branches that had finished are lost.
+ * `finally` runs once), then disposes the values of the branches that had
+ * finished, once each, if they are Disposable: a `mutex.lock()` branch that
+ * finished gives its guard back, so nothing stays locked. Other values are
+ * lost. The same happens to the values when the join rethrows a branch's
+ * error, since nobody receives them. Every drop runs even if one throws;
+ * the first error is rethrown (see the module comment).
  *
  * @throws TypeError naming `futures[i]` when an argument is not a future.
  * @example
@@ -213,7 +255,11 @@ export function join<F extends readonly Future<unknown>[]>(...futures: F): Await
  * Like {@link join}, but the first error drops every other unfinished
  * branch at once and is rethrown (tokio's `try_join!`).
  *
- * **Cancel safety:** as {@link join}.
+ * **Cancel safety:** as {@link join}. Failing fast is the same drop: the
+ * unfinished branches are dropped and the finished branches' Disposable
+ * values disposed (a permit a finished `acquire()` branch held goes back)
+ * before the error is rethrown; an error from those drops is discarded in
+ * favour of the branch's.
  *
  * @throws TypeError naming `futures[i]` when an argument is not a future.
  * @example
@@ -241,7 +287,9 @@ export function tryJoin<F extends readonly Future<unknown>[]>(...futures: F): Aw
  * {@link join} over an iterable: yields the values in input order. Every
  * future runs to its end; then the first error, if any, is rethrown.
  *
- * **Cancel safety:** as {@link join}.
+ * **Cancel safety:** as {@link join}: dropped (or rethrowing an error), it
+ * drops the unfinished futures and disposes the Disposable values of the
+ * finished ones.
  *
  * @throws TypeError when `futures` is not iterable or an element is not a future.
  * @example
@@ -261,7 +309,9 @@ export function joinAll<T>(futures: Iterable<Future<T>>): Awaitable<T[]> {
  * {@link tryJoin} over an iterable: the values in input order, or the
  * first error, after which the other unfinished futures are dropped.
  *
- * **Cancel safety:** as {@link join}.
+ * **Cancel safety:** as {@link tryJoin}: dropped or failing fast, it drops
+ * the unfinished futures and disposes the Disposable values of the
+ * finished ones.
  *
  * @throws TypeError when `futures` is not iterable or an element is not a future.
  * @example

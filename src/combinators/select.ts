@@ -24,6 +24,15 @@
  * are made in loops). For many futures, use `join` or a `JoinSet`, which
  * poll only the branches that were woken.
  *
+ * **No loser holds a value.** A select returns in the poll where its first
+ * branch is ready and drops the others without polling them again, so a
+ * losing branch never finished and there is no value of its to dispose
+ * (unlike `join`, which holds finished values and disposes them when it is
+ * dropped). The only value is the winner's, and the caller receives it —
+ * except when dropping a loser throws: then the winner's value is disposed
+ * (if Disposable) before that error is rethrown, so a lock it won is
+ * released.
+ *
  * **Cancel safety.** Dropping a losing branch is dropping a future, so a
  * loop around `select` is only correct if every branch loses nothing when
  * dropped. For the library's futures:
@@ -51,6 +60,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
+import { dropValue } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { currentRuntime } from "../runtime/current.js";
@@ -123,7 +133,15 @@ class Select extends Awaitable<unknown> {
         }
         if (out !== PENDING) {
           const failed = this.finish(i);
-          if (failed !== undefined) throw failed.error;
+          if (failed !== undefined) {
+            // A loser threw while dropped, so the winner's value will not
+            // be received: drop it too (a lock it won is released). The
+            // loser's error comes first.
+            try {
+              dropValue(out);
+            } catch {}
+            throw failed.error;
+          }
           return this.tagged ? { index: i, value: out } : out;
         }
       }
@@ -201,7 +219,9 @@ function raceOf<F extends readonly Future<unknown>[]>(
  *
  * **Cancel safety:** dropping the select drops every branch. In a loop,
  * use branches that lose nothing when dropped (the module comment has the
- * table).
+ * table). The select itself holds no values: a branch that finished won
+ * and its value was returned in that same poll, so there is nothing to
+ * dispose on a drop (unlike {@link join}).
  *
  * @throws RangeError when called with no future; TypeError naming
  *   `futures[i]` when an argument is not a future.

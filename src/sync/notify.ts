@@ -122,7 +122,7 @@ export class Notified extends Awaitable<void> implements WaitNode<Notified> {
   /**
    * Drop: leaves the queue; a notification from `notifyOne` it received
    * but its owner never saw goes to the next waiter (or back to the stored
-   * permit). Idempotent.
+   * permit, merging into one already there). Idempotent.
    */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
@@ -176,9 +176,12 @@ export class Notify {
    * loses nothing. If a `notifyOne()` had already chosen it (or it had taken
    * the stored permit) and it is dropped before its owner saw it, that
    * notification passes to the next waiter, or back to the stored permit:
-   * a notification is never lost to a dropped future. A `notifyWaiters()`
-   * it received is simply dropped with it (that call reaches everyone
-   * anyway).
+   * a notification is never lost to a dropped future. It is passed on as a
+   * `notifyOne()` made at the moment of the drop, so if a permit is already
+   * stored by then it merges into it, as any `notifyOne()` would: two chosen
+   * futures dropped with nobody waiting leave one permit, not two (tokio
+   * does the same). A `notifyWaiters()` it received is simply dropped with
+   * it (that call reaches everyone anyway).
    *
    * @example
    * ```ts

@@ -7,6 +7,11 @@
  * and a JoinHandle that loses a `select` or hits a `timeout` takes its task
  * with it. Call `detach()` to let a task run on with nobody waiting.
  *
+ * The handle owns the task's value until it hands it out. If the handle is
+ * disposed or detached first, nobody can ever receive the value, so it is
+ * dropped as Rust drops an output nobody joined: disposed, if it has a
+ * `[Symbol.dispose]()` method (a lock guard the task returned is released).
+ *
  * @module
  */
 
@@ -45,7 +50,9 @@ export interface AbortHandle {
  * or a {@link JoinError} if it threw or was cancelled.
  *
  * **Cancel safety:** dropping the await (the awaiting generator is
- * disposed) disposes the handle, which aborts the task.
+ * disposed) disposes the handle, which aborts the task; if the task had
+ * already finished, its value is disposed instead (if Disposable), since
+ * nobody will receive it.
  *
  * @example
  * ```ts
@@ -65,10 +72,16 @@ export interface JoinHandle<T> extends AbortHandle, Future<T>, AwaitIterator<T>,
   /**
    * Gives the handle up and lets the task run on. A detached task's
    * failure is reported to the runtime's `onTaskError` (by default
-   * `console.error`), since nobody will read it. The handle must not be
-   * awaited afterwards.
+   * `console.error`), since nobody will read it; its value, which nobody
+   * will receive either, is disposed if Disposable — now if the task has
+   * finished, else when it finishes (a disposal that throws then counts as
+   * the task's failure). The handle must not be awaited afterwards.
    */
   detach(): void;
-  /** Drop: aborts the task unless it finished or was detached. */
+  /**
+   * Drop: aborts the task unless it finished or was detached. A finished
+   * task's value that was not taken is disposed if Disposable (an error
+   * that disposal throws propagates).
+   */
   [Symbol.dispose](): void;
 }

@@ -14,7 +14,9 @@
  *
  * A finished task stays in the set until a `joinNext()` hands it out, so
  * dropping a `joinNext()` loses nothing. Disposing the set aborts every
- * task still in it (tokio's `JoinSet` does the same on drop).
+ * task still in it (tokio's `JoinSet` does the same on drop), and disposes
+ * the values of finished tasks nobody joined, as dropping their
+ * JoinHandles does.
  *
  * @module
  */
@@ -134,20 +136,30 @@ class SetCore<T> {
     for (let e = this.first; e !== undefined; e = e.next) if (e.handle !== undefined) fn(e.handle);
   }
 
-  /** Empties the set, disposing every handle (which aborts unfinished tasks). */
-  clear(): void {
+  /**
+   * Empties the set, disposing every handle: that aborts the unfinished
+   * tasks and disposes the values of finished ones nobody joined. Every
+   * handle is disposed even if one throws; the first error is returned.
+   */
+  clear(): { readonly error: unknown } | undefined {
     let e = this.first;
     this.first = this.last = undefined;
     this.size = 0;
     this.ready.clear();
+    let failed: { readonly error: unknown } | undefined;
     while (e !== undefined) {
       const next = e.next;
       const handle = e.handle;
       e.prev = e.next = e.handle = undefined;
-      handle?.[Symbol.dispose]();
+      try {
+        handle?.[Symbol.dispose]();
+      } catch (error) {
+        failed ??= { error };
+      }
       e = next;
     }
     this.waiters.wakeAll();
+    return failed;
   }
 }
 
@@ -326,10 +338,15 @@ export class JoinSet<T> implements Disposable {
 
   /**
    * Drop: aborts every unfinished task and forgets all of them (their
-   * handles are disposed). A waiting `joinNext()` then yields `undefined`.
+   * handles are disposed). A task that had finished but was not yet
+   * handed out by `joinNext()` has its value disposed if it is Disposable
+   * (tokio drops it): a lock guard it returned is released. Every task
+   * leaves the set even if disposing a value throws; the first such error
+   * is rethrown. A waiting `joinNext()` then yields `undefined`.
    */
   [Symbol.dispose](): void {
-    this.#core.clear();
+    const failed = this.#core.clear();
+    if (failed !== undefined) throw failed.error;
   }
 }
 

@@ -16,6 +16,12 @@
  *    JoinError: in a scope, errors cannot be lost.
  * 3. Dropping the scope future aborts its children and drops its body.
  *
+ * A body that returned before its children ended leaves its value with the
+ * scope until they have. If the scope then fails (rule 2) or is dropped
+ * (rule 3), nobody will receive that value, so the scope disposes it, if it
+ * has a `[Symbol.dispose]()` method: a lock guard the body returned is
+ * released rather than held forever (Rust drops it the same way).
+ *
  * The one thing a scope cannot do is wait in rule 3. Disposal is
  * synchronous, like Rust's `drop`, and a child is another task that may be
  * in the middle of its own poll, so it is aborted, and the executor drops
@@ -39,6 +45,7 @@
 
 import { notAFuture } from "../combinators/arguments.js";
 import { Awaitable } from "../future/awaitable.js";
+import { dropValue } from "../future/drop.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { type AsyncBody, GeneratorFuture } from "../future/generator.js";
 import { PENDING, type Poll } from "../future/poll.js";
@@ -316,8 +323,17 @@ class ScopeFuture<T> extends Awaitable<T> {
       this.done = core.ended = true;
       core.waker = undefined;
       const failure = core.failure;
-      if (failure !== undefined) throw failure.error;
       const value = this.value;
+      this.value = PENDING;
+      if (failure !== undefined) {
+        // A child failed after the body returned: nobody receives the
+        // body's value, so drop it (a guard in it is released). The
+        // failure is what the scope reports, even if that drop throws.
+        try {
+          dropValue(value);
+        } catch {}
+        throw failure.error;
+      }
       if (value === PENDING) throw new Error("internal: a scope ended without a value or a failure");
       return value;
     }
@@ -330,6 +346,8 @@ class ScopeFuture<T> extends Awaitable<T> {
    * child; the executor drops each child at its next turn. If another
    * scope's code is running (this scope is nested in one of its children
    * or in its body), that scope adopts the children and waits for them.
+   * A body that had returned and whose value waited for the children: the
+   * value is disposed, if Disposable, after the children are aborted.
    * Idempotent.
    */
   override [Symbol.dispose](): void {
@@ -339,7 +357,9 @@ class ScopeFuture<T> extends Awaitable<T> {
     core.cancelling = true; // a child spawned from the body's finally is aborted at once
     core.waker = undefined;
     const body = this.body;
+    const value = this.value;
     this.body = this.start = undefined;
+    this.value = PENDING;
     const parent = enclosing;
     enclosing = core;
     try {
@@ -350,6 +370,9 @@ class ScopeFuture<T> extends Awaitable<T> {
       core.ended = true;
       if (parent !== undefined && parent !== core && !parent.ended) parent.adopt(core);
     }
+    // A body that returned has no future left to drop, only its value,
+    // which nobody will receive now.
+    dropValue(value);
   }
 }
 
@@ -376,7 +399,10 @@ function isGenerator<T>(value: AsyncBody<T> | Future<T>): value is AsyncBody<T> 
  * comment for the rules.
  *
  * **Cancel safety:** not safe in a `select` loop: dropping the scope
- * cancels its body and aborts its children.
+ * cancels its body and aborts its children. If the body had already
+ * returned and its value was waiting for the children, that value is
+ * disposed (if Disposable: a lock guard is released), as it is when a
+ * child fails after the body returned, since nobody will receive it.
  *
  * @throws TypeError when `body` is not a function.
  * @example

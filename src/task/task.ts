@@ -32,6 +32,7 @@
  */
 
 import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
+import { dropValue } from "../future/drop.js";
 import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
@@ -238,9 +239,22 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     this.finish(undefined, CANCELLED);
   }
 
-  private finish(output: unknown, how: number): void {
+  private finish(value: unknown, ended: number): void {
     this.future = undefined;
     const s = this.state;
+    let output = value;
+    let how = ended;
+    if ((s & DETACHED) !== 0 && how === 0) {
+      // Nobody can receive the value: drop it now, as tokio drops a
+      // detached task's output (a guard in it is released). If that
+      // throws, the task has failed, and onTaskError hears of it.
+      try {
+        dropValue(output);
+      } catch (error) {
+        output = error;
+        how = FAILED;
+      }
+    }
     this.state = (s & (DETACHED | TAKEN | PARKED | NAMED)) | COMPLETE | how;
     this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
     const observer = this.scheduler.observer;
@@ -360,17 +374,29 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   }
 
   detach(): void {
-    this.state |= DETACHED;
+    const s = this.state;
+    if ((s & DETACHED) !== 0) return;
+    this.state = s | DETACHED;
     this.joinWaker = undefined;
-    if ((this.state & (COMPLETE | FAILED)) === COMPLETE) this.output = undefined;
+    if ((s & (COMPLETE | FAILED)) === COMPLETE) {
+      // Finished and its value not taken (a taken one is gone already):
+      // nobody can receive it now, so drop it (a guard is released).
+      const output = this.output;
+      this.output = undefined;
+      dropValue(output);
+    }
   }
 
   [Symbol.dispose](): void {
     const s = this.state;
     if ((s & DETACHED) !== 0) return;
-    this.detach();
-    if ((s & COMPLETE) === 0) this.abort();
-    else this.output = undefined;
+    if ((s & COMPLETE) === 0) {
+      this.detach();
+      this.abort();
+      return;
+    }
+    if ((s & FAILED) !== 0) this.output = undefined; // a failure the owner chose not to read
+    this.detach(); // drops a value nobody took
   }
 
   [Symbol.iterator](): AwaitIterator<T> {

@@ -10,11 +10,15 @@ import {
   type GeneratorFuture,
   join,
   joinAll,
+  Mutex,
   now,
   type Output,
   PENDING,
+  type Poll,
   Runtime,
+  Semaphore,
   type Sleep,
+  select,
   sleep,
   spawn,
   tryJoin,
@@ -22,7 +26,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
-import { Drops, failing, Probe, SelfWaking, sleepy } from "../support/probes.js";
+import { Drops, failing, Held, Probe, SelfWaking, sleepy } from "../support/probes.js";
 
 const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
@@ -103,6 +107,154 @@ test("a join whose branch throws while being dropped still drops the others, the
   j.poll(countingContext().cx);
   assert.throws(() => j[Symbol.dispose](), oops);
   assert.deepEqual([a.disposed, c.disposed], [1, 1]);
+});
+
+// --- the values of finished branches ----------------------------------------
+
+test("dropping a join after its lock() branch finished releases the guard: the mutex is free", () => {
+  const mutex = new Mutex(0);
+  virtual().blockOn(
+    future(function* () {
+      // The lock branch finishes at once; the join still waits for the sleep,
+      // holding the guard, when the select drops it at 10 ms.
+      const r = yield* select(join(mutex.lock(), sleep(100)), sleep(10));
+      assert.equal(r.index, 1);
+      const guard = mutex.tryLock();
+      assert.ok(guard !== undefined, "the guard held by the dropped join was released");
+      guard.release();
+    }),
+  );
+});
+
+test("tryJoin failing fast while another branch holds a semaphore permit gives the permit back", () => {
+  const sem = new Semaphore(1);
+  const drops = new Drops();
+  const boom = new Error("boom");
+  const caught = virtual().blockOn(
+    future(function* () {
+      try {
+        yield* tryJoin(sem.acquire(), failing(drops, "bad", 10, boom), sleepy(drops, "slow", 100, 1));
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    }),
+  );
+  assert.equal(caught, boom);
+  assert.equal(sem.availablePermits, 1, "the permit the finished branch held is back");
+});
+
+test("join rethrowing a branch's error drops the values of the branches that finished", () => {
+  const mutex = new Mutex(0);
+  const drops = new Drops();
+  const boom = new Error("boom");
+  virtual().blockOn(
+    future(function* () {
+      try {
+        yield* join(mutex.lock(), failing(drops, "bad", 10, boom));
+        assert.fail("join should have thrown");
+      } catch (e) {
+        assert.equal(e, boom);
+      }
+    }),
+  );
+  assert.equal(mutex.isLocked, false, "nobody received the guard: it was released");
+});
+
+for (const [name, make] of [
+  ["join", (fs: Future<unknown>[]) => join(...fs)],
+  ["tryJoin", (fs: Future<unknown>[]) => tryJoin(...fs)],
+  ["joinAll", (fs: Future<unknown>[]) => joinAll(fs)],
+  ["tryJoinAll", (fs: Future<unknown>[]) => tryJoinAll(fs)],
+] as const) {
+  test(`${name}: dropped, it disposes each finished Disposable value once, after the unfinished branches`, () => {
+    const log: string[] = [];
+    const a = new Probe<Held>();
+    const b = {
+      drops: 0,
+      poll: (): Poll<number> => PENDING,
+      [Symbol.dispose]() {
+        this.drops++;
+        log.push("b dropped");
+      },
+    };
+    const c = new Probe<Held>();
+    const d = new Probe<string>();
+    const j = make([a, b, c, d]);
+    const { cx } = countingContext();
+    const heldA = new Held("a", log);
+    const heldC = new Held("c", log);
+    c.open(heldC);
+    a.open(heldA);
+    d.open("not disposable");
+    assert.equal(j.poll(cx), PENDING);
+    j[Symbol.dispose]();
+    j[Symbol.dispose]();
+    assert.equal(b.drops, 1, "the unfinished branch was dropped once");
+    assert.deepEqual(log, ["b dropped", "a", "c"], "the unfinished branch first, then each value once, in input order");
+    assert.deepEqual([heldA.disposed, heldC.disposed], [1, 1]);
+  });
+}
+
+test("a join that completes hands its values out and disposes none of them", () => {
+  const held = new Held("a");
+  const [a, b] = [new Probe<Held>(), new Probe<number>()];
+  const j = join(a, b);
+  a.open(held);
+  b.open(1);
+  assert.deepEqual(j.poll(countingContext().cx), [held, 1]);
+  j[Symbol.dispose]();
+  assert.equal(held.disposed, 0, "the caller owns the values now");
+});
+
+test("a value whose disposal throws does not stop the others: every one is disposed, the first error is rethrown", () => {
+  const first = new Error("first");
+  const second = new Error("second");
+  const [a, b, c, d] = [new Probe<Held>(), new Probe<Held>(), new Probe<Held>(), new Probe<number>()];
+  const held = [new Held("a", undefined, first), new Held("b", undefined, second), new Held("c")] as const;
+  const j = join(a, b, c, d);
+  a.open(held[0]);
+  b.open(held[1]);
+  c.open(held[2]);
+  assert.equal(j.poll(countingContext().cx), PENDING);
+  assert.throws(() => j[Symbol.dispose](), first);
+  assert.deepEqual(
+    held.map((h) => h.disposed),
+    [1, 1, 1],
+  );
+  assert.equal(d.disposed, 1);
+});
+
+test("a branch whose drop throws comes first: its error is rethrown, and the finished values are still disposed", () => {
+  const dropError = new Error("drop failed");
+  const valueError = new Error("dispose failed");
+  const a = new Probe<Held>();
+  const held = new Held("a", undefined, valueError);
+  const b = {
+    poll: () => PENDING,
+    [Symbol.dispose]: () => {
+      throw dropError;
+    },
+  };
+  const j = join(a, b);
+  a.open(held);
+  assert.equal(j.poll(countingContext().cx), PENDING);
+  assert.throws(() => j[Symbol.dispose](), dropError);
+  assert.equal(held.disposed, 1);
+});
+
+test("tryJoin failing fast rethrows the branch's error even when disposing a finished value throws", () => {
+  const boom = new Error("boom");
+  const [a, b, c] = [new Probe<Held>(), new Probe<number>(), new Probe<number>()];
+  const held = new Held("a", undefined, new Error("dispose failed"));
+  const j = tryJoin(a, b, c);
+  const { cx } = countingContext();
+  a.open(held);
+  assert.equal(j.poll(cx), PENDING);
+  b.fail(boom);
+  assert.throws(() => j.poll(cx), boom);
+  assert.equal(held.disposed, 1);
+  assert.equal(c.disposed, 1);
 });
 
 // --- waking --------------------------------------------------------------------

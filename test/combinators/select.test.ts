@@ -7,6 +7,7 @@ import {
   type Context,
   future,
   JoinError,
+  Mutex,
   now,
   type Output,
   PENDING,
@@ -20,7 +21,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
-import { Drops, failing, Probe, SelfWaking, sleepy } from "../support/probes.js";
+import { Drops, failing, Held, Probe, SelfWaking, sleepy } from "../support/probes.js";
 
 const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
@@ -67,6 +68,37 @@ test("two branches ready in the same poll: exactly one is taken, the other is dr
     assert.equal(lost.disposed, 1);
     assert.equal(lost.polls, 1, "the loser was not polled again: a ready value it holds is not consumed");
   }
+});
+
+test("no loser ever holds a value: a branch that finished is the winner, so the values a select drops are never made", () => {
+  // A select stops at the first ready branch and drops the rest unpolled
+  // (the test above), so a loser never finished: it has no value to
+  // dispose. Only the winner's value exists, and the caller receives it.
+  const held = new Held("won");
+  const a = new Probe<Held>();
+  const b = new Probe<Held>();
+  const s = select.biased(a, b);
+  const { cx } = countingContext();
+  assert.equal(s.poll(cx), PENDING);
+  a.open(held);
+  b.open(new Held("never made into a result"));
+  assert.deepEqual(s.poll(cx), { index: 0, value: held });
+  assert.equal(held.disposed, 0, "the caller owns it");
+  assert.equal(b.polls, 1, "the loser was never polled again, so it never finished");
+});
+
+test("a winner whose losers throw while dropped is disposed before the error is rethrown: a lock it won is released", () => {
+  const mutex = new Mutex(0);
+  const oops = new Error("drop failed");
+  const loser = {
+    poll: (): Poll<never> => PENDING,
+    [Symbol.dispose]: () => {
+      throw oops;
+    },
+  };
+  const s = select.biased(mutex.lock(), loser);
+  assert.throws(() => s.poll(countingContext().cx), oops);
+  assert.equal(mutex.isLocked, false, "nobody received the guard: it was released");
 });
 
 test("dropping a select drops every branch once; a wake after that is a no-op", () => {

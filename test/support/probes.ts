@@ -106,3 +106,23 @@ export const yielding = asyncFn(function* (times: number, value: number) {
   for (let i = 0; i < times; i++) yield* yieldNow();
   return value;
 });
+
+/**
+ * A value that guards something, as a lock guard does: counts its
+ * disposals, and notes in `log` (if given) when it was disposed. With
+ * `throws`, every disposal throws it after counting.
+ */
+export class Held {
+  disposed = 0;
+  constructor(
+    readonly name: string,
+    private readonly log?: string[],
+    private readonly throws?: unknown,
+  ) {}
+
+  [Symbol.dispose](): void {
+    this.disposed++;
+    this.log?.push(this.name);
+    if (this.throws !== undefined) throw this.throws;
+  }
+}

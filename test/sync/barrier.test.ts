@@ -185,7 +185,10 @@ test("under any seed, with random arrivals and aborts, every generation has one 
           const settled = () =>
             [...aborted].every((i) => hs[i]?.isFinished()) &&
             hs.filter((h) => !h.isFinished()).length === barrier.arrived;
-          while (!settled()) yield* yieldNow();
+          while (!settled()) {
+            yield* yieldNow();
+            check();
+          }
           const extras =
             barrier.arrived === 0 ? [] : Array.from({ length: n - barrier.arrived }, () => spawn(party(0)));
           for (const h of [...hs, ...extras]) {

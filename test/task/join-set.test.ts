@@ -7,6 +7,8 @@ import {
   future,
   JoinError,
   JoinSet,
+  Mutex,
+  type MutexGuard,
   now,
   Runtime,
   select,
@@ -14,7 +16,7 @@ import {
   spawn,
   yieldNow,
 } from "../../src/index.js";
-import { Drops, failing, sleepy } from "../support/probes.js";
+import { Drops, failing, Held, sleepy } from "../support/probes.js";
 
 const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
@@ -51,6 +53,52 @@ test("disposing the set aborts every task in it: each finally runs once and no t
     }),
   );
   assert.deepEqual(drops.log.sort(), ["t0", "t1", "t2", "t3", "t4"]);
+});
+
+test("disposing the set releases a guard that a finished task returned and nobody joined", () => {
+  const mutex = new Mutex(0);
+  virtual().blockOn(
+    future(function* () {
+      const set = new JoinSet<MutexGuard<number>>();
+      set.spawn(mutex.lock());
+      yield* yieldNow(); // the task runs and finishes: its guard waits in the set for joinNext
+      assert.equal(set.size, 1);
+      assert.equal(mutex.isLocked, true);
+      set[Symbol.dispose]();
+      assert.equal(mutex.isLocked, false, "the guard nobody joined was released");
+    }),
+  );
+});
+
+test("disposing the set: a value whose disposal throws stops nothing; every task leaves, the first error is rethrown", () => {
+  const first = new Error("first");
+  const a = new Held("a", undefined, first);
+  const b = new Held("b");
+  const drops = new Drops();
+  const rt = virtual();
+  rt.blockOn(
+    future(function* () {
+      const set = new JoinSet<Held | number>();
+      set.spawn(
+        future(function* () {
+          return a;
+        }),
+      );
+      set.spawn(sleepy(drops, "slow", 100, 1));
+      set.spawn(
+        future(function* () {
+          return b;
+        }),
+      );
+      yield* yieldNow();
+      assert.throws(() => set[Symbol.dispose](), first);
+      assert.equal(set.size, 0);
+      assert.deepEqual([a.disposed, b.disposed], [1, 1]);
+      yield* yieldNow(); // the abort of the unfinished task is carried out
+      assert.equal(rt.aliveTasks, 1);
+    }),
+  );
+  assert.deepEqual(drops.log, ["slow"]);
 });
 
 test("a failed task: joinNext throws its JoinError with the cause, and the task leaves the set", () => {

@@ -6,6 +6,7 @@ import {
   type Future,
   future,
   JoinError,
+  Mutex,
   now,
   type PENDING,
   Runtime,
@@ -17,7 +18,7 @@ import {
   spawn,
   yieldNow,
 } from "../../src/index.js";
-import { Drops, failing, sleepy } from "../support/probes.js";
+import { Drops, failing, Held, sleepy } from "../support/probes.js";
 
 const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
@@ -194,6 +195,41 @@ test("a scope waits for its children after its body returns, then yields the bod
     }),
   );
   assert.deepEqual(out, { v: "body done at 0", at: 20, alive: 1 });
+});
+
+test("a body's value held while the children run is disposed if a child then fails: a guard it returned is released", () => {
+  const mutex = new Mutex(0);
+  const boom = new Error("boom");
+  const drops = new Drops();
+  const rt = virtual();
+  const e = errorOf(
+    rt,
+    scope(function* (s) {
+      s.spawn(failing(drops, "child", 10, boom));
+      return yield* mutex.lock(); // returns at once; the scope waits for the child
+    }),
+  );
+  assert.equal(e, boom);
+  assert.equal(mutex.isLocked, false, "nobody received the body's guard: it was released");
+});
+
+test("a scope dropped while its body's value waits for the children disposes the value", () => {
+  const held = new Held("body's value");
+  const rt = virtual();
+  rt.blockOn(
+    future(function* () {
+      const r = yield* select(
+        scope(function* (s) {
+          s.spawn(sleep(100));
+          return held;
+        }),
+        sleep(10),
+      );
+      assert.equal(r.index, 1);
+      assert.equal(held.disposed, 1);
+    }),
+  );
+  assert.equal(held.disposed, 1, "once");
 });
 
 test("awaiting a child's handle inside the scope works; s.size counts the children still running", () => {

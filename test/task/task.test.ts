@@ -8,6 +8,7 @@ import {
   future,
   JoinError,
   type JoinHandle,
+  Mutex,
   PENDING,
   type Poll,
   Runtime,
@@ -18,6 +19,7 @@ import {
 } from "../../src/index.js";
 import { Gate, never } from "../support/futures.js";
 import { collectionsDuring } from "../support/gc.js";
+import { Held } from "../support/probes.js";
 
 /** A runtime that records which task ids were polled, in order. */
 function recording(): { rt: Runtime; polls: number[]; events: TraceEvent[] } {
@@ -334,6 +336,85 @@ test("a detached task's failure is reported to onTaskError, not lost", () => {
   );
   assert.equal(reported.length, 1);
   assert.match(String(reported[0]?.cause), /nobody listens/);
+});
+
+test("disposing the JoinHandle of a finished task disposes the value nobody took: a guard is released", () => {
+  const mutex = new Mutex(0);
+  new Runtime().blockOn(
+    future(function* () {
+      {
+        using _h = spawn(mutex.lock());
+        yield* yieldNow(); // the task finishes, holding the guard for the handle
+        assert.equal(mutex.isLocked, true);
+      }
+      assert.equal(mutex.isLocked, false);
+    }),
+  );
+});
+
+test("detaching a finished task disposes its value; a task detached earlier has its value disposed when it finishes", () => {
+  const early = new Held("early");
+  const late = new Held("late");
+  new Runtime().blockOn(
+    future(function* () {
+      const finished = spawn(
+        future(function* () {
+          return early;
+        }),
+      );
+      yield* yieldNow();
+      finished.detach();
+      assert.equal(early.disposed, 1);
+      spawn(
+        future(function* () {
+          yield* yieldNow();
+          return late;
+        }),
+      ).detach();
+      assert.equal(late.disposed, 0);
+      yield* yieldNow();
+      yield* yieldNow();
+      assert.equal(late.disposed, 1, "nobody can receive it: dropped when the task finished");
+    }),
+  );
+  assert.equal(early.disposed, 1, "once");
+});
+
+test("a value taken through the handle is the caller's: disposing or detaching the handle afterwards leaves it alone", () => {
+  const held = new Held("taken");
+  new Runtime().blockOn(
+    future(function* () {
+      const h = spawn(
+        future(function* () {
+          return held;
+        }),
+      );
+      assert.equal(yield* h, held);
+      h.detach();
+      h[Symbol.dispose]();
+    }),
+  );
+  assert.equal(held.disposed, 0);
+});
+
+test("a detached task whose value throws when disposed is reported to onTaskError as failed", () => {
+  const reported: JoinError[] = [];
+  const oops = new Error("dispose failed");
+  const rt = new Runtime({ onTaskError: (e) => reported.push(e) });
+  rt.blockOn(
+    future(function* () {
+      spawn(
+        future(function* () {
+          yield* yieldNow();
+          return new Held("h", undefined, oops);
+        }),
+      ).detach();
+      yield* yieldNow();
+      yield* yieldNow();
+    }),
+  );
+  assert.equal(reported.length, 1);
+  assert.equal(reported[0]?.cause, oops);
 });
 
 test("awaiting a JoinHandle a second time throws instead of hanging", () => {

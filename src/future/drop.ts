@@ -1,0 +1,35 @@
+/**
+ * Dropping a value nobody will receive.
+ *
+ * In Rust a future's output is a value like any other: when the join that
+ * holds it is dropped, or the JoinHandle of a finished task is, the output
+ * is dropped too, and a `MutexGuard` in it unlocks. JavaScript frees memory
+ * by itself but has no destructors, so a value that guards something (a
+ * lock guard, a semaphore permit, a sender) only lets go when its
+ * `[Symbol.dispose]()` is called. The combinators and tasks that hold a
+ * finished value on its owner's behalf call {@link dropValue} when the
+ * owner goes away without taking it: otherwise the guard would be lost
+ * still holding its lock, and the lock would be held forever.
+ *
+ * @module
+ */
+
+import "./symbols.js";
+
+/** True when `value` has a `[Symbol.dispose]()` method: dropping it must call that. @internal */
+export function isDisposable(value: unknown): value is Disposable {
+  if (typeof value !== "object" && typeof value !== "function") return false;
+  if (value === null || !(Symbol.dispose in value)) return false;
+  return typeof value[Symbol.dispose] === "function";
+}
+
+/**
+ * Drops a value nobody will receive: disposes it if it is Disposable (a
+ * lock guard, a permit, a handle), does nothing otherwise. An error its
+ * disposal throws propagates.
+ *
+ * @internal
+ */
+export function dropValue(value: unknown): void {
+  if (isDisposable(value)) value[Symbol.dispose]();
+}
