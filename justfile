@@ -11,11 +11,11 @@ test:
 bench:
     npm run bench
 
-# API docs (TypeDoc) into docs/api
+# API docs (TypeDoc) and the guides, with figures drawn from traces, into docs/api
 docs:
     npm run docs
 
-# the guided tour: real programs on the runtime, step by step
+# the guided tour: real programs on the runtime, step by step; pictures in demo-out/
 demo:
     npm run demo
 

@@ -15,9 +15,9 @@
  *   the reference for "tracing off";
  * - **off**: today's build, nobody listening;
  * - **recording**: one listener pushes every event into an array;
- * - **recording, then JSON**: the same, then the recording is serialised
- *   with `JSON.stringify` ("rendering afterwards": the SVG renderer is not
- *   merged yet; once it is, this row calls it);
+ * - **recording, then drawing**: the same, then the recording is drawn
+ *   with `renderSequenceSvg` ("rendering afterwards"): one pass over every
+ *   event to model the run, and the first 400 messages drawn;
  * - **timestamps**: `new Runtime({ timestamps: true })`, nobody listening:
  *   the price of a clock read around each poll (busy time, slow polls);
  * - **captureLocations**: a stack trace at each spawn and pending await.
@@ -62,10 +62,22 @@ export const BASELINE_COMMIT = "3bcefdc";
 /** What the benchmarks use of the library: the part every build since {@link BASELINE_COMMIT} has. */
 type Library = Pick<typeof current, "Runtime" | "asyncFn" | "mpsc" | "spawn">;
 
+/** What the watched rows use: today's build, which can also draw what it recorded. */
+type WatchedLibrary = Library & Pick<typeof current, "renderSequenceSvg">;
+
 /** Loads a build of the library from `path` (its index module). */
 async function load(path: string): Promise<Library> {
   const loaded: unknown = await import(pathToFileURL(resolve(path)).href);
   if (!isLibrary(loaded)) throw new Error(`bench/trace: ${path} is not a build of the library`);
+  return loaded;
+}
+
+/** Loads today's build for the watched rows (it has the renderer). */
+async function loadWatched(path: string): Promise<WatchedLibrary> {
+  const loaded: unknown = await import(pathToFileURL(resolve(path)).href);
+  if (!isLibrary(loaded) || !hasRenderer(loaded)) {
+    throw new Error(`bench/trace: ${path} is not a build of the library with renderSequenceSvg`);
+  }
   return loaded;
 }
 
@@ -125,7 +137,7 @@ const sync = (fn: (n: number) => number): Runner => ({ kind: "sync", fn });
  * `watchedLib`, a second copy of the same build (see `copyWatched` in
  * run.ts: watched runs would make the shared code polymorphic).
  */
-function watchedCases(lib: Library, watchedLib: Library, pick: (p: Programs) => Program): TimedCase[] {
+function watchedCases(lib: Library, watchedLib: WatchedLibrary, pick: (p: Programs) => Program): TimedCase[] {
   const program = pick(programs(lib));
   const watchedProgram = pick(programs(watchedLib));
   const off = new lib.Runtime();
@@ -146,13 +158,13 @@ function watchedCases(lib: Library, watchedLib: Library, pick: (p: Programs) => 
       }),
     },
     {
-      id: "json",
-      label: "recording, then JSON of the recording",
-      note: "`JSON.stringify` of the recorded events after the run, standing in for the SVG renderer until it is merged",
+      id: "render",
+      label: "recording, then drawing it",
+      note: "`renderSequenceSvg(events)` after the run: every event modelled, the first 400 messages drawn",
       run: sync((n) => {
         events = [];
         const out = run(recorder, n);
-        if (JSON.stringify(events).length === 0) throw new Error("empty recording");
+        if (watchedLib.renderSequenceSvg(events).length === 0) throw new Error("empty drawing");
         return out;
       }),
     },
@@ -199,7 +211,7 @@ export const TRACE_TARGETS: readonly TargetSpec[] = [
 const WATCHED_NOTE =
   "The watched rows run on a second copy of today's build, so that they cannot make the code the unwatched row runs polymorphic (in one copy, that cost the unwatched ping-pong 17%).";
 
-function benchmarks(baseline: Library | undefined, watched: Library): TimedBenchmark[] {
+function benchmarks(baseline: Library | undefined, watched: WatchedLibrary): TimedBenchmark[] {
   const targets = TRACE_TARGETS;
   return [
     {
@@ -240,6 +252,10 @@ export function selectTrace(filter: string | undefined): string[] {
   return ["trace-spawn-join", "trace-ping-pong"].filter((id) => filter === undefined || id.includes(filter));
 }
 
+function hasRenderer(value: Library): value is WatchedLibrary {
+  return typeof Reflect.get(value, "renderSequenceSvg") === "function";
+}
+
 function isLibrary(value: unknown): value is Library {
   return (
     typeof value === "object" &&
@@ -261,7 +277,7 @@ async function main(args: readonly string[]): Promise<void> {
   const taken = new Set([out, baselinePath, watchedPath]);
   const filter = args.find((a) => !a.startsWith("--") && !taken.has(a));
   const baseline = baselinePath === undefined ? undefined : await load(baselinePath);
-  const watched = watchedPath === undefined ? current : await load(watchedPath);
+  const watched = watchedPath === undefined ? current : await loadWatched(watchedPath);
   const results: Bench[] = [];
   for (const bench of benchmarks(baseline, watched)) {
     if (filter !== undefined && !bench.id.includes(filter)) continue;

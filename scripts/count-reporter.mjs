@@ -3,12 +3,16 @@
 export default async function* countReporter(source) {
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   for await (const event of source) {
     // A file with no test in it is reported as one passing "test" named
     // after the file: that is not a test.
     const real = event.data?.details?.type !== "suite" && event.data?.name !== event.data?.file;
-    if (event.type === "test:pass" && real) passed++;
+    // A skipped test is reported as passing, with the reason in `skip`: count
+    // it apart, so a skip is never read as a pass.
+    if (event.type === "test:pass" && real && event.data.skip !== undefined) skipped++;
+    else if (event.type === "test:pass" && real) passed++;
     if (event.type === "test:fail" && real) failed++;
   }
-  yield JSON.stringify({ passed, failed });
+  yield JSON.stringify({ passed, failed, skipped });
 }

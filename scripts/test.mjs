@@ -40,9 +40,9 @@ const result = spawnSync(
   { stdio: "inherit" },
 );
 if (result.status !== 0) process.exit(result.status ?? 1);
-const { passed, failed } = JSON.parse(readFileSync(countFile, "utf8"));
+const { passed, failed, skipped } = JSON.parse(readFileSync(countFile, "utf8"));
 if (passed === 0) {
   console.error("the test runner executed no test: failing rather than reporting success");
   process.exit(1);
 }
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped (see SKIP above)` : ""}`);

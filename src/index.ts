@@ -3,6 +3,7 @@
  * model. This entry point is the runtime-agnostic core: it runs on Node,
  * browsers, Deno and Bun.
  *
+ * @document ../docs/guides/index.md
  * @module
  */
 
@@ -51,5 +52,8 @@ export { Sleep, sleep, sleepUntil } from "./time/sleep.js";
 export { TimeoutError, timeout } from "./time/timeout.js";
 export { RuntimeDump, type TaskDump, type TaskState } from "./trace/dump.js";
 export type { SlowPollEvent, TraceEvent, TraceEventOf, Tracer, WakeCause } from "./trace/event.js";
+export { type HtmlReportOptions, type HtmlReportSection, renderHtmlReport } from "./trace/html-report.js";
 export type { RuntimeMetrics } from "./trace/metrics.js";
+export type { TraceNote, TraceStep } from "./trace/model.js";
 export type { Unsubscribe } from "./trace/observer.js";
+export { renderSequenceSvg, type SequenceSvgOptions } from "./trace/sequence-svg.js";

@@ -1,5 +1,5 @@
 /**
- * Scene 2, a hand-written future woken by a host timer.
+ * Scene 1, a hand-written future woken by a host timer: the waker contract.
  *
  * `HostTimer` is the smallest honest leaf future: everything a future owes
  * its executor is in its ~30 lines. Copy it as a template for wrapping any
@@ -93,7 +93,7 @@ export class HostTimer<T> implements Future<T> {
 }
 
 export async function hostTimer(narrator: Narrator): Promise<void> {
-  narrator.scene("2. A hand-written future, woken by a host timer", [
+  narrator.scene("1. Poll, Pending, wake: a hand-written future", "1-waker-contract", [
     "On its first poll, HostTimer starts a setTimeout, stores cx.waker and returns",
     "Pending. That is the waker contract: say Pending only after arranging a wake.",
     "The executor then polls nothing until the host timer calls waker.wake();",
@@ -120,7 +120,7 @@ export async function hostTimer(narrator: Narrator): Promise<void> {
 
   {
     narrator.aside("First rt.blockOn(…): it holds the thread, so no host timer can fire.");
-    narrator.take("rt.blockOn stalls");
+    narrator.take("rt.blockOn stalls", "blockon");
     using rt = new Runtime({ trace: narrator.trace });
     try {
       rt.blockOn(waitForTimer());
@@ -131,12 +131,14 @@ export async function hostTimer(narrator: Narrator): Promise<void> {
       narrator.aside(`StallError: ${error.reason}.`);
       narrator.aside("blockOn threw rather than hang, and dropped main with the HostTimer in it.");
     }
+    narrator.metrics(rt.metrics());
   }
 
   narrator.aside("");
   narrator.aside("Now await rt.run(…): it lives in the host event loop, so the timer can fire.");
-  narrator.take("rt.run, woken by the timer");
+  narrator.take("rt.run, woken by the timer", "run");
   using rt = new Runtime({ trace: narrator.trace });
   const value = await rt.run(waitForTimer());
+  narrator.metrics(rt.metrics());
   narrator.aside(`rt.run resolved with ${JSON.stringify(value)}.`);
 }

@@ -14,28 +14,31 @@
  * @module
  */
 
-import type { TraceEvent, Tracer } from "../../src/index.js";
+import type { RuntimeMetrics, TraceNote, Tracer, TraceStep, WakeCause } from "../../src/index.js";
 
 /** Something a future (or the host) says about itself, printed in the log. */
 export type Say = (text: string) => void;
 
-/** A line a future or the host wrote, recorded next to the executor's events. */
-export interface Note {
-  readonly kind: "note";
-  /** The task that spoke, when it is a task (the host is not). */
-  readonly task: number | undefined;
-  /** Who spoke: a task's name, "main" for an unnamed root task, or "host". */
-  readonly name: string;
-  readonly text: string;
+/**
+ * One recorded run: the steps of one runtime (task ids restart at #1 with
+ * each runtime, so each gets its own record), under its scene's title.
+ */
+export interface RecordedScene {
+  /** The scene's title, and the take's label when a scene has several runs. */
+  readonly title: string;
+  /** File name stem for this run's picture: `2-ping-pong`, `1-waker-contract-run`. */
+  readonly slug: string;
+  /** Why the scene is there, in plain words (the lines printed under its title). */
+  readonly why: readonly string[];
+  /** Executor events and the futures' notes, in the order they happened. */
+  readonly steps: TraceStep[];
+  /** The runtime's metrics at the end of the run (`rt.metrics()`), when the scene took them. */
+  metrics?: RuntimeMetrics;
 }
 
-/** One step of a scene, in the order it happened. */
-export type TourStep = TraceEvent | Note;
-
-/** A scene as written to `examples/out/tour-trace.json`. */
-export interface RecordedScene {
-  readonly title: string;
-  readonly steps: TourStep[];
+/** Where the narrator writes: the console by default, nowhere when quiet. */
+export interface NarratorOptions {
+  readonly write?: (line: string) => void;
 }
 
 /**
@@ -72,8 +75,11 @@ const STEP_WIDTH = 11;
 export class Narrator {
   /** Every scene so far, with all its steps. */
   readonly scenes: RecordedScene[] = [];
-  /** The title of the scene being played. */
+  /** The title of the scene being played, its file name stem and its why. */
   private current = "";
+  private currentSlug = "";
+  private currentWhy: readonly string[] = [];
+  private readonly write: (line: string) => void;
   /** The task being polled right now, if any. */
   private polling: number | undefined = undefined;
   /** Tasks that finished: waking them does nothing. */
@@ -81,17 +87,24 @@ export class Narrator {
   /** Task id by label, learnt from spawn events, so a voice can show its task's id. */
   private readonly ids = new Map<string, number>();
 
+  constructor(options: NarratorOptions = {}) {
+    this.write = options.write ?? ((line) => console.log(line));
+  }
+
   /**
    * Starts a scene: prints its title and the why, in plain words, and
-   * records the steps that follow under that title.
+   * records the steps that follow under that title. `slug` names its
+   * picture file.
    */
-  scene(title: string, why: readonly string[]): void {
+  scene(title: string, slug: string, why: readonly string[]): void {
     this.current = title;
+    this.currentSlug = slug;
+    this.currentWhy = why;
     this.take();
-    console.log();
-    console.log(bold(`── ${title} ${"─".repeat(Math.max(0, 72 - title.length))}`));
-    for (const line of why) console.log(`  ${line}`);
-    console.log();
+    this.write("");
+    this.write(bold(`── ${title} ${"─".repeat(Math.max(0, 72 - title.length))}`));
+    for (const line of why) this.write(`  ${line}`);
+    this.write("");
   }
 
   /**
@@ -99,12 +112,23 @@ export class Narrator {
    * restart at #1 with each new Runtime, so each runtime gets its own
    * record: two tasks #1 in one record would be drawn as one.
    */
-  take(label?: string): void {
+  take(label?: string, slug?: string): void {
     if (this.scenes.at(-1)?.steps.length === 0) this.scenes.pop(); // a scene split into takes
-    this.scenes.push({ title: label === undefined ? this.current : `${this.current}: ${label}`, steps: [] });
+    this.scenes.push({
+      title: label === undefined ? this.current : `${this.current}: ${label}`,
+      slug: slug === undefined ? this.currentSlug : `${this.currentSlug}-${slug}`,
+      why: this.currentWhy,
+      steps: [],
+    });
     this.polling = undefined;
     this.finished.clear();
     this.ids.clear();
+  }
+
+  /** Keeps the runtime's metrics with the run being recorded, for the report. */
+  metrics(metrics: RuntimeMetrics): void {
+    const run = this.scenes.at(-1);
+    if (run !== undefined) run.metrics = metrics;
   }
 
   /**
@@ -113,7 +137,7 @@ export class Narrator {
    */
   aside(text: string): void {
     if (text === "") {
-      console.log();
+      this.write("");
       return;
     }
     let line = "";
@@ -121,11 +145,11 @@ export class Narrator {
       if (line === "") line = `  ${word}`;
       else if (line.length + 1 + word.length <= 80) line += ` ${word}`;
       else {
-        console.log(dim(line));
+        this.write(dim(line));
         line = `    ${word}`;
       }
     }
-    console.log(dim(line));
+    this.write(dim(line));
   }
 
   /**
@@ -155,7 +179,7 @@ export class Narrator {
         this.polling = undefined;
         return event.requeued
           ? this.step(`#${task}`, label, yellow("Pending"), "→ back of the run queue (woken during its poll)")
-          : this.step(`#${task}`, label, yellow("Pending"), "→ waits for a wake");
+          : this.step(`#${task}`, label, yellow("Pending"), `→ waits for a wake, on ${event.waitingOn}`);
       case "ready":
         this.polling = undefined;
         this.finished.add(task);
@@ -165,7 +189,21 @@ export class Narrator {
         this.finished.add(task);
         return this.step(`#${task}`, label, red("failed"), "threw: its JoinHandle will report a JoinError");
       case "wake":
-        return this.step(`#${task}`, label, magenta("wake"), this.wakeOutcome(task, event.queued));
+        return this.step(`#${task}`, label, magenta("wake"), this.wakeOutcome(task, event.queued, event.cause));
+      case "budget-exhausted":
+        return this.step(
+          `#${task}`,
+          label,
+          yellow("budget"),
+          "spent: the leaf future returns Pending, the task yields",
+        );
+      case "slow-poll":
+        return this.step(
+          `#${task}`,
+          label,
+          red("slow"),
+          `a poll of ${event.durationMs.toFixed(1)} ms without yielding`,
+        );
       case "abort":
         return this.step(
           `#${task}`,
@@ -174,7 +212,7 @@ export class Narrator {
           event.queued ? "marked, and queued: carried out at its turn" : "marked: carried out at this task's next turn",
         );
       case "drop":
-        return this.step(`#${task}`, label, red("drop"), "its turn: the executor disposes the future");
+        return this.step(`#${task}`, label, red("drop"), "the executor disposes the future: its finally blocks run");
       case "cancelled":
         this.finished.add(task);
         return this.step(`#${task}`, label, red("cancelled"), "future dropped: its JoinHandle will report it");
@@ -183,26 +221,30 @@ export class Narrator {
 
   /**
    * A voice for a future or for the host: what it says is printed in the
-   * log under its name and recorded as a {@link Note}. `label` is the name
+   * log under its name and recorded as a `TraceNote`. `label` is the name
    * the task was spawned with ("main" for a root task), or "host".
    */
   voice(label: string): Say {
     return (text) => {
       const task = this.ids.get(label);
-      this.record({ kind: "note", task, name: label, text });
+      const note: TraceNote = { kind: "note", task, name: label, text };
+      this.record(note);
       this.line(task === undefined ? "" : `#${task}`, label, blue(`· ${text}`));
     };
   }
 
   /** Why a wake did (or did not) put the task in the run queue. */
-  private wakeOutcome(task: number, queued: boolean): string {
-    if (queued) return "→ run queue";
+  private wakeOutcome(task: number, queued: boolean, cause: WakeCause): string {
+    if (queued) {
+      const by = cause.by === "task" ? `by #${cause.task}` : cause.by === "timer" ? "by a timer" : "by the host";
+      return `→ run queue (${by})`;
+    }
     if (task === this.polling) return "inside its own poll: re-queued when the poll returns";
     if (this.finished.has(task)) return "task finished: nothing to do";
     return "already queued: not queued twice";
   }
 
-  private record(step: TourStep): void {
+  private record(step: TraceStep): void {
     this.scenes.at(-1)?.steps.push(step);
   }
 
@@ -213,6 +255,6 @@ export class Narrator {
   }
 
   private line(id: string, label: string, step: string): void {
-    console.log(`  ${id.padStart(3)} ${label.padEnd(8)} ${step}`);
+    this.write(`  ${id.padStart(3)} ${label.padEnd(8)} ${step}`);
   }
 }

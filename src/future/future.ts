@@ -50,7 +50,7 @@ declare const pinned: unique symbol;
  * holds for free and the brand costs nothing at run time. What it still
  * names is the half of the contract that is ours to keep: a future has one
  * owner that polls it, and its state is not copied out from under the
- * wakers it handed out. See the README's section on Pin.
+ * wakers it handed out. See the guide "Pin in TypeScript" (docs/guides/pin.md).
  *
  * @example
  * ```ts

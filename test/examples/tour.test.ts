@@ -1,0 +1,61 @@
+// `npm run demo` is the project's front door: run it end to end, as a user
+// would, and check what it prints and writes.
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { assertWellFormed } from "../support/markup.js";
+
+test("the tour runs its five scenes and draws every run into the output folder", () => {
+  const out = mkdtempSync(join(tmpdir(), "mini-tokio-demo-"));
+  try {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "examples/tour.ts", "--out", out], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    for (const title of [
+      "1. Poll, Pending, wake: a hand-written future",
+      "2. Ping-pong",
+      "3. Timers under virtual time",
+      "4. select: the loser is cancelled",
+      "5. The budget tames a greedy task",
+    ]) {
+      assert.ok(run.stdout.includes(`── ${title}`), `the log lacks scene "${title}"`);
+    }
+    assert.match(run.stdout, /#2 greedy +· 128 messages read this poll/);
+    assert.match(run.stdout, /#2 greedy +budget +spent: the leaf future returns Pending/);
+    assert.match(run.stdout, /#3 far +· finally: dropped mid-sleep at 50 ms/);
+    assert.match(run.stdout, /Open .*report\.html in a browser/);
+
+    const files = readdirSync(out).sort();
+    assert.deepEqual(files, [
+      "1-waker-contract-blockon.svg",
+      "1-waker-contract-run.svg",
+      "2-ping-pong.svg",
+      "3-timers.svg",
+      "4-select.svg",
+      "5-budget.svg",
+      "report.html",
+      "trace.json",
+    ]);
+    for (const svg of files.filter((f) => f.endsWith(".svg"))) {
+      const text = readFileSync(join(out, svg), "utf8");
+      assertWellFormed(text);
+      assert.match(text, />Executor<\/text>/, `${svg} has no executor lane`);
+      assert.match(text, />poll<\/text>/, `${svg} has no poll`);
+    }
+    const report = readFileSync(join(out, "report.html"), "utf8");
+    assertWellFormed(report, { html: true });
+    assert.equal([...report.matchAll(/<section class="run"/g)].length, 6);
+    const { scenes } = JSON.parse(readFileSync(join(out, "trace.json"), "utf8"));
+    assert.equal(scenes.length, 6);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  asyncFn,
+  awaitable,
+  future,
+  Runtime,
+  renderSequenceSvg,
+  spawn,
+  type TraceStep,
+  yieldNow,
+} from "../../src/index.js";
+import { Gate } from "../support/futures.js";
+import { assertWellFormed, decodeEntities, texts } from "../support/markup.js";
+
+/** [tone, from lane, to lane, label] of every message, top to bottom. */
+function messages(svg: string): string[][] {
+  const found: string[][] = [];
+  const group =
+    /<g class="msg" data-step="\d+" data-tone="([^"]*)" data-from="([^"]*)" data-to="([^"]*)">[\s\S]*?<text class="label"[^>]*>([^<]*)<\/text>/g;
+  for (const m of svg.matchAll(group)) found.push([m[1] ?? "", m[2] ?? "", m[3] ?? "", decodeEntities(m[4] ?? "")]);
+  return found;
+}
+
+const child = asyncFn(function* () {
+  yield* yieldNow();
+  return 7;
+});
+
+/** main spawns "child" and awaits it; child yields once. Every wake comes from a task. */
+function spawnAndJoin(): TraceStep[] {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  const v = rt.blockOn(
+    future(function* () {
+      return yield* spawn(child(), { name: "child" });
+    }),
+  );
+  assert.equal(v, 7);
+  return steps;
+}
+
+test("the diagram of a known run has a lane per task, the executor and the waker", () => {
+  const svg = renderSequenceSvg(spawnAndJoin());
+  assertWellFormed(svg);
+  assert.deepEqual(texts(svg, "lane-title"), ["Task #1", "Task #2", "Executor", "Waker"]);
+  assert.deepEqual(texts(svg, "lane-subtitle"), ["main", "child", "run queue", "wake() → schedule"]);
+});
+
+test("the diagram's messages are the run's steps, in order, between the right lanes", () => {
+  const svg = renderSequenceSvg(spawnAndJoin());
+  assert.deepEqual(messages(svg), [
+    ["spawn", "executor", "executor", "spawn #1 main"],
+    ["poll", "executor", "task-1", "poll"],
+    ["spawn", "task-1", "executor", "spawn #2 child"],
+    ["pending", "task-1", "executor", 'Pending: JoinHandle(#2 "child")'],
+    ["poll", "executor", "task-2", "poll"],
+    ["wake", "task-2", "waker", "wake() itself"],
+    ["pending", "task-2", "executor", "Pending ↻ requeued"],
+    ["poll", "executor", "task-2", "poll"],
+    ["ready", "task-2", "executor", "Ready"],
+    ["wake", "task-2", "waker", "wake() #1 main"],
+    ["schedule", "waker", "executor", "schedule #1 main"],
+    ["poll", "executor", "task-1", "poll"],
+    ["ready", "task-1", "executor", "Ready"],
+  ]);
+});
+
+test("the seed's picture: poll → Pending → wake() → schedule → poll → Ready, the wake from the host", async () => {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  const gate = new Gate<string>();
+  setTimeout(() => {
+    steps.push({ kind: "note", text: "host opens the gate" });
+    gate.open("v");
+  }, 1);
+  await rt.run(
+    future(function* () {
+      return yield* awaitable(gate);
+    }),
+  );
+  const svg = renderSequenceSvg(steps, { title: "the waker contract" });
+  assertWellFormed(svg);
+  assert.deepEqual(texts(svg, "lane-title"), ["Task #1", "Executor", "Waker", "Host"]);
+  assert.deepEqual(
+    messages(svg).map(([, from, to, label]) => `${from} → ${to}: ${label}`),
+    [
+      "executor → executor: spawn #1 main",
+      "executor → task-1: poll",
+      "task-1 → executor: Pending: Gate",
+      "host → host: host opens the gate",
+      "host → waker: wake() #1 main",
+      "waker → executor: schedule #1 main",
+      "executor → task-1: poll",
+      "task-1 → executor: Ready",
+    ],
+  );
+});
+
+test("text from the trace is escaped, and characters XML forbids are replaced", () => {
+  const evil = `<script>alert("x")</script> & 'co' \u0000\u0007 ]]>`;
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  rt.blockOn(
+    future(function* () {
+      steps.push({ kind: "note", task: 1, text: evil });
+      yield* spawn(child(), { name: evil });
+    }),
+    { name: evil },
+  );
+  const svg = renderSequenceSvg(steps, { title: evil });
+  assertWellFormed(svg);
+  assert.ok(!svg.includes("<script"), "a name became markup");
+  assert.ok(svg.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;"));
+  assert.ok(texts(svg, "lane-subtitle").some((t) => t.startsWith('<script>alert("x")')));
+  assert.ok(texts(svg, "label").some((t) => t.includes("\ufffd\ufffd ]]>")));
+});
+
+test("an empty trace renders a valid document with the executor's and the waker's lanes", () => {
+  const svg = renderSequenceSvg([]);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* width="\d+" height="\d+"/);
+  assert.match(svg, /<\/svg>$/);
+  assertWellFormed(svg);
+  assert.deepEqual(texts(svg, "lane-title"), ["Executor", "Waker"]);
+  assert.deepEqual(messages(svg), []);
+  assert.deepEqual(texts(svg, "empty"), ["(empty trace: nothing happened)"]);
+});
+
+test("a long trace is cut at maxMessages, and the cut is said", () => {
+  const steps = spawnAndJoin();
+  const svg = renderSequenceSvg(steps, { maxMessages: 5 });
+  assertWellFormed(svg);
+  assert.equal(messages(svg).length, 5);
+  assert.deepEqual(texts(svg, "more"), ["… 8 more messages not drawn (maxMessages: 5)"]);
+});
+
+test("the run queue column replays the queue after each step", () => {
+  const svg = renderSequenceSvg(spawnAndJoin());
+  // main queued; taken; child queued; child taken; child requeued (self-wake);
+  // taken; main woken; taken.
+  assert.deepEqual(texts(svg, "queue"), ["#1", "—", "#2", "—", "#2", "—", "#1", "—"]);
+  assert.deepEqual(texts(renderSequenceSvg(spawnAndJoin(), { showQueue: false }), "queue"), []);
+});
+
+test("bad options are refused with a message saying what is allowed", () => {
+  assert.throws(() => renderSequenceSvg([], { maxMessages: -1 }), {
+    name: "RangeError",
+    message: /maxMessages.*integer ≥ 0, got -1/,
+  });
+  assert.throws(() => renderSequenceSvg([], { idPrefix: "1 bad" }), { name: "TypeError", message: /idPrefix/ });
+  // @ts-expect-error: options must be an object
+  assert.throws(() => renderSequenceSvg([], 3), { name: "TypeError", message: /options must be an object/ });
+});
+
+test("ids are prefixed, so two diagrams inlined in one page do not clash", () => {
+  const a = renderSequenceSvg(spawnAndJoin(), { idPrefix: "a" });
+  const b = renderSequenceSvg(spawnAndJoin(), { idPrefix: "b" });
+  const ids = (svg: string) => [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(ids(a).length > 0);
+  assert.ok(ids(a).every((id) => id?.startsWith("a-")));
+  assert.ok(ids(b).every((id) => id?.startsWith("b-")));
+  for (const m of a.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids(a).includes(m[1]), `dangling reference #${m[1]}`);
+});
+
+test("a long run draws only its first messages, the lanes they touch, and the front of a long queue", () => {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  rt.blockOn(
+    future(function* () {
+      const handles = [];
+      for (let i = 0; i < 1000; i++) handles.push(spawn(child()));
+      for (const h of handles) yield* h;
+    }),
+  );
+  const svg = renderSequenceSvg(steps, { maxMessages: 50 });
+  assertWellFormed(svg);
+  assert.equal(messages(svg).length, 50);
+  // The first 50 messages are main spawning tasks: one task lane, not 1,001.
+  assert.deepEqual(texts(svg, "lane-title"), ["Task #1", "Executor", "Waker"]);
+  const queue = texts(svg, "queue");
+  assert.equal(queue.at(-1), "#2 #3 #4 #5 #6 #7 #8 #9 … +40");
+  assert.ok(svg.length < 100_000, `${svg.length} characters for 50 messages`);
+});
