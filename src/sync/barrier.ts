@@ -99,12 +99,12 @@ class BarrierWait extends Awaitable<BarrierWaitResult> implements WaitNode<Barri
     }
   }
 
-  /** Drop: a waiter whose generation is not complete withdraws its arrival. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "Barrier.wait";
   }
 
+  /** Drop: a waiter whose generation is not complete withdraws its arrival. Idempotent. */
   override [Symbol.dispose](): void {
     const barrier = this.barrier;
     if (this.state === WAITING && barrier.generation === this.generation) {

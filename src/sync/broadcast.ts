@@ -158,12 +158,12 @@ export class BroadcastRecvFuture<T> extends Awaitable<T | undefined> implements 
     return p;
   }
 
-  /** Drop: leaves the waiter list; the receiver's position is unchanged. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "broadcast Receiver.recv";
   }
 
+  /** Drop: leaves the waiter list; the receiver's position is unchanged. Idempotent. */
   override [Symbol.dispose](): void {
     this.rx.shared.waiters.remove(this);
     this.waker = undefined;

@@ -56,12 +56,12 @@ export class ClosedFuture extends Awaitable<void> implements WaitNode<ClosedFutu
     return PENDING;
   }
 
-  /** Drop: leaves the waiter list. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "Sender.closed";
   }
 
+  /** Drop: leaves the waiter list. Idempotent. */
   override [Symbol.dispose](): void {
     this.channel.closedWaiters.remove(this);
     this.waker = undefined;

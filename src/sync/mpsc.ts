@@ -225,12 +225,12 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
     return p;
   }
 
-  /** Drop: leaves the waiter list; no message is taken. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "mpsc Receiver.recv";
   }
 
+  /** Drop: leaves the waiter list; no message is taken. Idempotent. */
   override [Symbol.dispose](): void {
     this.chan.recvWaiters.remove(this);
     this.waker = undefined;
@@ -292,12 +292,12 @@ export class SendFuture<T> extends Awaitable<void> implements SlotWaiter {
     return PENDING;
   }
 
-  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "mpsc Sender.send (channel full)";
   }
 
+  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
   override [Symbol.dispose](): void {
     const chan = this.chan;
     this.done = true;
@@ -364,12 +364,12 @@ export class ReserveFuture<T> extends Awaitable<Permit<T>> implements SlotWaiter
     return PENDING;
   }
 
-  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "mpsc Sender.reserve (channel full)";
   }
 
+  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
   override [Symbol.dispose](): void {
     const chan = this.chan;
     this.done = true;

@@ -145,12 +145,12 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
     this.closedList?.wakeAll();
   }
 
-  /** Drop: refuses the value and lets go of one already sent. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "oneshot Receiver";
   }
 
+  /** Drop: refuses the value and lets go of one already sent. Idempotent. */
   override [Symbol.dispose](): void {
     if (this.dropped) return;
     this.dropped = true;

@@ -116,12 +116,12 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
     return PENDING;
   }
 
-  /** Drop: leaves the waiter list; nothing is marked seen. Idempotent. */
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "watch Receiver.changed";
   }
 
+  /** Drop: leaves the waiter list; nothing is marked seen. Idempotent. */
   override [Symbol.dispose](): void {
     this.rx.shared.waiters.remove(this);
     this.waker = undefined;
