@@ -22,8 +22,7 @@ import {
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
 import { Drops, failing, Held, Probe, SelfWaking, sleepy } from "../support/probes.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 function expectType<_T extends true>(): void {}

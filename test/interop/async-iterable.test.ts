@@ -15,9 +15,8 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
+import { virtual } from "../support/runtimes.js";
 import { Feed } from "../support/streams.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
 // --- Stream → AsyncIterable: ugly paths first ----------------------------------------
 

@@ -14,8 +14,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 /** A promise and the functions that settle it. */
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {

@@ -18,9 +18,9 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { collectionsDuring } from "../support/gc.js";
+import { virtual } from "../support/runtimes.js";
 import { Feed, Forever } from "../support/streams.js";
 
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 const cx = { waker: noopWaker() };
 
 // --- ownership and disposal: ugly paths first ------------------------------------

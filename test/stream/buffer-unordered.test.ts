@@ -10,16 +10,14 @@ import {
   now,
   PENDING,
   type Poll,
-  Runtime,
   sleep,
   spawn,
   stream,
   yieldNow,
 } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
+import { virtual } from "../support/runtimes.js";
 import { Feed } from "../support/streams.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
 test("a failing future: its error reaches the consumer, and disposing the stream disposes the futures still in flight, once each", () => {
   const slow = new Gate<string>();

@@ -8,15 +8,13 @@ import {
   noopWaker,
   now,
   PENDING,
-  Runtime,
   sleep,
   spawn,
   stream,
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
+import { virtual } from "../support/runtimes.js";
 import { Feed, Forever } from "../support/streams.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
 test("a stream that ends early is disposed at once, and the merge goes on with the others", () => {
   const short = Feed.of(["s1"]);

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { test } from "node:test";
-import { CancellationToken, future, now, PENDING, Runtime, select, sleep, spawn } from "../../src/index.js";
+import { CancellationToken, future, now, PENDING, select, sleep, spawn } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 // --- ugly paths first ----------------------------------------------------------
 

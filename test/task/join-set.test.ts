@@ -17,8 +17,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Drops, failing, Held, sleepy } from "../support/probes.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 /** Joins the whole set, recording values and errors in completion order. */
 const drain = asyncFn(function* (set: JoinSet<number>) {

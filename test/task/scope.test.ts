@@ -19,8 +19,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Drops, failing, Held, sleepy } from "../support/probes.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 /** Runs `f` on `rt` and returns its error, failing if it returned. */
 function errorOf(rt: Runtime, f: Future<unknown>): unknown {

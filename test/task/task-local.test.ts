@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Future, future, PENDING, Runtime, sleep, spawn, TaskLocal, yieldNow } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 test("get() outside every scope throws an error naming the local; tryGet() says undefined", () => {
   const user = new TaskLocal<string>("user");

@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  future,
-  interval,
-  type MissedTickBehavior,
-  now,
-  Runtime,
-  sleep,
-  spawn,
-  time,
-  yieldNow,
-} from "../../src/index.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { future, interval, type MissedTickBehavior, now, sleep, spawn, time, yieldNow } from "../../src/index.js";
+import { virtual } from "../support/runtimes.js";
 
 /** Ticks at 0 and 10, then the task is busy until 35, then takes four more ticks. */
 function ticksAfterStall(missedTick: MissedTickBehavior): Array<[number, number]> {

@@ -15,8 +15,7 @@ import {
   time,
   yieldNow,
 } from "../../src/index.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 test("virtual time starts paused at 0 and an hour-long sleep finishes at once, at exactly one hour", () => {
   const started = performance.now();

@@ -9,7 +9,6 @@ import {
   now,
   PENDING,
   type Poll,
-  Runtime,
   sleep,
   spawn,
   TimeoutError,
@@ -17,8 +16,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
+import { virtual } from "../support/runtimes.js";
 
 test("timeout gives the inner value when it finishes in time, and leaves no timer behind", () => {
   const rt = virtual();

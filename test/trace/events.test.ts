@@ -17,9 +17,8 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
+import { virtual } from "../support/runtimes.js";
 import { Mailbox, record, steps } from "./support.js";
-
-const virtual = (): Runtime => new Runtime({ clock: "virtual" });
 
 test("a sleeping task's events come in causal order: poll, pending, timer fired, wake by the timer, poll, ready", () => {
   const rt = virtual();
