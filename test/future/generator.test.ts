@@ -4,18 +4,14 @@ import {
   Awaitable,
   asyncFn,
   awaitable,
-  type Context,
   future,
   GeneratorFuture,
-  noopWaker,
   PENDING,
   type Poll,
   Runtime,
   yieldNow,
 } from "../../src/index.js";
-import { countingContext, Gate } from "../support/futures.js";
-
-const cx: Context = { waker: noopWaker() };
+import { countingContext, cx, Gate } from "../support/futures.js";
 
 test("a generator future is lazy: its body runs only when polled", () => {
   let ran = false;

@@ -7,7 +7,6 @@ import {
   type GeneratorFuture,
   interval,
   merge,
-  noopWaker,
   now,
   PENDING,
   Runtime,
@@ -17,11 +16,10 @@ import {
   stream,
   yieldNow,
 } from "../../src/index.js";
+import { cx } from "../support/futures.js";
 import { collectionsDuring } from "../support/gc.js";
 import { virtual } from "../support/runtimes.js";
 import { Feed, Forever } from "../support/streams.js";
-
-const cx = { waker: noopWaker() };
 
 // --- ownership and disposal: ugly paths first ------------------------------------
 

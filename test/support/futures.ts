@@ -1,7 +1,8 @@
 // Small hand-written futures the tests share. Each one is what a user
 // would write: store the waker, return PENDING, wake later.
 
-import { type Context, PENDING, type Poll, type Waker, wakerFromFn } from "../../src/index.js";
+import assert from "node:assert/strict";
+import { type Context, type Future, noopWaker, PENDING, type Poll, type Waker, wakerFromFn } from "../../src/index.js";
 
 /** Pending until `open(value)`; records every poll and its dispose. */
 export class Gate<T> {
@@ -38,4 +39,14 @@ export function countingContext(): { cx: Context; wakes: () => number } {
     wakes++;
   });
   return { cx: { waker }, wakes: () => wakes };
+}
+
+/** A context whose waker does nothing: for polling by hand when the test does not count wakes. */
+export const cx: Context = { waker: noopWaker() };
+
+/** Polls `f` once by hand (with `context`, or {@link cx}) and returns its value, or fails the test if it is pending. */
+export function ready<T>(f: Future<T>, context: Context = cx): T {
+  const p = f.poll(context);
+  if (p === PENDING) assert.fail("expected the future to be ready");
+  return p;
 }

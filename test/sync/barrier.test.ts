@@ -5,18 +5,14 @@ import {
   asyncFn,
   Barrier,
   type BarrierWaitResult,
-  type Context,
   future,
   JoinError,
-  noopWaker,
   PENDING,
   Runtime,
   spawn,
   yieldNow,
 } from "../../src/index.js";
-import { countingContext } from "../support/futures.js";
-
-const cx: Context = { waker: noopWaker() };
+import { countingContext, cx } from "../support/futures.js";
 
 // --- cancellation first --------------------------------------------------
 

@@ -1,28 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import {
-  asyncFn,
-  type Context,
-  type Future,
-  future,
-  JoinError,
-  Mutex,
-  noopWaker,
-  PENDING,
-  Runtime,
-  spawn,
-  yieldNow,
-} from "../../src/index.js";
-import { countingContext } from "../support/futures.js";
-
-const cx: Context = { waker: noopWaker() };
-
-function ready<T>(f: Future<T>, context: Context = cx): T {
-  const p = f.poll(context);
-  if (p === PENDING) assert.fail("expected the future to be ready");
-  return p;
-}
+import { asyncFn, future, JoinError, Mutex, PENDING, Runtime, spawn, yieldNow } from "../../src/index.js";
+import { countingContext, cx, ready } from "../support/futures.js";
 
 // --- cancellation first --------------------------------------------------
 

@@ -1,22 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import {
-  asyncFn,
-  type Context,
-  future,
-  JoinError,
-  Notify,
-  noopWaker,
-  PENDING,
-  Runtime,
-  spawn,
-  wakerFromFn,
-  yieldNow,
-} from "../../src/index.js";
-import { countingContext } from "../support/futures.js";
-
-const cx: Context = { waker: noopWaker() };
+import { asyncFn, future, JoinError, Notify, PENDING, Runtime, spawn, wakerFromFn, yieldNow } from "../../src/index.js";
+import { countingContext, cx } from "../support/futures.js";
 
 // --- cancellation first --------------------------------------------------
 

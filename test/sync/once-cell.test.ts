@@ -3,11 +3,9 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   asyncFn,
-  type Context,
   type Future,
   future,
   JoinError,
-  noopWaker,
   OnceCell,
   PENDING,
   Runtime,
@@ -15,9 +13,7 @@ import {
   spawn,
   yieldNow,
 } from "../../src/index.js";
-import { countingContext, Gate } from "../support/futures.js";
-
-const cx: Context = { waker: noopWaker() };
+import { countingContext, cx, Gate } from "../support/futures.js";
 
 /** An initialiser that records each call and hands out a gate to open by hand. */
 function gated<T>(): { init: () => Future<T>; gates: Gate<T>[] } {

@@ -4,11 +4,8 @@ import fc from "fast-check";
 import {
   AcquireError,
   asyncFn,
-  type Context,
-  type Future,
   future,
   JoinError,
-  noopWaker,
   PENDING,
   Runtime,
   Semaphore,
@@ -17,16 +14,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { Acquire } from "../../src/sync/semaphore.js";
-import { countingContext } from "../support/futures.js";
-
-const cx: Context = { waker: noopWaker() };
-
-/** Polls `f` once by hand and returns its value, or fails if it is pending. */
-function ready<T>(f: Future<T>, context: Context = cx): T {
-  const p = f.poll(context);
-  if (p === PENDING) assert.fail("expected the future to be ready");
-  return p;
-}
+import { countingContext, cx, ready } from "../support/futures.js";
 
 // --- cancellation first --------------------------------------------------
 
