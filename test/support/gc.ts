@@ -21,3 +21,22 @@ export async function collectionsDuring(body: () => void): Promise<number> {
   observer.disconnect();
   return count;
 }
+
+/**
+ * How many bytes the heap grew across `body`, measured after a full
+ * collection before and after: about zero means `body` left nothing
+ * reachable behind (dropped waiters really left their lists). Returns 0 when
+ * `gc` is not exposed, so the check is skipped rather than guessed.
+ */
+export function heapGrowthAcross(body: () => void): number {
+  const gc: unknown = Reflect.get(globalThis, "gc");
+  if (typeof gc !== "function") {
+    body();
+    return 0;
+  }
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  body();
+  gc();
+  return process.memoryUsage().heapUsed - before;
+}

@@ -18,6 +18,7 @@ import {
   yieldNow,
 } from "../../src/index.js";
 import { countingContext } from "../support/futures.js";
+import { heapGrowthAcross } from "../support/gc.js";
 
 // --- cancellation and waking ------------------------------------------------------
 
@@ -69,25 +70,20 @@ test("every waiting receiver is woken by a send and each gets the message", () =
 });
 
 test("dropped recvs leave the channel at once: 100,000 dropped while pending, the heap where it was", () => {
-  const gc = Reflect.get(globalThis, "gc");
   const [, rx] = broadcast<number>(4);
   const { cx } = countingContext();
-  if (typeof gc === "function") gc();
-  const before = process.memoryUsage().heapUsed;
-  for (let round = 0; round < 100; round++) {
-    const waiting = [];
-    for (let i = 0; i < 1000; i++) {
-      const r = rx.recv();
-      r.poll(cx);
-      waiting.push(r);
+  const grown = heapGrowthAcross(() => {
+    for (let round = 0; round < 100; round++) {
+      const waiting = [];
+      for (let i = 0; i < 1000; i++) {
+        const r = rx.recv();
+        r.poll(cx);
+        waiting.push(r);
+      }
+      for (const r of waiting) r[Symbol.dispose]();
     }
-    for (const r of waiting) r[Symbol.dispose]();
-  }
-  if (typeof gc === "function") {
-    gc();
-    const grown = process.memoryUsage().heapUsed - before;
-    assert.ok(grown < 2_000_000, `heap grew by ${grown} bytes`);
-  }
+  });
+  assert.ok(grown < 2_000_000, `heap grew by ${grown} bytes`);
 });
 
 // --- who sees what --------------------------------------------------------------------
