@@ -17,6 +17,7 @@ import {
   spawn,
   yieldNow,
 } from "../../src/index.js";
+import { longestRun } from "../support/budget.js";
 import { countingContext } from "../support/futures.js";
 import { heapGrowthAcross } from "../support/gc.js";
 
@@ -238,12 +239,7 @@ test("a ready recv spends one unit of budget, so a receiver that always has data
       yield* other;
     }),
   );
-  let run = 0;
-  let longest = 0;
-  for (const entry of log) {
-    run = entry === "recv" ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
+  const longest = longestRun(log, "recv");
   assert.ok(longest <= BUDGET, `${longest} receives without yielding`);
 });
 

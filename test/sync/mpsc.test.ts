@@ -15,6 +15,7 @@ import {
   spawn,
   yieldNow,
 } from "../../src/index.js";
+import { longestRun } from "../support/budget.js";
 import { countingContext } from "../support/futures.js";
 import { heapGrowthAcross } from "../support/gc.js";
 
@@ -466,12 +467,7 @@ test("a receiver that always has data yields every BUDGET messages so others run
       yield* other;
     }),
   );
-  let run = 0;
-  let longest = 0;
-  for (const entry of log) {
-    run = entry === "recv" ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
+  const longest = longestRun(log, "recv");
   assert.ok(longest <= BUDGET, `the receiver ran ${longest} receives without yielding`);
   assert.ok(log.filter((e) => e === "other").length >= Math.floor(1000 / BUDGET), "the other task ran between batches");
 });
