@@ -17,9 +17,7 @@ import {
   spawn,
   yieldNow,
 } from "../src/index.js";
-
-type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
-function expectType<_T extends true>(): void {}
+import { type Equal, expectType } from "./support/types.js";
 
 const answer = asyncFn(function* (n: number) {
   yield* yieldNow();

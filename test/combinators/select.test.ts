@@ -23,9 +23,7 @@ import {
 import { countingContext } from "../support/futures.js";
 import { Drops, failing, Held, Probe, SelfWaking, sleepy } from "../support/probes.js";
 import { virtual } from "../support/runtimes.js";
-
-type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
-function expectType<_T extends true>(): void {}
+import { type Equal, expectType } from "../support/types.js";
 
 /** Always ready with `value`. */
 const ready = <T>(value: T) => awaitable({ poll: (_cx: Context): Poll<T> => value });

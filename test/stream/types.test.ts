@@ -21,9 +21,7 @@ import {
   toPromise,
   yieldNow,
 } from "../../src/index.js";
-
-type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
-function expectType<_T extends true>(): void {}
+import { type Equal, expectType } from "../support/types.js";
 
 const lengthOf = asyncFn(function* (s: string) {
   yield* yieldNow();
