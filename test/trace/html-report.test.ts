@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { asyncFn, future, Runtime, renderHtmlReport, spawn, type TraceStep, yieldNow } from "../../src/index.js";
+import { renderHtmlReport } from "../../src/index.js";
 import { assertWellFormed } from "../support/markup.js";
-
-const child = asyncFn(function* () {
-  yield* yieldNow();
-  return 7;
-});
-
-function spawnAndJoin(name = "child"): TraceStep[] {
-  const steps: TraceStep[] = [];
-  const rt = new Runtime({ trace: (e) => steps.push(e) });
-  rt.blockOn(
-    future(function* () {
-      return yield* spawn(child(), { name });
-    }),
-  );
-  return steps;
-}
+import { spawnAndJoin, spawnMany } from "./support.js";
 
 test("the report of one run has its timeline rows, its diagram, its tasks and its metrics", () => {
   const html = renderHtmlReport(spawnAndJoin(), { title: "spawn and join", metrics: { polls: 4, busyMs: 0.5 } });
@@ -118,15 +103,7 @@ test("with timestamps, the timeline's axis is time, and a step's place follows i
 });
 
 test("a report of a large run stays bounded: maxTasks rows and table lines, the rest counted", () => {
-  const steps: TraceStep[] = [];
-  const rt = new Runtime({ trace: (e) => steps.push(e) });
-  rt.blockOn(
-    future(function* () {
-      const handles = [];
-      for (let i = 0; i < 500; i++) handles.push(spawn(child()));
-      for (const h of handles) yield* h;
-    }),
-  );
+  const steps = spawnMany(500);
   const html = renderHtmlReport(steps, { maxTasks: 20, maxMessages: 100 });
   assertWellFormed(html, { html: true });
   assert.equal([...html.matchAll(/<g class="row" data-row="task-/g)].length, 20);

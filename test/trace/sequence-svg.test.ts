@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  asyncFn,
-  awaitable,
-  future,
-  Runtime,
-  renderSequenceSvg,
-  spawn,
-  type TraceStep,
-  yieldNow,
-} from "../../src/index.js";
+import { awaitable, future, Runtime, renderSequenceSvg, spawn, type TraceStep } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
 import { assertWellFormed, decodeEntities, texts } from "../support/markup.js";
+import { child, spawnAndJoin, spawnMany } from "./support.js";
 
 /** [tone, from lane, to lane, label] of every message, top to bottom. */
 function messages(svg: string): string[][] {
@@ -20,24 +12,6 @@ function messages(svg: string): string[][] {
     /<g class="msg" data-step="\d+" data-tone="([^"]*)" data-from="([^"]*)" data-to="([^"]*)">[\s\S]*?<text class="label"[^>]*>([^<]*)<\/text>/g;
   for (const m of svg.matchAll(group)) found.push([m[1] ?? "", m[2] ?? "", m[3] ?? "", decodeEntities(m[4] ?? "")]);
   return found;
-}
-
-const child = asyncFn(function* () {
-  yield* yieldNow();
-  return 7;
-});
-
-/** main spawns "child" and awaits it; child yields once. Every wake comes from a task. */
-function spawnAndJoin(): TraceStep[] {
-  const steps: TraceStep[] = [];
-  const rt = new Runtime({ trace: (e) => steps.push(e) });
-  const v = rt.blockOn(
-    future(function* () {
-      return yield* spawn(child(), { name: "child" });
-    }),
-  );
-  assert.equal(v, 7);
-  return steps;
 }
 
 test("the diagram of a known run has a lane per task, the executor and the waker", () => {
@@ -163,16 +137,7 @@ test("ids are prefixed, so two diagrams inlined in one page do not clash", () =>
 });
 
 test("a long run draws only its first messages, the lanes they touch, and the front of a long queue", () => {
-  const steps: TraceStep[] = [];
-  const rt = new Runtime({ trace: (e) => steps.push(e) });
-  rt.blockOn(
-    future(function* () {
-      const handles = [];
-      for (let i = 0; i < 1000; i++) handles.push(spawn(child()));
-      for (const h of handles) yield* h;
-    }),
-  );
-  const svg = renderSequenceSvg(steps, { maxMessages: 50 });
+  const svg = renderSequenceSvg(spawnMany(1000), { maxMessages: 50 });
   assertWellFormed(svg);
   assert.equal(messages(svg).length, 50);
   // The first 50 messages are main spawning tasks: one task lane, not 1,001.

@@ -1,17 +1,24 @@
 // What the trace tests share: a one-slot mailbox whose receiver parks on a
-// hand-written leaf (as a channel's would), a recorder, and a way to find
-// the source line of a marked statement in a test file.
+// hand-written leaf (as a channel's would), a recorder, small traced runs to
+// draw, and a way to find the source line of a marked statement in a test
+// file.
 
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   Awaitable,
+  asyncFn,
   type Context,
+  future,
   PENDING,
   type Poll,
-  type Runtime,
+  Runtime,
+  spawn,
   type TraceEvent,
+  type TraceStep,
   type Waker,
+  yieldNow,
 } from "../../src/index.js";
 
 /** A one-slot mailbox: `put` wakes the receiver parked in `take()`. */
@@ -71,6 +78,39 @@ export function steps(events: readonly TraceEvent[], tasks?: readonly number[]):
       if (e.kind === "yield-to-host") return "yield-to-host";
       return `${e.kind} #${e.task}`;
     });
+}
+
+/** A task body that yields once, then returns 7. */
+export const child = asyncFn(function* () {
+  yield* yieldNow();
+  return 7;
+});
+
+/** The trace of a run where main spawns a {@link child} named `name` and awaits it: every wake comes from a task. */
+export function spawnAndJoin(name = "child"): TraceStep[] {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  const v = rt.blockOn(
+    future(function* () {
+      return yield* spawn(child(), { name });
+    }),
+  );
+  assert.equal(v, 7);
+  return steps;
+}
+
+/** The trace of a run where main spawns `count` {@link child} tasks, then awaits each in turn: a run too large to draw whole. */
+export function spawnMany(count: number): TraceStep[] {
+  const steps: TraceStep[] = [];
+  const rt = new Runtime({ trace: (e) => steps.push(e) });
+  rt.blockOn(
+    future(function* () {
+      const handles = [];
+      for (let i = 0; i < count; i++) handles.push(spawn(child()));
+      for (const h of handles) yield* h;
+    }),
+  );
+  return steps;
 }
 
 /**
