@@ -522,6 +522,16 @@ test("the receiver is a stream: pollNext yields the messages, then undefined", (
 
 // --- a million -------------------------------------------------------------------------
 
+/** Receives until the channel ends; true if it got exactly 0, 1, …, n - 1, in that order. */
+const receivesCountingUp = asyncFn(function* (rx: mpsc.Receiver<number>, n: number) {
+  let expected = 0;
+  for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) {
+    if (v !== expected) return false;
+    expected++;
+  }
+  return expected === n;
+});
+
 test("a million messages through a bounded channel arrive once each, in order", () => {
   const N = 1_000_000;
   const ok = new Runtime().blockOn(
@@ -533,12 +543,7 @@ test("a million messages through a bounded channel arrive once each, in order", 
           for (let i = 0; i < N; i++) yield* tx.send(i);
         }),
       ).detach();
-      let expected = 0;
-      for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) {
-        if (v !== expected) return false;
-        expected++;
-      }
-      return expected === N;
+      return yield* receivesCountingUp(rx, N);
     }),
   );
   assert.equal(ok, true);
@@ -558,12 +563,7 @@ test("a million messages through an unbounded channel arrive once each, in order
           }
         }),
       ).detach();
-      let expected = 0;
-      for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) {
-        if (v !== expected) return false;
-        expected++;
-      }
-      return expected === N;
+      return yield* receivesCountingUp(rx, N);
     }),
   );
   assert.equal(ok, true);
