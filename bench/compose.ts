@@ -56,8 +56,6 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Effect, Fiber } from "effect";
 import * as effection from "effection";
@@ -74,7 +72,15 @@ import {
   type Waker,
   yieldNow,
 } from "../src/index.js";
-import { measure, type Runner, type TimedBenchmark } from "./core.js";
+import {
+  childArgs,
+  isMain,
+  measure,
+  type Runner,
+  selectBenchmarks,
+  type TimedBenchmark,
+  writeResults,
+} from "./core.js";
 import { type Bench, evaluate, type Row, type TargetSpec } from "./report.js";
 
 const sync = (fn: (n: number) => number): Runner => ({ kind: "sync", fn });
@@ -338,7 +344,7 @@ export const COMPOSE_BENCHMARKS: readonly TimedBenchmark[] = [
 
 /** The benchmarks whose id contains `filter` (all of them without one). */
 export function selectCompose(filter: string | undefined): TimedBenchmark[] {
-  return COMPOSE_BENCHMARKS.filter((b) => filter === undefined || b.id.includes(filter));
+  return selectBenchmarks(COMPOSE_BENCHMARKS, filter);
 }
 
 /** Contenders measured in a child process of their own (see the module comment). */
@@ -389,14 +395,10 @@ async function main(args: readonly string[]): Promise<void> {
     await measureIsolated(args[isolatedAt + 1] ?? "", args[isolatedAt + 2] ?? "", quick);
     return;
   }
-  const outAt = args.indexOf("--out");
-  const out = outAt >= 0 ? args[outAt + 1] : undefined;
-  const filter = args.find((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
+  const { out, filter } = childArgs(args);
   const results: Bench[] = [];
   for (const bench of selectCompose(filter)) results.push(await measureCompose(bench, quick));
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  if (out === undefined) process.stdout.write(json);
-  else writeFileSync(out, json);
+  writeResults(results, out);
 }
 
-if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
+if (isMain(import.meta.url)) await main(process.argv.slice(2));

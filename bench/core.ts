@@ -276,21 +276,54 @@ export async function measure(bench: TimedBenchmark, options: CoreOptions): Prom
   };
 }
 
-/** The benchmarks whose id contains `filter` (all of them without one). */
-export function selectTimed(filter: string | undefined): TimedBenchmark[] {
-  return TIMED_BENCHMARKS.filter((b) => filter === undefined || b.id.includes(filter));
+/** The benchmarks of `list` whose id contains `filter` (all of them without one). */
+export function selectBenchmarks(list: readonly TimedBenchmark[], filter: string | undefined): TimedBenchmark[] {
+  return list.filter((b) => filter === undefined || b.id.includes(filter));
 }
 
-async function main(args: readonly string[]): Promise<void> {
-  const quick = args.includes("--quick");
+/** The benchmarks whose id contains `filter` (all of them without one). */
+export function selectTimed(filter: string | undefined): TimedBenchmark[] {
+  return selectBenchmarks(TIMED_BENCHMARKS, filter);
+}
+
+/** A child's command line: `[--quick] [filter] [--out file]`, in any order. */
+export interface ChildArgs {
+  readonly quick: boolean;
+  readonly out: string | undefined;
+  readonly filter: string | undefined;
+}
+
+/** Reads a child's command line (see {@link ChildArgs}). */
+export function childArgs(args: readonly string[]): ChildArgs {
   const outAt = args.indexOf("--out");
-  const out = outAt >= 0 ? args[outAt + 1] : undefined;
-  const filter = args.find((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
-  const results: Bench[] = [];
-  for (const bench of selectTimed(filter)) results.push(await measure(bench, { quick }));
+  return {
+    quick: args.includes("--quick"),
+    out: outAt >= 0 ? args[outAt + 1] : undefined,
+    filter: args.find((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1)),
+  };
+}
+
+/** Writes a child's tables as JSON: to `out` (what `bench/run.ts` reads back), else to stdout. */
+export function writeResults(results: readonly Bench[], out: string | undefined): void {
   const json = `${JSON.stringify(results, null, 2)}\n`;
   if (out === undefined) process.stdout.write(json);
   else writeFileSync(out, json);
 }
 
-if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
+/**
+ * The main of a child that measures, one after the other, the benchmarks
+ * of `list` that its filter selects, and writes their tables.
+ */
+export async function runChild(list: readonly TimedBenchmark[], args: readonly string[]): Promise<void> {
+  const { quick, out, filter } = childArgs(args);
+  const results: Bench[] = [];
+  for (const bench of selectBenchmarks(list, filter)) results.push(await measure(bench, { quick }));
+  writeResults(results, out);
+}
+
+/** True when the module at `moduleUrl` is the script node was started with (not imported). */
+export function isMain(moduleUrl: string): boolean {
+  return resolve(process.argv[1] ?? "") === fileURLToPath(moduleUrl);
+}
+
+if (isMain(import.meta.url)) await runChild(TIMED_BENCHMARKS, process.argv.slice(2));

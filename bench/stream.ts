@@ -22,16 +22,12 @@
  * @module
  */
 
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as effect from "./contenders/effect.js";
 import * as effection from "./contenders/effection.js";
 import * as miniTokio from "./contenders/mini-tokio.js";
 import * as native from "./contenders/native.js";
-import { measure, type TimedBenchmark } from "./core.js";
+import { isMain, runChild, selectBenchmarks, type TimedBenchmark } from "./core.js";
 import { expectedSum } from "./pipeline.js";
-import type { Bench } from "./report.js";
 
 const sums = new Map<number, number>();
 /** The checksum, computed once per size. */
@@ -94,19 +90,7 @@ export const STREAM_BENCHMARKS: readonly TimedBenchmark[] = [
 
 /** The stream benchmarks whose id contains `filter` (all of them without one). */
 export function selectStreams(filter: string | undefined): TimedBenchmark[] {
-  return STREAM_BENCHMARKS.filter((b) => filter === undefined || b.id.includes(filter));
+  return selectBenchmarks(STREAM_BENCHMARKS, filter);
 }
 
-async function main(args: readonly string[]): Promise<void> {
-  const quick = args.includes("--quick");
-  const outAt = args.indexOf("--out");
-  const out = outAt >= 0 ? args[outAt + 1] : undefined;
-  const filter = args.find((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
-  const results: Bench[] = [];
-  for (const bench of selectStreams(filter)) results.push(await measure(bench, { quick }));
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  if (out === undefined) process.stdout.write(json);
-  else writeFileSync(out, json);
-}
-
-if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
+if (isMain(import.meta.url)) await runChild(STREAM_BENCHMARKS, process.argv.slice(2));

@@ -41,16 +41,22 @@
  * @module
  */
 
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as effect from "./contenders/sync/effect.js";
 import * as effection from "./contenders/sync/effection.js";
 import * as floor from "./contenders/sync/floor.js";
 import * as miniTokio from "./contenders/sync/mini-tokio.js";
 import * as native from "./contenders/sync/native.js";
-import { async, measure, sumBelow, sync, type TimedBenchmark, type TimedCase } from "./core.js";
-import type { Bench, TargetSpec } from "./report.js";
+import {
+  async,
+  isMain,
+  runChild,
+  selectBenchmarks,
+  sumBelow,
+  sync,
+  type TimedBenchmark,
+  type TimedCase,
+} from "./core.js";
+import type { TargetSpec } from "./report.js";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
@@ -290,19 +296,7 @@ function throughputBenchmark(producers: number): TimedBenchmark {
 
 /** The benchmarks whose id contains `filter` (all of them without one). */
 export function selectSync(filter: string | undefined): TimedBenchmark[] {
-  return SYNC_BENCHMARKS.filter((b) => filter === undefined || b.id.includes(filter));
+  return selectBenchmarks(SYNC_BENCHMARKS, filter);
 }
 
-async function main(args: readonly string[]): Promise<void> {
-  const quick = args.includes("--quick");
-  const outAt = args.indexOf("--out");
-  const out = outAt >= 0 ? args[outAt + 1] : undefined;
-  const filter = args.find((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
-  const results: Bench[] = [];
-  for (const bench of selectSync(filter)) results.push(await measure(bench, { quick }));
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  if (out === undefined) process.stdout.write(json);
-  else writeFileSync(out, json);
-}
-
-if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
+if (isMain(import.meta.url)) await runChild(SYNC_BENCHMARKS, process.argv.slice(2));

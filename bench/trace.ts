@@ -48,12 +48,11 @@
  * @module
  */
 
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type { JoinHandle, TraceEvent } from "../src/index.js";
 import * as current from "../src/index.js";
-import { measure, type Runner, type TimedBenchmark, type TimedCase } from "./core.js";
+import { isMain, measure, type Runner, type TimedBenchmark, type TimedCase, writeResults } from "./core.js";
 import type { Bench, TargetSpec } from "./report.js";
 
 /** The last commit of main without the tracing hooks: the "no hooks" rows run it. */
@@ -284,9 +283,7 @@ async function main(args: readonly string[]): Promise<void> {
     const measured = await measure(bench, { quick });
     results.push({ ...measured, section: "trace", baseline: { id: "off", label: "off" } });
   }
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  if (out === undefined) process.stdout.write(json);
-  else writeFileSync(out, json);
+  writeResults(results, out);
 }
 
-if (resolve(process.argv[1] ?? "") === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
+if (isMain(import.meta.url)) await main(process.argv.slice(2));

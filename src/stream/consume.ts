@@ -51,9 +51,11 @@ export class Next<T> extends Awaitable<T | undefined> {
 export class ForEach<T> extends Awaitable<void> {
   private stream: Stream<T> | undefined;
 
+  /** `call` names the API in the "polled after it completed" error (Collect reuses this loop). */
   constructor(
     stream: Stream<T>,
     private readonly fn: (item: T) => void,
+    private readonly call = "stream.forEach(fn)",
   ) {
     super();
     this.stream = stream;
@@ -66,7 +68,7 @@ export class ForEach<T> extends Awaitable<void> {
 
   poll(cx: Context): Poll<void> {
     const stream = this.stream;
-    if (stream === undefined) throw new Error("stream.forEach(fn) was polled after it completed");
+    if (stream === undefined) throw new Error(`${this.call} was polled after it completed`);
     const fn = this.fn;
     try {
       for (;;) {
@@ -99,15 +101,25 @@ export class ForEach<T> extends Awaitable<void> {
 /**
  * `yield* s.collect()`: every item, in order, in an array.
  *
+ * It is a {@link ForEach} that pushes each item: the same loop, budget
+ * spending and disposal of the stream.
+ *
  * @internal
  */
 export class Collect<T> extends Awaitable<T[]> {
-  private stream: Stream<T> | undefined;
   private readonly items: T[] = [];
+  private readonly forEach: ForEach<T>;
 
   constructor(stream: Stream<T>) {
     super();
-    this.stream = stream;
+    const items = this.items;
+    this.forEach = new ForEach(
+      stream,
+      (item) => {
+        items.push(item);
+      },
+      "stream.collect()",
+    );
   }
 
   /** What a task awaiting it waits on (see `Future.describeWait`). */
@@ -116,31 +128,11 @@ export class Collect<T> extends Awaitable<T[]> {
   }
 
   poll(cx: Context): Poll<T[]> {
-    const stream = this.stream;
-    if (stream === undefined) throw new Error("stream.collect() was polled after it completed");
-    const items = this.items;
-    try {
-      for (;;) {
-        const item = stream.pollNext(cx);
-        if (item === PENDING) return PENDING;
-        if (item === undefined) break;
-        items.push(item);
-        if (!pollProceed(cx)) return PENDING; // as in ForEach
-      }
-    } catch (error) {
-      this.stream = undefined;
-      dropStream(stream);
-      throw error;
-    }
-    this.stream = undefined;
-    dropStream(stream);
-    return items;
+    return this.forEach.poll(cx) === PENDING ? PENDING : this.items;
   }
 
   /** Drop: disposes the stream it took over; the items collected so far are lost. */
   override [Symbol.dispose](): void {
-    const stream = this.stream;
-    this.stream = undefined;
-    dropStream(stream);
+    this.forEach[Symbol.dispose]();
   }
 }

@@ -7,7 +7,8 @@
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { pollProceed } from "../runtime/budget.js";
-import { dropStream, type Stream } from "./stream.js";
+import { SourceAdapter } from "./adapter.js";
+import type { Stream } from "./stream.js";
 
 /**
  * The items of `source` for which `pred` returns true (Rust's
@@ -20,14 +21,12 @@ import { dropStream, type Stream } from "./stream.js";
  *
  * @internal Made by `StreamExt.filter`.
  */
-export class FilterStream<T> implements Stream<T>, Disposable {
-  private source: Stream<T> | undefined;
-
+export class FilterStream<T> extends SourceAdapter<T, T> {
   constructor(
     source: Stream<T>,
     private readonly pred: (item: T) => boolean,
   ) {
-    this.source = source;
+    super(source);
   }
 
   pollNext(cx: Context): Poll<T | undefined> {
@@ -37,20 +36,9 @@ export class FilterStream<T> implements Stream<T>, Disposable {
     for (;;) {
       const item = source.pollNext(cx);
       if (item === PENDING) return PENDING;
-      if (item === undefined) {
-        this.source = undefined;
-        dropStream(source);
-        return undefined;
-      }
+      if (item === undefined) return this.dropSource();
       if (pred(item)) return item;
       if (!pollProceed(cx)) return PENDING; // the task was woken: the rest on its next turn
     }
-  }
-
-  /** Drop: drops the source. Idempotent. */
-  [Symbol.dispose](): void {
-    const source = this.source;
-    this.source = undefined;
-    dropStream(source);
   }
 }

@@ -6,7 +6,8 @@
 
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { dropStream, type Stream } from "./stream.js";
+import { SourceAdapter } from "./adapter.js";
+import type { Stream } from "./stream.js";
 
 /**
  * The stream of `f(item)` for each item of `source` (Rust's
@@ -15,15 +16,12 @@ import { dropStream, type Stream } from "./stream.js";
  *
  * @internal Made by `StreamExt.map`.
  */
-export class MapStream<T, U> implements Stream<U>, Disposable {
-  /** The source, until it ends or this stream is dropped. */
-  private source: Stream<T> | undefined;
-
+export class MapStream<T, U> extends SourceAdapter<T, U> {
   constructor(
     source: Stream<T>,
     private readonly f: (item: T) => U,
   ) {
-    this.source = source;
+    super(source);
   }
 
   pollNext(cx: Context): Poll<U | undefined> {
@@ -31,11 +29,7 @@ export class MapStream<T, U> implements Stream<U>, Disposable {
     if (source === undefined) return undefined;
     const item = source.pollNext(cx);
     if (item === PENDING) return PENDING;
-    if (item === undefined) {
-      this.source = undefined;
-      dropStream(source);
-      return undefined;
-    }
+    if (item === undefined) return this.dropSource();
     const out = this.f(item);
     if (out === undefined) {
       throw new TypeError(
@@ -43,12 +37,5 @@ export class MapStream<T, U> implements Stream<U>, Disposable {
       );
     }
     return out;
-  }
-
-  /** Drop: drops the source. Idempotent. */
-  [Symbol.dispose](): void {
-    const source = this.source;
-    this.source = undefined;
-    dropStream(source);
   }
 }

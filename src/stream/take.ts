@@ -6,7 +6,8 @@
 
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { dropStream, type Stream } from "./stream.js";
+import { SourceAdapter } from "./adapter.js";
+import type { Stream } from "./stream.js";
 
 /**
  * The first `n` items of `source`, then the end (Rust's `StreamExt::take`).
@@ -16,36 +17,21 @@ import { dropStream, type Stream } from "./stream.js";
  *
  * @internal Made by `StreamExt.take`.
  */
-export class TakeStream<T> implements Stream<T>, Disposable {
-  private source: Stream<T> | undefined;
-
+export class TakeStream<T> extends SourceAdapter<T, T> {
   constructor(
     source: Stream<T>,
     private remaining: number,
   ) {
-    this.source = source;
+    super(source);
   }
 
   pollNext(cx: Context): Poll<T | undefined> {
     const source = this.source;
     if (source === undefined) return undefined;
-    if (this.remaining === 0) {
-      this[Symbol.dispose]();
-      return undefined;
-    }
+    if (this.remaining === 0) return this.dropSource();
     const item = source.pollNext(cx);
     if (item === PENDING) return PENDING;
-    if (item === undefined || --this.remaining === 0) {
-      this.source = undefined;
-      dropStream(source);
-    }
+    if (item === undefined || --this.remaining === 0) this.dropSource();
     return item;
-  }
-
-  /** Drop: drops the source if it is still held. Idempotent. */
-  [Symbol.dispose](): void {
-    const source = this.source;
-    this.source = undefined;
-    dropStream(source);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Checking counts (permits, parties) at the API boundary.
+ * Checking counts (permits, parties, capacities) at the API boundary.
  *
  * @module
  */
+
+import { describe } from "../future/future.js";
 
 /**
  * Returns `value` if it is an integer from `min` to `max`. Otherwise throws
@@ -13,7 +15,7 @@
  */
 export function checkCount(api: string, name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== "number") {
-    throw new TypeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${typeof value}`);
+    throw new TypeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${describe(value)}`);
   }
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${value}`);

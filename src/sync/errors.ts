@@ -12,7 +12,7 @@
  * @module
  */
 
-import { describe } from "../future/future.js";
+import { checkCount } from "./count.js";
 
 /**
  * Thrown when a value cannot be sent because nobody can receive it any
@@ -123,13 +123,7 @@ export const MAX_CAPACITY = 2 ** 30;
  * @internal
  */
 export function checkCapacity(api: string, capacity: unknown): number {
-  if (typeof capacity !== "number") {
-    throw new TypeError(`${api}: capacity must be an integer from 1 to 2^30, got ${describe(capacity)}`);
-  }
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
-    throw new RangeError(`${api}: capacity must be an integer from 1 to 2^30, got ${capacity}`);
-  }
-  return capacity;
+  return checkCount(api, "capacity", capacity, 1, MAX_CAPACITY);
 }
 
 /**

@@ -238,63 +238,57 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
 }
 
 /**
- * The future of {@link Sender.send}: waits in line for a free slot, then
- * puts the value in the channel.
+ * What {@link SendFuture} and {@link ReserveFuture} share: a place in the
+ * senders' line, the slot handed to it, and how dropping gives both back.
+ * {@link SlotFuture.takeSlot} is one step of getting a slot; each subclass
+ * says what it does with the slot once it has it.
  *
- * **Cancel safety:** dropping it before it completes sends nothing and
- * gives up its place in line: the next waiting sender moves up. If a slot
- * had already been handed to it (it was woken but not polled again), the
- * slot passes on to the next waiting sender, or back to the channel; no
- * capacity leaks. The value is not sent; you still hold it.
+ * Only two classes extend it, so the shared code sees two shapes at most
+ * (polymorphic, never megamorphic), and each subclass's `poll` calls
+ * `takeSlot` on its own shape only.
  */
-export class SendFuture<T> extends Awaitable<void> implements SlotWaiter {
+abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
   /** @internal */ waker: Waker | undefined = undefined;
   /** @internal */ prevWaiter: SlotWaiter | undefined = undefined;
   /** @internal */ nextWaiter: SlotWaiter | undefined = undefined;
   /** @internal */ queued = false;
   /** @internal */ granted = false;
-  private done = false;
+  protected done = false;
 
-  /** @internal Use {@link Sender.send}. */
-  constructor(
-    private readonly chan: Chan<T>,
-    private readonly value: T,
-  ) {
+  constructor(protected readonly chan: Chan<T>) {
     super();
   }
 
-  poll(cx: Context): Poll<void> {
-    if (this.done) throw new Error("an mpsc send() future was polled after it completed");
+  /**
+   * One step of getting a slot. True once this future holds one (counted
+   * in `reserved`, for the caller to fill or to hand to a permit); false
+   * while it waits in line with its waker stored. Throws {@link SendError}
+   * carrying `failValue` if the channel closed first.
+   */
+  protected takeSlot<V>(cx: Context, failValue: V): boolean {
     const chan = this.chan;
     if (this.granted) {
       // A slot was handed to us while we waited. It holds even if the
       // receiver closed meanwhile (as a permit does), but not if it dropped.
-      if (chan.receiverDropped) return this.fail("the receiver was dropped");
-      if (!pollProceed(cx)) return PENDING;
+      if (chan.receiverDropped) this.fail(failValue, "the receiver was dropped");
+      if (!pollProceed(cx)) return false;
       this.granted = false;
       this.done = true;
-      chan.reserved--;
-      chan.push(this.value);
-      return undefined;
+      return true;
     }
-    if (chan.isClosed) return this.fail(chan.whyClosed());
+    if (chan.isClosed) this.fail(failValue, chan.whyClosed());
     if (chan.permits > 0) {
       // A free slot means nobody waits: slots freed while senders wait go
       // to them, never to the free count.
-      if (!pollProceed(cx)) return PENDING;
+      if (!pollProceed(cx)) return false;
       this.done = true;
       chan.permits--;
-      chan.push(this.value);
-      return undefined;
+      chan.reserved++;
+      return true;
     }
     storeWaker(this, cx);
     if (!this.queued) chan.sendWaiters.push(this);
-    return PENDING;
-  }
-
-  /** What a task awaiting it waits on (see `Future.describeWait`). */
-  describeWait(): string {
-    return "mpsc Sender.send (channel full)";
+    return false;
   }
 
   /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
@@ -309,13 +303,47 @@ export class SendFuture<T> extends Awaitable<void> implements SlotWaiter {
     }
   }
 
-  private fail(why: string): never {
+  private fail<V>(failValue: V, why: string): never {
     this.done = true;
     if (this.granted) {
       this.granted = false;
       this.chan.reserved--;
     }
-    throw new SendError(this.value, why);
+    throw new SendError(failValue, why);
+  }
+}
+
+/**
+ * The future of {@link Sender.send}: waits in line for a free slot, then
+ * puts the value in the channel.
+ *
+ * **Cancel safety:** dropping it before it completes sends nothing and
+ * gives up its place in line: the next waiting sender moves up. If a slot
+ * had already been handed to it (it was woken but not polled again), the
+ * slot passes on to the next waiting sender, or back to the channel; no
+ * capacity leaks. The value is not sent; you still hold it.
+ */
+export class SendFuture<T> extends SlotFuture<T, void> {
+  /** @internal Use {@link Sender.send}. */
+  constructor(
+    chan: Chan<T>,
+    private readonly value: T,
+  ) {
+    super(chan);
+  }
+
+  poll(cx: Context): Poll<void> {
+    if (this.done) throw new Error("an mpsc send() future was polled after it completed");
+    if (!this.takeSlot(cx, this.value)) return PENDING;
+    // The slot is ours: fill it.
+    this.chan.reserved--;
+    this.chan.push(this.value);
+    return undefined;
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "mpsc Sender.send (channel full)";
   }
 }
 
@@ -327,67 +355,21 @@ export class SendFuture<T> extends Awaitable<void> implements SlotWaiter {
  * line. If a slot had already been handed to it, the slot passes on to
  * the next waiting sender, or back to the channel: no capacity leaks.
  */
-export class ReserveFuture<T> extends Awaitable<Permit<T>> implements SlotWaiter {
-  /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: SlotWaiter | undefined = undefined;
-  /** @internal */ nextWaiter: SlotWaiter | undefined = undefined;
-  /** @internal */ queued = false;
-  /** @internal */ granted = false;
-  private done = false;
-
+export class ReserveFuture<T> extends SlotFuture<T, Permit<T>> {
   /** @internal Use {@link Sender.reserve}. */
-  constructor(private readonly chan: Chan<T>) {
-    super();
+  constructor(chan: Chan<T>) {
+    super(chan);
   }
 
   poll(cx: Context): Poll<Permit<T>> {
     if (this.done) throw new Error("an mpsc reserve() future was polled after it completed");
-    const chan = this.chan;
-    if (this.granted) {
-      if (chan.receiverDropped) return this.fail("the receiver was dropped");
-      if (!pollProceed(cx)) return PENDING;
-      // The slot stays counted in `reserved`: the permit holds it now.
-      this.granted = false;
-      this.done = true;
-      return new Permit(chan);
-    }
-    if (chan.isClosed) return this.fail(chan.whyClosed());
-    if (chan.permits > 0) {
-      if (!pollProceed(cx)) return PENDING;
-      this.done = true;
-      chan.permits--;
-      chan.reserved++;
-      return new Permit(chan);
-    }
-    storeWaker(this, cx);
-    if (!this.queued) chan.sendWaiters.push(this);
-    return PENDING;
+    // The slot stays counted in `reserved`: the permit holds it now.
+    return this.takeSlot<void>(cx, undefined) ? new Permit(this.chan) : PENDING;
   }
 
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "mpsc Sender.reserve (channel full)";
-  }
-
-  /** Drop: leaves the line, or passes on a slot handed to it. Idempotent. */
-  override [Symbol.dispose](): void {
-    const chan = this.chan;
-    this.done = true;
-    this.waker = undefined;
-    if (this.queued) chan.sendWaiters.remove(this);
-    else if (this.granted) {
-      this.granted = false;
-      chan.returnReserved();
-    }
-  }
-
-  private fail(why: string): never {
-    this.done = true;
-    if (this.granted) {
-      this.granted = false;
-      this.chan.reserved--;
-    }
-    throw new SendError<void>(undefined, why);
   }
 }
 

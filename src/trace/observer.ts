@@ -126,6 +126,21 @@ interface Stampable {
   at?: number;
 }
 
+/**
+ * The "pending" event for a poll of `task` that did not finish, without
+ * timing: the caller adds `durationMs` and `at` when polls are timed (after
+ * reading the clock, so describing the wait is not counted in the poll).
+ */
+function pendingEvent(task: Task<unknown>, name: string | undefined): TraceEvent & { kind: "pending" } {
+  return {
+    kind: "pending",
+    task: task.id,
+    name,
+    requeued: task.isQueued(),
+    waitingOn: waitDescription(task.waitsOn()),
+  };
+}
+
 /** Watches one runtime's tasks for its listeners, its clock and its dumps. @internal */
 export class Observer {
   /** Copy-on-write, so a listener may unsubscribe (or subscribe another) while events are dispatched. */
@@ -258,32 +273,14 @@ export class Observer {
     if (task.isFinished()) return;
     if (capture?.site !== undefined) this.awaitSites?.set(task, capture.site);
     if (clock === undefined) {
-      if (listening) {
-        this.emit({
-          kind: "pending",
-          task: task.id,
-          name,
-          requeued: task.isQueued(),
-          waitingOn: waitDescription(task.waitsOn()),
-        });
-      }
+      if (listening) this.emit(pendingEvent(task, name));
       return;
     }
     const end = clock();
     const durationMs = end - start;
     this.busyMs += durationMs;
     const at = end - this.origin;
-    if (listening) {
-      this.emit({
-        kind: "pending",
-        task: task.id,
-        name,
-        requeued: task.isQueued(),
-        waitingOn: waitDescription(task.waitsOn()),
-        durationMs,
-        at,
-      });
-    }
+    if (listening) this.emit({ ...pendingEvent(task, name), durationMs, at });
     this.checkSlow(task, name, durationMs, at);
   }
 

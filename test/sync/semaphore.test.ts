@@ -299,7 +299,7 @@ test("bad counts throw RangeError or TypeError naming the method and what is all
   assert.throws(() => new Semaphore(Semaphore.MAX_PERMITS + 1), RangeError);
   assert.throws(() => new Semaphore("3" as unknown as number), {
     name: "TypeError",
-    message: /new Semaphore\(permits\): permits must be an integer .* got string/,
+    message: /new Semaphore\(permits\): permits must be an integer .* got the string "3"/,
   });
   const sem = new Semaphore(1);
   assert.throws(() => sem.acquire(-1), /Semaphore\.acquire\(n\): n must be an integer from 0 to/);
