@@ -90,6 +90,22 @@ test("a source that ends is disposed at once, and not again when the pipeline is
   assert.deepEqual([a.disposed, b.disposed], [1, 1]);
 });
 
+test("map and filter release their source as soon as it ends, before the pipeline is disposed", () => {
+  const a = Feed.of([1]);
+  const mapped = stream(a).map((n) => n + 1);
+  assert.equal(mapped.pollNext(cx), 2);
+  assert.equal(mapped.pollNext(cx), undefined);
+  assert.equal(a.disposed, 1, "map dropped its ended source");
+  const b = Feed.of([1, 2]);
+  const kept = stream(b).filter((n) => n > 1);
+  assert.equal(kept.pollNext(cx), 2);
+  assert.equal(kept.pollNext(cx), undefined);
+  assert.equal(b.disposed, 1, "filter dropped its ended source");
+  mapped[Symbol.dispose]();
+  kept[Symbol.dispose]();
+  assert.deepEqual([a.disposed, b.disposed], [1, 1], "and not again");
+});
+
 test("take(n) disposes its source right after the n-th item; take(0) never polls it", () => {
   const a = Feed.of([1, 2, 3, 4]);
   const first2 = stream(a).take(2);
