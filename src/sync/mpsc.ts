@@ -53,6 +53,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
+import { dropValue } from "../future/drop.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -165,9 +166,20 @@ export class Chan<T> implements ReceiversGone {
 
   dropReceiver(): void {
     this.receiverDropped = true;
-    this.queue.clear(); // nobody can read them: let them be collected
     this.close();
     this.recvWaiters.wakeAll(); // futures the receiver made earlier end now
+    // Nobody can read the buffered messages: drop them, as Rust does, so a
+    // guard or a handle sent through the channel lets go. Every one is
+    // dropped even if one's disposal throws; the first error propagates.
+    let failure: { error: unknown } | undefined;
+    for (let left = this.queue.size; left > 0; left--) {
+      try {
+        dropValue(this.queue.shift());
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 }
 
@@ -762,7 +774,12 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
     return this.chan.queue.size;
   }
 
-  /** Drop: closes the channel and drops the buffered messages. Idempotent. */
+  /**
+   * Drop: closes the channel and drops the buffered messages, disposing the
+   * Disposable ones (a guard sent through the channel lets go, as in Rust).
+   * Every one is dropped; if a disposal throws, the first error propagates.
+   * Idempotent.
+   */
   [Symbol.dispose](): void {
     if (this.dropped) return;
     this.dropped = true;

@@ -30,6 +30,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
+import { dropValue } from "../future/drop.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -150,13 +151,18 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
     return "oneshot Receiver";
   }
 
-  /** Drop: refuses the value and lets go of one already sent. Idempotent. */
+  /**
+   * Drop: refuses the value, and drops one already sent that nobody took
+   * (disposing it if it is Disposable, as Rust drops it). Idempotent.
+   */
   override [Symbol.dispose](): void {
     if (this.dropped) return;
     this.dropped = true;
+    const unclaimed = this.value;
     this.value = NOTHING;
     this.waker = undefined;
     this.close();
+    if (unclaimed !== NOTHING) dropValue(unclaimed);
   }
 
   /** @internal For the sender's `closed()`. */

@@ -7,6 +7,8 @@ import {
   future,
   JoinError,
   type JoinHandle,
+  Mutex,
+  type MutexGuard,
   mpsc,
   PENDING,
   Runtime,
@@ -684,4 +686,39 @@ test("under any schedule, with aborted sends and receives, no message is lost or
     ),
     { numRuns: 150 },
   );
+});
+
+test("a dropped receiver drops the messages nobody read: a lock guard sent through the channel lets go", () => {
+  const m = new Mutex(0);
+  const guard = m.tryLock();
+  assert.ok(guard !== undefined);
+  const [tx, rx] = mpsc.unbounded<MutexGuard<number> | string>();
+  tx.send("plain values are simply forgotten");
+  tx.send(guard);
+  assert.equal(m.isLocked, true);
+  rx[Symbol.dispose]();
+  assert.equal(m.isLocked, false, "the unread guard was disposed with the receiver");
+});
+
+test("every unread message is dropped even when one's disposal throws; the first error propagates", () => {
+  const dropped: string[] = [];
+  const item = (name: string, fails: boolean) => ({
+    [Symbol.dispose]() {
+      dropped.push(name);
+      if (fails) throw new Error(`${name} failed`);
+    },
+  });
+  const [tx, rx] = mpsc.channel<ReturnType<typeof item>>(4);
+  for (const [name, fails] of [
+    ["a", false],
+    ["b", true],
+    ["c", true],
+    ["d", false],
+  ] as const) {
+    assert.equal(tx.trySend(item(name, fails)), true);
+  }
+  assert.throws(() => rx[Symbol.dispose](), /b failed/);
+  assert.deepEqual(dropped, ["a", "b", "c", "d"]);
+  rx[Symbol.dispose]();
+  assert.deepEqual(dropped, ["a", "b", "c", "d"], "idempotent");
 });

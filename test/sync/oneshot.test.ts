@@ -3,6 +3,8 @@ import { test } from "node:test";
 import {
   future,
   JoinError,
+  Mutex,
+  type MutexGuard,
   mpsc,
   type OneshotReceiver,
   type OneshotSender,
@@ -183,4 +185,27 @@ test("a million oneshots, each answering a request from another task", () => {
     }),
   );
   assert.equal(count, N);
+});
+
+test("a receiver dropped with a value nobody took drops it: a guard sent through it lets go", () => {
+  const m = new Mutex("x");
+  const guard = m.tryLock();
+  assert.ok(guard !== undefined);
+  const [tx, rx] = oneshot<MutexGuard<string>>();
+  tx.send(guard);
+  rx[Symbol.dispose]();
+  assert.equal(m.isLocked, false);
+});
+
+test("a value the receiver took is the taker's: dropping the receiver afterwards leaves it alone", () => {
+  const m = new Mutex("x");
+  const guard = m.tryLock();
+  assert.ok(guard !== undefined);
+  const [tx, rx] = oneshot<MutexGuard<string>>();
+  tx.send(guard);
+  const taken = new Runtime().blockOn(rx);
+  rx[Symbol.dispose]();
+  assert.equal(m.isLocked, true);
+  taken.release();
+  assert.equal(m.isLocked, false);
 });
