@@ -155,8 +155,7 @@ export class StreamExt<T> implements Stream<T>, Disposable {
    * ```
    */
   chain<U>(other: Stream<U>): StreamExt<T | U> {
-    checkStream("stream.chain(other): other", other);
-    if (other === this) throw this.selfError("chain(other)");
+    checkTakeable("stream.chain(other)", [this, other], (i) => (i === 0 ? "this stream" : "other"), "chain()");
     const first: Stream<T | U> = this.intoSource("chain()");
     return new StreamExt<T | U>(new ChainStream(first, own(other, "chain()")));
   }
@@ -173,14 +172,9 @@ export class StreamExt<T> implements Stream<T>, Disposable {
    * ```
    */
   merge<U>(...others: Stream<U>[]): StreamExt<T | U> {
-    others.forEach((s, i) => {
-      checkStream(`stream.merge(...others): others[${i}]`, s);
-      if (s === this) throw this.selfError("merge(...others)");
-    });
-    const first: Stream<T | U> = this.intoSource("merge()");
-    const sources: Stream<T | U>[] = [first];
-    for (const s of others) sources.push(own(s, "merge()"));
-    return new StreamExt<T | U>(new MergeStream(sources));
+    const all: Stream<T | U>[] = [this, ...others];
+    checkTakeable("stream.merge(...others)", all, (i) => (i === 0 ? "this stream" : `others[${i - 1}]`), "merge()");
+    return new StreamExt<T | U>(new MergeStream(all.map((s) => own(s, "merge()"))));
   }
 
   /**
@@ -306,6 +300,11 @@ export class StreamExt<T> implements Stream<T>, Disposable {
     return source;
   }
 
+  /** Throws what {@link StreamExt.intoSource} would, without taking the source. @internal */
+  checkOwnable(api: string): void {
+    if (this.source === undefined) throw this.goneError(api);
+  }
+
   private goneError(api: string): Error {
     const into = this.movedInto;
     return new Error(
@@ -314,15 +313,41 @@ export class StreamExt<T> implements Stream<T>, Disposable {
         : `stream.${api}: this stream's source was moved into ${into} (adapters and consumers take their stream over, as in Rust); use what ${into} returned`,
     );
   }
-
-  private selfError(api: string): TypeError {
-    return new TypeError(`stream.${api}: a stream cannot be combined with itself`);
-  }
 }
 
-/** The source of a stream argument: moved out of a `StreamExt`, or the stream itself. */
-function own<T>(s: Stream<T>, api: string): Stream<T> {
+/**
+ * The source of a stream argument: moved out of a `StreamExt`, or the
+ * stream itself. @internal
+ */
+export function own<T>(s: Stream<T>, api: string): Stream<T> {
   return s instanceof StreamExt ? s.intoSource(api) : s;
+}
+
+/**
+ * Checks every stream a combinator is about to take over: each is a
+ * stream, none is given twice, none has been moved already. Checking them
+ * all before taking any means a bad argument throws with every stream
+ * still owned by its caller, none left owned by nobody (and never
+ * disposed).
+ */
+function checkTakeable(
+  api: string,
+  streams: readonly Stream<unknown>[],
+  nameOf: (i: number) => string,
+  into: string,
+): void {
+  const seen = new Map<Stream<unknown>, number>();
+  streams.forEach((s, i) => {
+    checkStream(`${api}: ${nameOf(i)}`, s);
+    const earlier = seen.get(s);
+    if (earlier !== undefined) {
+      throw new TypeError(
+        `${api}: ${nameOf(i)} is the same stream as ${nameOf(earlier)}: a stream cannot be combined with itself`,
+      );
+    }
+    seen.set(s, i);
+    if (s instanceof StreamExt) s.checkOwnable(into);
+  });
 }
 
 /**
@@ -370,11 +395,6 @@ export function merge<S extends Stream<unknown>[]>(...streams: S): StreamExt<Ite
 // cannot see that each element of S is a Stream<Item<S[number]>>. Callers
 // get the public signature.
 export function merge(...streams: Stream<unknown>[]): StreamExt<unknown> {
-  streams.forEach((s, i) => {
-    checkStream(`merge(...streams): streams[${i}]`, s);
-    if (streams.indexOf(s) !== i) {
-      throw new TypeError(`merge(...streams): streams[${i}] is the same stream as streams[${streams.indexOf(s)}]`);
-    }
-  });
+  checkTakeable("merge(...streams)", streams, (i) => `streams[${i}]`, "merge()");
   return new StreamExt(new MergeStream(streams.map((s) => own(s, "merge()"))));
 }

@@ -161,6 +161,23 @@ test("a stream cannot be merged or chained with itself", () => {
   assert.throws(() => merge(a, a), /streams\[1\] is the same stream as streams\[0\]/);
 });
 
+test("a rejected argument takes no stream: every stream stays with its caller, and is disposed by it", () => {
+  const a = new Feed<number>();
+  const s = stream(a);
+  const moved = stream(new Feed<number>());
+  moved.map((n) => n); // moves its source away
+  const b = new Feed<number>();
+  assert.throws(() => s.merge(b, moved), /moved into map\(\)/);
+  assert.throws(() => s.chain(moved), /moved into map\(\)/);
+  assert.throws(() => s.merge(b, b), /others\[1\] is the same stream as others\[0\]/);
+  assert.throws(() => merge(s, moved), /moved into map\(\)/);
+  a.push(1);
+  assert.equal(s.pollNext(cx), 1, "s still owns its source");
+  s[Symbol.dispose]();
+  assert.equal(a.disposed, 1, "and disposes it");
+  assert.equal(b.disposed, 0, "b was never taken");
+});
+
 test("forEach and collect take the stream over: disposed at the end, when they throw, and when dropped", () => {
   const rt = virtual();
   const a = Feed.of([1, 2, 3]);
