@@ -19,7 +19,7 @@ import { currentRuntime } from "../runtime/current.js";
 import { type HostOperation, hostOperation } from "../runtime/host-operation.js";
 import { Runtime } from "../runtime/runtime.js";
 import { checkStream, dropStream, type Stream } from "../stream/stream.js";
-import { StreamExt } from "../stream/stream-ext.js";
+import { own, StreamExt } from "../stream/stream-ext.js";
 import { storeWaker } from "../sync/wait-list.js";
 import { pickRuntime } from "./promise.js";
 
@@ -172,7 +172,7 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
 export function toAsyncIterable<T>(s: Stream<T>, runtime?: Runtime): AsyncIterableIterator<T> {
   checkStream("toAsyncIterable(s): s", s);
   const rt = pickRuntime("toAsyncIterable(s, runtime)", runtime);
-  const source = s instanceof StreamExt ? s.intoSource("toAsyncIterable()") : s;
+  const source = own(s, "toAsyncIterable()");
   return new StreamIterator(source, rt);
 }
 

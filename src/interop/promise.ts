@@ -10,6 +10,7 @@
  * @module
  */
 
+import { notAFuture } from "../combinators/arguments.js";
 import { Awaitable } from "../future/awaitable.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
@@ -73,11 +74,7 @@ export function pickRuntime(api: string, runtime: Runtime | undefined): Runtime 
  * ```
  */
 export function toPromise<T>(future: Future<T>, runtime?: Runtime): Promise<T> {
-  if (!isFuture(future)) {
-    throw new TypeError(
-      `toPromise(future): future must be a future (an object with a poll(cx) method, such as future(function* () { … })), got ${describe(future)}`,
-    );
-  }
+  if (!isFuture(future)) throw notAFuture("toPromise(future)", "future", future);
   const rt = pickRuntime("toPromise(future, runtime)", runtime);
   if (rt !== undefined) {
     const promise = rt.run(future);
