@@ -144,6 +144,9 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
     if (this.closed) return;
     this.closed = true;
     this.closedList?.wakeAll();
+    // A task already awaiting the receiver must hear of it: no value can
+    // come now, so its next poll throws RecvError instead of waiting forever.
+    wakeNode(this);
   }
 
   /** What a task awaiting it waits on (see `Future.describeWait`). */

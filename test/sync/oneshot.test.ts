@@ -209,3 +209,25 @@ test("a value the receiver took is the taker's: dropping the receiver afterwards
   taken.release();
   assert.equal(m.isLocked, false);
 });
+
+test("close() while a task awaits the receiver wakes it with RecvError: it does not wait forever", () => {
+  const [tx, rx] = oneshot<number>();
+  const outcome = new Runtime().blockOn(
+    future(function* () {
+      const waiter = spawn(
+        future(function* () {
+          try {
+            return yield* rx;
+          } catch (e) {
+            return e instanceof RecvError ? "RecvError" : "other";
+          }
+        }),
+      );
+      yield* yieldNow(); // the waiter is now pending on rx
+      rx.close();
+      assert.throws(() => tx.send(1), SendError);
+      return yield* waiter;
+    }),
+  );
+  assert.equal(outcome, "RecvError");
+});
