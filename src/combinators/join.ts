@@ -39,7 +39,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
-import { dropValue } from "../future/drop.js";
+import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -91,7 +91,7 @@ class Join<T> extends Awaitable<T[]> {
   private branches: JoinBranch<T>[] | undefined;
   private readonly values: T[];
   private remaining: number;
-  private failure: { readonly error: unknown } | undefined = undefined;
+  private failure: DropFailure | undefined = undefined;
 
   constructor(
     futures: ArrayLike<Future<T>>,
@@ -177,32 +177,22 @@ class Join<T> extends Awaitable<T[]> {
    * comment), even if some of the drops throw, and returns the first such
    * error. Runs once: a second call finds the branches gone.
    */
-  private finish(dropValues: boolean): { readonly error: unknown } | undefined {
+  private finish(dropValues: boolean): DropFailure | undefined {
     const branches = this.branches;
     if (branches === undefined) return undefined;
     this.branches = undefined;
     this.waker = undefined;
     this.ready.clear();
-    let failed: { readonly error: unknown } | undefined;
+    let failed: DropFailure | undefined;
     for (const branch of branches) {
       const f = branch.future;
       if (f === undefined) continue;
       branch.future = undefined;
-      try {
-        f[Symbol.dispose]?.();
-      } catch (error) {
-        failed ??= { error };
-      }
+      failed = dropKeepingFirst(f, failed);
     }
     if (dropValues) {
       const values = this.values;
-      for (let i = 0; i < values.length; i++) {
-        try {
-          dropValue(values[i]);
-        } catch (error) {
-          failed ??= { error };
-        }
-      }
+      for (let i = 0; i < values.length; i++) failed = dropKeepingFirst(values[i], failed);
       values.length = 0; // nothing left to drop twice, or to keep alive
     }
     return failed;

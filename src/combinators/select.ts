@@ -60,7 +60,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
-import { dropValue } from "../future/drop.js";
+import { type DropFailure, dropKeepingFirst, dropValue } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { currentRuntime } from "../runtime/current.js";
@@ -160,18 +160,13 @@ class Select extends Awaitable<unknown> {
    * Ends the select: drops every branch but the winner (which has ended),
    * even if a drop throws, and returns the first such error.
    */
-  private finish(winner: number): { readonly error: unknown } | undefined {
+  private finish(winner: number): DropFailure | undefined {
     const branches = this.branches;
     if (branches === undefined) return undefined;
     this.branches = undefined;
-    let failed: { readonly error: unknown } | undefined;
+    let failed: DropFailure | undefined;
     for (let i = 0; i < branches.length; i++) {
-      if (i === winner) continue;
-      try {
-        branches[i]?.[Symbol.dispose]?.();
-      } catch (error) {
-        failed ??= { error };
-      }
+      if (i !== winner) failed = dropKeepingFirst(branches[i], failed);
     }
     return failed;
   }

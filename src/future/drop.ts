@@ -17,7 +17,7 @@
 import "./symbols.js";
 
 /** True when `value` has a `[Symbol.dispose]()` method: dropping it must call that. @internal */
-export function isDisposable(value: unknown): value is Disposable {
+function isDisposable(value: unknown): value is Disposable {
   if (typeof value !== "object" && typeof value !== "function") return false;
   if (value === null || !(Symbol.dispose in value)) return false;
   return typeof value[Symbol.dispose] === "function";
@@ -32,4 +32,23 @@ export function isDisposable(value: unknown): value is Disposable {
  */
 export function dropValue(value: unknown): void {
   if (isDisposable(value)) value[Symbol.dispose]();
+}
+
+/** The first error some drop threw, kept while the others still run. @internal */
+export type DropFailure = { readonly error: unknown };
+
+/**
+ * Drops `value` (see {@link dropValue}) without letting its error stop the
+ * caller's other drops: returns `failed` as it is, or this drop's error if
+ * it is the first. Cleanup runs to the end; the first error wins.
+ *
+ * @internal
+ */
+export function dropKeepingFirst(value: unknown, failed: DropFailure | undefined): DropFailure | undefined {
+  try {
+    dropValue(value);
+  } catch (error) {
+    return failed ?? { error };
+  }
+  return failed;
 }

@@ -53,7 +53,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
-import { dropValue } from "../future/drop.js";
+import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -171,15 +171,9 @@ export class Chan<T> implements ReceiversGone {
     // Nobody can read the buffered messages: drop them, as Rust does, so a
     // guard or a handle sent through the channel lets go. Every one is
     // dropped even if one's disposal throws; the first error propagates.
-    let failure: { error: unknown } | undefined;
-    for (let left = this.queue.size; left > 0; left--) {
-      try {
-        dropValue(this.queue.shift());
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure !== undefined) throw failure.error;
+    let failed: DropFailure | undefined;
+    for (let left = this.queue.size; left > 0; left--) failed = dropKeepingFirst(this.queue.shift(), failed);
+    if (failed !== undefined) throw failed.error;
   }
 }
 

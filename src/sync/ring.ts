@@ -50,13 +50,6 @@ export class Ring<T> {
     return value;
   }
 
-  /** Drops every value (a dropped receiver's buffered messages). */
-  clear(): void {
-    this.slots.fill(undefined);
-    this.head = 0;
-    this.size = 0;
-  }
-
   private grow(): void {
     const old = this.slots;
     const slots = new Array<T | undefined>(old.length * 2).fill(undefined);

@@ -24,6 +24,7 @@
 import { notAFuture } from "../combinators/arguments.js";
 import { Branch, ReadyList, type ReadyNode } from "../combinators/branch.js";
 import { Awaitable } from "../future/awaitable.js";
+import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -141,21 +142,17 @@ class SetCore<T> {
    * tasks and disposes the values of finished ones nobody joined. Every
    * handle is disposed even if one throws; the first error is returned.
    */
-  clear(): { readonly error: unknown } | undefined {
+  clear(): DropFailure | undefined {
     let e = this.first;
     this.first = this.last = undefined;
     this.size = 0;
     this.ready.clear();
-    let failed: { readonly error: unknown } | undefined;
+    let failed: DropFailure | undefined;
     while (e !== undefined) {
       const next = e.next;
       const handle = e.handle;
       e.prev = e.next = e.handle = undefined;
-      try {
-        handle?.[Symbol.dispose]();
-      } catch (error) {
-        failed ??= { error };
-      }
+      failed = dropKeepingFirst(handle, failed);
       e = next;
     }
     this.waiters.wakeAll();
