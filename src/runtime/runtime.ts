@@ -81,7 +81,7 @@ export interface RuntimeOptions {
   readonly onSlowPoll?: (event: SlowPollEvent) => void;
   /**
    * Capture the source location of every spawn and of every pending
-   * `yield*` (a stack trace each, ~10 µs, hence opt-in), so `rt.dump()` and
+   * `yield*` (a stack trace each, about 7–10 µs, hence opt-in), so `rt.dump()` and
    * slow-poll reports say where a task was spawned and where it waits.
    */
   readonly captureLocations?: boolean;

@@ -4,7 +4,7 @@
  *
  * With `new Runtime({ captureLocations: true })` the runtime keeps an
  * `Error` made at each spawn and at each pending `yield*` (making one
- * captures the stack: about 10 µs, hence opt-in). Nothing is formatted
+ * captures the stack: about 7–10 µs, hence opt-in). Nothing is formatted
  * then: V8 renders the stack text only when it is first read, so the cost
  * of parsing is paid by `rt.dump()` and slow-poll reports alone.
  *
