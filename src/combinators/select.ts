@@ -64,6 +64,7 @@ import { type DropFailure, dropKeepingFirst, dropValue } from "../future/drop.js
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { currentRuntime } from "../runtime/current.js";
+import { SeededRandom } from "../runtime/rng.js";
 import { checkFutures } from "./arguments.js";
 
 /**
@@ -78,19 +79,12 @@ export type Selected<F extends readonly unknown[]> = {
     : { readonly index: number; readonly value: Output<F[K]> };
 }[number];
 
-/** The xorshift32 state of the unseeded fair start. */
-let fairState = 0x2545f491;
+/** The fair start's generator outside seeded runtimes (any fixed seed will do). */
+const unseeded = new SeededRandom(0x2545f491);
 
-/** A random branch in [0, n) to start polling from. */
+/** A random branch in [0, n) to start polling from: the runtime's seeded generator, if it has one, so a seed replays selects too. */
 function fairStart(n: number): number {
-  const seeded = currentRuntime()?.seededRandom;
-  if (seeded !== undefined) return seeded.below(n);
-  let x = fairState;
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  fairState = x;
-  return (x >>> 0) % n;
+  return (currentRuntime()?.seededRandom ?? unseeded).below(n);
 }
 
 /** The future behind select and race: see the module comment. */

@@ -38,7 +38,7 @@
  */
 
 import { Awaitable } from "../future/awaitable.js";
-import type { Context } from "../future/future.js";
+import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import { pollProceed } from "../runtime/budget.js";
@@ -184,7 +184,7 @@ export class WatchSender<T> implements Disposable {
   sendModify(modify: (current: T) => T): void {
     if (this.dropped) throw usedAfterDispose("WatchSender.sendModify(modify)");
     if (typeof modify !== "function") {
-      throw new TypeError(`WatchSender.sendModify(modify): modify must be a function, got ${typeof modify}`);
+      throw new TypeError(`WatchSender.sendModify(modify): modify must be a function, got ${describe(modify)}`);
     }
     this.shared.publish(modify(this.shared.value));
   }

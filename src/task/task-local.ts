@@ -129,7 +129,7 @@ export class TaskLocal<T> {
    * ```
    */
   scope<U>(value: T, future: Future<U>): Awaitable<U> {
-    if (!isFuture(future)) throw notAFuture(`${this.describe()}.scope(value, future)`, "future", future);
+    if (!isFuture(future)) throw notAFuture(`${this.label()}.scope(value, future)`, "future", future);
     return new TaskLocalFuture(this.#slot, value, future);
   }
 
@@ -142,7 +142,7 @@ export class TaskLocal<T> {
     const value = this.#slot.value;
     if (value === UNSET) {
       throw new Error(
-        `${this.describe()}.get() was called outside a scope of this local: wrap the future that reads it in local.scope(value, future) (spawned tasks do not inherit it), or use tryGet()`,
+        `${this.label()}.get() was called outside a scope of this local: wrap the future that reads it in local.scope(value, future) (spawned tasks do not inherit it), or use tryGet()`,
       );
     }
     return value;
@@ -154,7 +154,7 @@ export class TaskLocal<T> {
     return value === UNSET ? undefined : value;
   }
 
-  private describe(): string {
+  private label(): string {
     return this.name === undefined ? "TaskLocal" : `TaskLocal "${this.name}"`;
   }
 }
