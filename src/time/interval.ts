@@ -89,14 +89,16 @@ export class Interval implements Stream<Instant>, Disposable {
    * do, so a long burst still lets other tasks run.
    */
   pollNext(cx: Context): Poll<Instant> {
-    return this.pollTick(cx, true);
+    return this.pollTick(cx);
   }
 
   /**
-   * @internal Polls for the next tick; `spendBudget` for the stream side,
-   * where a due tick first asks the budget whether it may be taken.
+   * @internal Polls for the next tick, for `tick()` and the stream alike. A
+   * due tick first asks the budget whether it may be taken, as every leaf
+   * that is ready without waiting does, so catching up a burst of missed
+   * ticks still lets other tasks run.
    */
-  pollTick(cx: Context, spendBudget = false): Poll<Instant> {
+  pollTick(cx: Context): Poll<Instant> {
     let driver = this.driver;
     if (driver === undefined) {
       driver = currentTime("interval.tick()");
@@ -105,7 +107,7 @@ export class Interval implements Stream<Instant>, Disposable {
     }
     const now = driver.now();
     if (now >= this.due) {
-      if (spendBudget && !pollProceed(cx)) return PENDING; // the task was woken; the tick waits
+      if (!pollProceed(cx)) return PENDING; // the task was woken; the tick waits
       driver.cancel(this.timer);
       const scheduled = this.due;
       this.due = this.following(scheduled, now);

@@ -109,3 +109,26 @@ test("a zero, negative or NaN period, or an unknown behaviour, is a RangeError",
   assert.throws(() => interval(Number.NaN), RangeError);
   assert.throws(() => interval(10, { missedTick: "catch-up" as never }), /"burst", "delay" or "skip"/);
 });
+
+test("a burst of missed ticks spends budget: a tick() loop catching up still lets other tasks run", () => {
+  const log = virtual().blockOn(
+    future(function* () {
+      const order: string[] = [];
+      const every = interval(1);
+      yield* every.tick(); // the immediate first tick
+      time.advance(1000); // a thousand ticks are now due at once
+      const other = spawn(
+        future(function* () {
+          order.push("other ran");
+        }),
+      );
+      for (let i = 0; i < 1000; i++) {
+        yield* every.tick();
+        if (i === 999) order.push("caught up");
+      }
+      yield* other;
+      return order;
+    }),
+  );
+  assert.deepEqual(log, ["other ran", "caught up"]);
+});
