@@ -72,13 +72,21 @@ export function observerOptions(options: WatchOptions): ObserverOptions {
     );
   }
   const slowMs = slowPollMs === true ? 10 : slowPollMs;
-  if (slowMs !== undefined && !(typeof slowMs === "number" && slowMs >= 0 && Number.isFinite(slowMs))) {
-    throw new RangeError(
-      `new Runtime({ slowPollMs }): must be a finite number of ms ≥ 0, or true for 10 ms, got ${describe(slowPollMs)}`,
+  if (slowMs !== undefined && typeof slowMs !== "number") {
+    throw new TypeError(
+      `new Runtime({ slowPollMs }): must be a number of ms, or true for 10 ms, got ${describe(slowPollMs)}`,
     );
+  }
+  if (slowMs !== undefined && !(slowMs >= 0 && Number.isFinite(slowMs))) {
+    throw new RangeError(`new Runtime({ slowPollMs }): must be a finite number of ms ≥ 0, got ${describe(slowPollMs)}`);
   }
   if (typeof onSlowPoll !== "function") {
     throw new TypeError(`new Runtime({ onSlowPoll }): must be a function, got ${describe(onSlowPoll)}`);
+  }
+  if (options.onSlowPoll !== undefined && slowMs === undefined) {
+    throw new TypeError(
+      "new Runtime({ onSlowPoll }): onSlowPoll is only called for slow polls, which are watched only with slowPollMs: set slowPollMs too (true for 10 ms)",
+    );
   }
   if (typeof captureLocations !== "boolean") {
     throw new TypeError(`new Runtime({ captureLocations }): must be a boolean, got ${describe(captureLocations)}`);

@@ -95,4 +95,11 @@ test("slow polls are off by default and the options are checked", () => {
   assert.throws(() => new Runtime({ timestamps: "yes" as never }), TypeError);
   assert.throws(() => new Runtime({ onSlowPoll: 1 as never }), TypeError);
   assert.throws(() => new Runtime({ captureLocations: 1 as never }), TypeError);
+  assert.throws(() => new Runtime({ slowPollMs: "10" as never }), TypeError, "not a number: a TypeError");
+  assert.throws(
+    () => new Runtime({ onSlowPoll: () => {} }),
+    /set slowPollMs too/,
+    "a callback that could never be called",
+  );
+  new Runtime({ slowPollMs: 5, onSlowPoll: () => {} }); // together they are fine
 });
