@@ -22,6 +22,7 @@
 import type { Awaitable } from "../future/awaitable.js";
 import type { Context, Future } from "../future/future.js";
 import type { Poll } from "../future/poll.js";
+import { checkCount } from "../sync/count.js";
 import { BufferUnorderedStream } from "./buffer-unordered.js";
 import { ChainStream } from "./chain.js";
 import { Collect, ForEach, Next } from "./consume.js";
@@ -34,12 +35,6 @@ import { TakeStream } from "./take.js";
 function checkFunction(what: string, f: unknown): void {
   if (typeof f !== "function") {
     throw new TypeError(`${what} must be a function, got ${f === null ? "null" : typeof f}`);
-  }
-}
-
-function checkCount(what: string, n: number, min: number): void {
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) {
-    throw new RangeError(`${what} must be an integer ≥ ${min}, got ${typeof n === "number" ? n : typeof n}`);
   }
 }
 
@@ -138,7 +133,7 @@ export class StreamExt<T> implements Stream<T>, Disposable {
    * ```
    */
   take(n: number): StreamExt<T> {
-    checkCount("stream.take(n): n", n, 0);
+    checkCount("stream.take(n)", "n", n, 0, Number.MAX_SAFE_INTEGER);
     return new StreamExt(new TakeStream(this.intoSource("take()"), n));
   }
 
@@ -202,7 +197,7 @@ export class StreamExt<T> implements Stream<T>, Disposable {
    * ```
    */
   bufferUnordered<U>(this: StreamExt<Future<U>>, n: number): StreamExt<U> {
-    checkCount("stream.bufferUnordered(n): n", n, 1);
+    checkCount("stream.bufferUnordered(n)", "n", n, 1, Number.MAX_SAFE_INTEGER);
     return new StreamExt(new BufferUnorderedStream(this.intoSource("bufferUnordered()"), n));
   }
 

@@ -14,11 +14,10 @@ import { describe } from "../future/future.js";
  * @internal
  */
 export function checkCount(api: string, name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number") {
-    throw new TypeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${describe(value)}`);
-  }
+  const allowed = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+  if (typeof value !== "number") throw new TypeError(`${api}: ${name} must be ${allowed}, got ${describe(value)}`);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${api}: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+    throw new RangeError(`${api}: ${name} must be ${allowed}, got ${value}`);
   }
   return value;
 }

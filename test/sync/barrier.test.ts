@@ -128,7 +128,7 @@ test("Barrier(1): every wait is its own generation, led by itself", () => {
 test("bad n throws RangeError or TypeError naming the constructor", () => {
   assert.throws(() => new Barrier(0), {
     name: "RangeError",
-    message: "new Barrier(n): n must be an integer from 1 to 9007199254740991, got 0",
+    message: "new Barrier(n): n must be an integer ≥ 1, got 0",
   });
   assert.throws(() => new Barrier(2.5), RangeError);
   assert.throws(() => new Barrier(undefined as unknown as number), TypeError);
