@@ -52,3 +52,15 @@ export function dropKeepingFirst(value: unknown, failed: DropFailure | undefined
   }
   return failed;
 }
+
+/**
+ * Drops every item of `owned` (streams, futures, values), even when one of
+ * the disposals throws; the first error is rethrown once all have run.
+ *
+ * @internal
+ */
+export function dropAll(owned: readonly unknown[]): void {
+  let failed: DropFailure | undefined;
+  for (const item of owned) failed = dropKeepingFirst(item, failed);
+  if (failed !== undefined) throw failed.error;
+}

@@ -15,11 +15,12 @@
  * @module
  */
 
+import { dropAll } from "../future/drop.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type Waker, wakerFromFn } from "../future/waker.js";
 import { storeWaker } from "../sync/wait-list.js";
-import { dropAll, dropStream, type Stream } from "./stream.js";
+import { dropStream, type Stream } from "./stream.js";
 
 /**
  * One place for a future in flight. A slot is its future's context: its

@@ -4,9 +4,10 @@
  * @module
  */
 
+import { dropAll } from "../future/drop.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { dropAll, dropStream, type Stream } from "./stream.js";
+import { dropStream, type Stream } from "./stream.js";
 
 /**
  * The items of every source, each as soon as it is ready; ends when all

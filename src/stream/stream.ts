@@ -60,28 +60,6 @@ export function dropStream(stream: Stream<unknown> | undefined): void {
 }
 
 /**
- * Drops every item of `owned` (streams or futures), even when one of the
- * disposals throws; the first error is rethrown once all have run.
- *
- * @internal
- */
-export function dropAll(owned: readonly ({ [Symbol.dispose]?(): void } | undefined)[]): void {
-  let failed = false;
-  let first: unknown;
-  for (const item of owned) {
-    try {
-      item?.[Symbol.dispose]?.();
-    } catch (error) {
-      if (!failed) {
-        failed = true;
-        first = error;
-      }
-    }
-  }
-  if (failed) throw first;
-}
-
-/**
  * Checks that `value` is a stream, or throws a TypeError naming the
  * argument (`what`, e.g. `"merge(...streams): streams[1]"`).
  *

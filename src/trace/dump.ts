@@ -94,14 +94,14 @@ export class RuntimeDump {
   /** The dump as a table, one task per line. */
   toString(): string {
     const tasks = this.tasks;
-    const head = `${tasks.length} live task${tasks.length === 1 ? "" : "s"} at ${formatMs(this.nowMs)} ms (runtime clock)`;
+    const head = `${tasks.length} live task${tasks.length === 1 ? "" : "s"} at ${msCell(this.nowMs)} ms (runtime clock)`;
     if (tasks.length === 0) return head;
     const locations = tasks.some((t) => t.spawnLocation !== undefined || t.awaitLocation !== undefined);
     const columns: { title: string; right: boolean; cell: (t: TaskDump) => string }[] = [
       { title: "id", right: false, cell: (t) => `#${t.id}` },
       { title: "name", right: false, cell: (t) => t.name ?? "" },
       { title: "state", right: false, cell: (t) => t.state },
-      { title: "age ms", right: true, cell: (t) => formatMs(t.ageMs) },
+      { title: "age ms", right: true, cell: (t) => msCell(t.ageMs) },
       { title: "polls", right: true, cell: (t) => String(t.polls) },
       { title: "waiting on", right: false, cell: (t) => t.waitingOn ?? "" },
     ];
@@ -124,6 +124,6 @@ export class RuntimeDump {
   }
 }
 
-function formatMs(ms: number): string {
+function msCell(ms: number): string {
   return Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
 }
