@@ -10,7 +10,9 @@
  * @module
  */
 
-import { clip, escapeXml } from "./markup.js";
+import { describe } from "../future/future.js";
+import { checkCount } from "../sync/count.js";
+import { checkText, clip, escapeXml } from "./markup.js";
 import { modelRun, type RunModel, type TaskState, type Tone, type TraceStep } from "./model.js";
 import { STATE_STYLE, TONE_COLOR } from "./palette.js";
 import { renderSequenceSvg } from "./sequence-svg.js";
@@ -94,17 +96,13 @@ export function renderHtmlReport(
   options: HtmlReportOptions = {},
 ): string {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`renderHtmlReport(trace, options): options must be an object, got ${String(options)}`);
+    throw new TypeError(`renderHtmlReport(trace, options): options must be an object, got ${describe(options)}`);
   }
   const { title = "mini-tokio run report", description, metrics, maxMessages = 400, maxTasks = 100 } = options;
-  for (const [name, value] of [
-    ["maxMessages", maxMessages],
-    ["maxTasks", maxTasks],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(`renderHtmlReport(trace, { ${name} }): must be an integer ≥ 0, got ${String(value)}`);
-    }
-  }
+  checkCount("renderHtmlReport(trace, options)", "maxMessages", maxMessages, 0, Number.MAX_SAFE_INTEGER);
+  checkCount("renderHtmlReport(trace, options)", "maxTasks", maxTasks, 0, Number.MAX_SAFE_INTEGER);
+  checkText("renderHtmlReport(trace, options)", "title", title);
+  if (description !== undefined) checkText("renderHtmlReport(trace, options)", "description", description);
   if (trace === null || typeof trace !== "object" || !(Symbol.iterator in trace)) {
     throw new TypeError(
       "renderHtmlReport(trace): trace must be a list of trace steps, or a list of { title, trace } sections",

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { describe } from "../future/future.js";
+
 /**
  * Anything XML 1.0 forbids even escaped (control characters but tab,
  * newline and carriage return; lone surrogates; U+FFFE, U+FFFF): a
@@ -56,4 +58,9 @@ export function clip(text: string, max: number): string {
 /** A number for an SVG attribute: at most one decimal, no trailing zeros. */
 export function num(n: number): string {
   return String(Math.round(n * 10) / 10);
+}
+
+/** Throws a TypeError unless `value` is a string: text that goes into a picture. @internal */
+export function checkText(api: string, name: string, value: unknown): void {
+  if (typeof value !== "string") throw new TypeError(`${api}: ${name} must be a string, got ${describe(value)}`);
 }

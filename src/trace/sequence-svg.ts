@@ -20,7 +20,9 @@
  * @module
  */
 
-import { clip, escapeXml, MONO, num, textWidth } from "./markup.js";
+import { describe } from "../future/future.js";
+import { checkCount } from "../sync/count.js";
+import { checkText, clip, escapeXml, MONO, num, textWidth } from "./markup.js";
 import { type Lane, type LaneKind, type Message, modelRun, type RunModel, type TraceStep, taskLane } from "./model.js";
 import { INK, MUTED, PAPER, RULE, STATE_STYLE, TONE_COLOR } from "./palette.js";
 
@@ -89,14 +91,11 @@ const NOTE_OFFSET = 9;
  */
 export function renderSequenceSvg(trace: Iterable<TraceStep>, options: SequenceSvgOptions = {}): string {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`renderSequenceSvg(trace, options): options must be an object, got ${String(options)}`);
+    throw new TypeError(`renderSequenceSvg(trace, options): options must be an object, got ${describe(options)}`);
   }
   const { title, maxMessages = 400, idPrefix = "mt", showQueue = true } = options;
-  if (!Number.isSafeInteger(maxMessages) || maxMessages < 0) {
-    throw new RangeError(
-      `renderSequenceSvg(trace, { maxMessages }): must be an integer ≥ 0, got ${String(maxMessages)}`,
-    );
-  }
+  checkCount("renderSequenceSvg(trace, options)", "maxMessages", maxMessages, 0, Number.MAX_SAFE_INTEGER);
+  if (title !== undefined) checkText("renderSequenceSvg(trace, options)", "title", title);
   if (!/^[A-Za-z][\w-]*$/.test(idPrefix)) {
     throw new TypeError(
       `renderSequenceSvg(trace, { idPrefix }): must start with a letter and hold only letters, digits, _ and -, got ${JSON.stringify(idPrefix)}`,

@@ -79,6 +79,11 @@ test("a trace that is not a list is refused with a clear message", () => {
   assert.throws(() => renderHtmlReport(42), { name: "TypeError", message: /trace must be a list of trace steps/ });
   // @ts-expect-error: options must be an object
   assert.throws(() => renderHtmlReport([], "x"), { name: "TypeError", message: /options must be an object/ });
+  // @ts-expect-error: a description is text
+  assert.throws(() => renderHtmlReport([], { description: {} }), {
+    name: "TypeError",
+    message: /description must be a string/,
+  });
 });
 
 test("with timestamps, the timeline's axis is time, and a step's place follows its time", () => {

@@ -124,6 +124,13 @@ test("bad options are refused with a message saying what is allowed", () => {
   assert.throws(() => renderSequenceSvg([], { idPrefix: "1 bad" }), { name: "TypeError", message: /idPrefix/ });
   // @ts-expect-error: options must be an object
   assert.throws(() => renderSequenceSvg([], 3), { name: "TypeError", message: /options must be an object/ });
+  // @ts-expect-error: a title is text
+  assert.throws(() => renderSequenceSvg([], { title: 7 }), {
+    name: "TypeError",
+    message: /title must be a string, got number 7/,
+  });
+  // @ts-expect-error: a count, not a string
+  assert.throws(() => renderSequenceSvg([], { maxMessages: "9" }), { name: "TypeError", message: /maxMessages/ });
 });
 
 test("ids are prefixed, so two diagrams inlined in one page do not clash", () => {
