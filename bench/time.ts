@@ -59,7 +59,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SeededRandom } from "../src/runtime/rng.js";
+import { SeededRandom } from "../src/util/random.js";
 import * as effect from "./contenders/effect.js";
 import * as effection from "./contenders/effection.js";
 import * as miniTokio from "./contenders/mini-tokio.js";

@@ -50,6 +50,7 @@
 
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { renderSequenceSvg } from "../src/illustrate/index.js";
 import type { JoinHandle, TraceEvent } from "../src/index.js";
 import * as current from "../src/index.js";
 import { isMain, measure, type Runner, type TimedBenchmark, type TimedCase, writeResults } from "./core.js";
@@ -61,8 +62,8 @@ export const BASELINE_COMMIT = "3bcefdc";
 /** What the benchmarks use of the library: the part every build since {@link BASELINE_COMMIT} has. */
 type Library = Pick<typeof current, "Runtime" | "asyncFn" | "mpsc" | "spawn">;
 
-/** What the watched rows use: today's build, which can also draw what it recorded. */
-type WatchedLibrary = Library & Pick<typeof current, "renderSequenceSvg">;
+/** What the watched rows use: today's build (what it recorded is drawn by today's renderer). */
+type WatchedLibrary = Library;
 
 /** Loads a build of the library from `path` (its index module). */
 async function load(path: string): Promise<Library> {
@@ -74,9 +75,7 @@ async function load(path: string): Promise<Library> {
 /** Loads today's build for the watched rows (it has the renderer). */
 async function loadWatched(path: string): Promise<WatchedLibrary> {
   const loaded: unknown = await import(pathToFileURL(resolve(path)).href);
-  if (!isLibrary(loaded) || !hasRenderer(loaded)) {
-    throw new Error(`bench/trace: ${path} is not a build of the library with renderSequenceSvg`);
-  }
+  if (!isLibrary(loaded)) throw new Error(`bench/trace: ${path} is not a build of the library`);
   return loaded;
 }
 
@@ -163,7 +162,7 @@ function watchedCases(lib: Library, watchedLib: WatchedLibrary, pick: (p: Progra
       run: sync((n) => {
         events = [];
         const out = run(recorder, n);
-        if (watchedLib.renderSequenceSvg(events).length === 0) throw new Error("empty drawing");
+        if (renderSequenceSvg(events).length === 0) throw new Error("empty drawing");
         return out;
       }),
     },
@@ -249,10 +248,6 @@ function benchmarks(baseline: Library | undefined, watched: WatchedLibrary): Tim
 /** The benchmarks whose id contains `filter` (all of them without one). */
 export function selectTrace(filter: string | undefined): string[] {
   return ["trace-spawn-join", "trace-ping-pong"].filter((id) => filter === undefined || id.includes(filter));
-}
-
-function hasRenderer(value: Library): value is WatchedLibrary {
-  return typeof Reflect.get(value, "renderSequenceSvg") === "function";
 }
 
 function isLibrary(value: unknown): value is Library {

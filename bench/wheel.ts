@@ -9,8 +9,8 @@
  * @module
  */
 import { pathToFileURL } from "node:url";
-import { SeededRandom } from "../src/runtime/rng.js";
-import { TimerEntry, TimerWheel } from "../src/time/wheel.js";
+import { SeededRandom } from "../src/util/random.js";
+import { TimerEntry, TimerWheel } from "../src/util/wheel.js";
 
 /**
  * One row of the wheel benchmark: costs measured with `live` timers in the

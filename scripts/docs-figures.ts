@@ -17,6 +17,7 @@ import { budget } from "../examples/tour/budget.js";
 import { hostTimer } from "../examples/tour/host-timer.js";
 import { Narrator, type RecordedScene } from "../examples/tour/narrator.js";
 import { selectScene } from "../examples/tour/select.js";
+import { renderSequenceSvg, type TraceStep } from "../src/illustrate/index.js";
 import {
   asyncFn,
   awaitable,
@@ -25,10 +26,8 @@ import {
   PENDING,
   type Poll,
   Runtime,
-  renderSequenceSvg,
   StallError,
   spawn,
-  type TraceStep,
   type Waker,
   yieldNow,
 } from "../src/index.js";

@@ -1,24 +1,27 @@
 /**
  * mini-tokio: lazy, poll-based, cancellable async for TypeScript, on Rust's
  * model. This entry point is the runtime-agnostic core: it runs on Node,
- * browsers, Deno and Bun.
+ * browsers, Deno and Bun. The renderers that draw traces are in
+ * `mini-tokio/illustrate`.
  *
  * @document ../docs/guides/index.md
- * @module
+ * @module mini-tokio
  */
 
+export { Awaitable, awaitable } from "./async/awaitable.js";
+export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./async/generator.js";
 export { type Joined, join, joinAll, tryJoin, tryJoinAll } from "./combinators/join.js";
 export { race, type Selected, select } from "./combinators/select.js";
-export { Awaitable, type AwaitIterator, awaitable } from "./future/awaitable.js";
-export { type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
-export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
+export { BUDGET, pollProceed, remainingBudget } from "./context/budget.js";
+export { currentRuntime, spawn } from "./context/current.js";
+export type { Handle, RuntimeHandle, SpawnOptions, TimeHandle } from "./context/handle.js";
+export { type HostOperation, hostOperation } from "./context/host-operation.js";
+export type { AbortHandle, JoinHandle } from "./context/join-handle.js";
+export { type AwaitIterator, type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
 export { isPending, isReady, PENDING, type Poll, type Suspend } from "./future/poll.js";
 export { noopWaker, type RawWaker, type RawWakerVTable, Waker, wakerFromFn } from "./future/waker.js";
 export { fromAsyncIterable, toAsyncIterable } from "./interop/async-iterable.js";
 export { fromPromise, toPromise } from "./interop/promise.js";
-export { BUDGET, consumeBudget, pollProceed, remainingBudget } from "./runtime/budget.js";
-export { currentRuntime, type RuntimeHandle, type SpawnOptions, spawn } from "./runtime/current.js";
-export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
 export { main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
 export { fromIterable } from "./stream/from-iterable.js";
@@ -37,10 +40,11 @@ export { RwLock, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-l
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
 export { ChangedFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
 export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
+export { consumeBudget } from "./task/consume-budget.js";
 export { JoinError } from "./task/join-error.js";
-export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
 export { JoinSet } from "./task/join-set.js";
 export { type Scope, type ScopeBody, scope } from "./task/scope.js";
+export type { TaskState } from "./task/state.js";
 export { TaskLocal } from "./task/task-local.js";
 export { yieldNow } from "./task/yield-now.js";
 export type { ClockKind } from "./time/clock.js";
@@ -50,10 +54,8 @@ export { Instant } from "./time/instant.js";
 export { Interval, type IntervalOptions, interval, type MissedTickBehavior } from "./time/interval.js";
 export { Sleep, sleep, sleepUntil } from "./time/sleep.js";
 export { TimeoutError, timeout } from "./time/timeout.js";
-export { RuntimeDump, type TaskDump, type TaskState } from "./trace/dump.js";
+export { RuntimeDump, type TaskDump } from "./trace/dump.js";
 export type { SlowPollEvent, TraceEvent, TraceEventOf, Tracer, WakeCause } from "./trace/event.js";
-export { type HtmlReportOptions, type HtmlReportSection, renderHtmlReport } from "./trace/html-report.js";
 export type { RuntimeMetrics } from "./trace/metrics.js";
-export type { TraceNote, TraceStep } from "./trace/model.js";
 export type { Unsubscribe } from "./trace/observer.js";
-export { renderSequenceSvg, type SequenceSvgOptions } from "./trace/sequence-svg.js";
+export { SuppressedError, type SuppressedErrorConstructor, type SuppressedErrorLike } from "./util/suppressed.js";

@@ -13,7 +13,7 @@ import ts from "typescript";
 /** file → the source text of each unchecked construct in it. */
 const EXPECTED: Record<string, string[]> = {
   "src/future/waker.ts": ["raw.vtable as RawWakerVTable<unknown>"],
-  "src/future/awaitable.ts": ["READY_STEP as IteratorReturnResult<T>"],
+  "src/async/awaitable.ts": ["READY_STEP as IteratorReturnResult<T>"],
   "src/task/task.ts": ["TASK_VTABLE as RawWakerVTable<unknown>", "output as T"],
   "src/combinators/join.ts": ["new Join<unknown>(futures, failFast, api) as Awaitable<Joined<F>>"],
   "src/combinators/select.ts": [

@@ -14,7 +14,8 @@
  * @module
  */
 
-import type { RuntimeMetrics, TraceNote, Tracer, TraceStep, WakeCause } from "../../src/index.js";
+import type { TraceNote, TraceStep } from "../../src/illustrate/index.js";
+import type { RuntimeMetrics, Tracer, WakeCause } from "../../src/index.js";
 
 /** Something a future (or the host) says about itself, printed in the log. */
 export type Say = (text: string) => void;

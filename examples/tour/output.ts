@@ -7,7 +7,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderHtmlReport, renderSequenceSvg } from "../../src/index.js";
+import { renderHtmlReport, renderSequenceSvg } from "../../src/illustrate/index.js";
 import type { RecordedScene } from "./narrator.js";
 
 /** The sequence diagram of one recorded run, as the tour draws it. */

@@ -38,14 +38,14 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
 import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { storeWaker } from "../sync/wait-list.js";
-import { checkFutures, futuresFrom } from "./arguments.js";
-import { Branch, ReadyList, type ReadyNode } from "./branch.js";
+import { checkFutures, futuresFrom } from "../util/check.js";
+import { ReadyList, type ReadyNode, storeWaker } from "../util/list.js";
+import { Branch } from "./branch.js";
 
 /**
  * The values of a tuple of futures, element by element:

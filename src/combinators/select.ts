@@ -59,13 +59,13 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { THREAD } from "../context/context.js";
 import { type DropFailure, dropKeepingFirst, dropValue } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { currentRuntime } from "../runtime/current.js";
-import { SeededRandom } from "../runtime/rng.js";
-import { checkFutures } from "./arguments.js";
+import { checkFutures } from "../util/check.js";
+import { suppressed } from "../util/suppressed.js";
 
 /**
  * What `select` yields: which branch won and its value, as a union over
@@ -79,12 +79,13 @@ export type Selected<F extends readonly unknown[]> = {
     : { readonly index: number; readonly value: Output<F[K]> };
 }[number];
 
-/** The fair start's generator outside seeded runtimes (any fixed seed will do). */
-const unseeded = new SeededRandom(0x2545f491);
-
-/** A random branch in [0, n) to start polling from: the runtime's seeded generator, if it has one, so a seed replays selects too. */
+/**
+ * A random branch in [0, n) to start polling from: the runtime's seeded
+ * generator, if it has one, so a seed replays selects too; else the
+ * thread's own.
+ */
 function fairStart(n: number): number {
-  return (currentRuntime()?.seededRandom ?? unseeded).below(n);
+  return (THREAD.handle?.random ?? THREAD.random).below(n);
 }
 
 /** The future behind select and race: see the module comment. */
@@ -121,9 +122,10 @@ class Select extends Awaitable<unknown> {
         try {
           out = f.poll(cx);
         } catch (error) {
-          // The winner threw: its error wins over any thrown while dropping the losers.
-          this.finish(i);
-          throw error;
+          // The winner threw: its error comes first; one thrown while
+          // dropping the losers is kept with it.
+          const failed = this.finish(i);
+          throw failed === undefined ? error : suppressed(failed.error, error);
         }
         if (out !== PENDING) {
           const failed = this.finish(i);
@@ -133,7 +135,9 @@ class Select extends Awaitable<unknown> {
             // loser's error comes first.
             try {
               dropValue(out);
-            } catch {}
+            } catch (error) {
+              throw suppressed(error, failed.error);
+            }
             throw failed.error;
           }
           return this.tagged ? { index: i, value: out } : out;

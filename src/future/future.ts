@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { Poll } from "./poll.js";
+import type { Poll, Suspend } from "./poll.js";
 import type { Waker } from "./waker.js";
 
 /**
@@ -148,4 +148,15 @@ export function waitDescription(f: Future<unknown> | undefined): string {
   }
   const made: unknown = Reflect.get(f, "constructor");
   return typeof made === "function" && made !== Object && made.name !== "" ? made.name : "a hand-written future";
+}
+
+/**
+ * The iterator `yield*` drives: its `next()` result types the value of
+ * `yield* f` as `T`. (At run time it also has `return()`, which drops the
+ * future when the awaiting generator is dropped; it is left out of the type
+ * because TypeScript would widen `T` with `return()`'s result.)
+ */
+export interface AwaitIterator<T> {
+  /** One await step. */
+  next(): IteratorResult<Suspend, T>;
 }

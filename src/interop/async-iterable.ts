@@ -11,16 +11,16 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { currentRuntime } from "../context/current.js";
+import { type HostOperation, hostOperation } from "../context/host-operation.js";
 import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { currentRuntime } from "../runtime/current.js";
-import { type HostOperation, hostOperation } from "../runtime/host-operation.js";
 import { Runtime } from "../runtime/runtime.js";
 import { checkStream, dropStream, type Stream } from "../stream/stream.js";
 import { own, StreamExt } from "../stream/stream-ext.js";
-import { storeWaker } from "../sync/wait-list.js";
+import { storeWaker } from "../util/list.js";
 import { pickRuntime } from "./promise.js";
 
 // --- Stream → AsyncIterable ----------------------------------------------------

@@ -10,15 +10,15 @@
  * @module
  */
 
-import { notAFuture } from "../combinators/arguments.js";
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { currentRuntime } from "../context/current.js";
+import { type HostOperation, hostOperation } from "../context/host-operation.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { currentRuntime } from "../runtime/current.js";
-import { type HostOperation, hostOperation } from "../runtime/host-operation.js";
 import { Runtime } from "../runtime/runtime.js";
-import { storeWaker } from "../sync/wait-list.js";
+import { notAFuture } from "../util/check.js";
+import { storeWaker } from "../util/list.js";
 
 /**
  * Promises made by {@link toPromise}, with the runtime that settles them.

@@ -4,8 +4,8 @@
  * @module
  */
 
+import { type AsyncBody, future } from "../async/generator.js";
 import type { Future } from "../future/future.js";
-import { type AsyncBody, future } from "../future/generator.js";
 import { setFailureExitCode } from "./host.js";
 import { Runtime, type RuntimeOptions } from "./runtime.js";
 

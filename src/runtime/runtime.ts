@@ -19,12 +19,14 @@
  * @module
  */
 
-import { currentPollContext } from "../future/awaitable.js";
+import { enterRuntime, leaveRuntime, type RuntimeEntry, THREAD } from "../context/context.js";
+import type { Handle, SpawnOptions, TimeHandle } from "../context/handle.js";
+import type { JoinHandle } from "../context/join-handle.js";
 import type { Future } from "../future/future.js";
 import { describe, isFuture, waitDescription } from "../future/future.js";
 import { wakerFromFn } from "../future/waker.js";
 import { JoinError } from "../task/join-error.js";
-import type { JoinHandle } from "../task/join-handle.js";
+import { type Notified, QUEUE } from "../task/state.js";
 import { type Scheduler, Task } from "../task/task.js";
 import type { ClockKind } from "../time/clock.js";
 import { TimeDriver } from "../time/driver.js";
@@ -32,11 +34,10 @@ import { RuntimeDump, type TaskDump } from "../trace/dump.js";
 import type { SlowPollEvent, Tracer } from "../trace/event.js";
 import type { RuntimeMetrics } from "../trace/metrics.js";
 import { Observer, type ObserverOptions, observerOptions, type Unsubscribe } from "../trace/observer.js";
-import { budgetExhaustions, unlimitBudget } from "./budget.js";
-import { currentRuntime, enterRuntime, exitRuntime, type RuntimeHandle, type SpawnOptions } from "./current.js";
+import { List } from "../util/list.js";
+import { SeededRandom } from "../util/random.js";
+import { Ring } from "../util/ring.js";
 import { onHostIdle, scheduleMacrotask } from "./host.js";
-import { SeededRandom } from "./rng.js";
-import { RunQueue } from "./run-queue.js";
 
 /** Options for {@link Runtime}. */
 export interface RuntimeOptions {
@@ -144,8 +145,6 @@ export class StallError extends Error {
 /** The root task of blockOn/run is named "main" unless told otherwise. */
 const MAIN: SpawnOptions = { name: "main" };
 
-let parkCell: Int32Array | undefined;
-
 /**
  * Blocks the thread for `ms` milliseconds: blockOn waiting for the next
  * timer with the real clock. Atomics.wait is the one blocking wait every
@@ -154,8 +153,8 @@ let parkCell: Int32Array | undefined;
  */
 function park(ms: number): void {
   try {
-    parkCell ??= new Int32Array(new SharedArrayBuffer(4));
-    Atomics.wait(parkCell, 0, 0, Math.max(1, Math.ceil(ms)));
+    THREAD.parkCell ??= new Int32Array(new SharedArrayBuffer(4));
+    Atomics.wait(THREAD.parkCell, 0, 0, Math.max(1, Math.ceil(ms)));
   } catch (cause) {
     throw new Error(
       "rt.blockOn() must wait for a timer but this host forbids blocking the thread (a browser's main thread): use `await rt.run(future)` instead",
@@ -186,26 +185,27 @@ function defaultTaskError(error: JoinError): void {
  * rt.shutdown();
  * ```
  */
-export class Runtime implements RuntimeHandle, Scheduler, Disposable {
-  /** The observer while anyone watches (listeners, timing, locations); undefined: the fast path. @internal */
-  observer: Observer | undefined = undefined;
-  /** Wakes of any task so far. @internal */
-  wakes = 0;
+export class Runtime implements Handle, Scheduler, Disposable {
+  /** The observer while anyone watches (listeners, timing, locations); undefined: the fast path. */
+  private observer: Observer | undefined = undefined;
+  /** Wakes of any task so far. */
+  private wakes = 0;
 
-  /** The clock and timers. @internal */
-  readonly timeDriver: TimeDriver;
-  private readonly queue = new RunQueue<Task<unknown>>();
-  private readonly rng: SeededRandom | undefined;
+  /** The clock and timers. */
+  private readonly timeDriver: TimeDriver;
+  private readonly queue = new Ring<Task<unknown>>(256);
+  /** The seeded generator of a seeded runtime; see {@link Runtime.random}. */
+  readonly random: SeededRandom | undefined;
   private readonly eventInterval: number;
   private readonly onTaskError: (error: JoinError) => void;
   private names: Map<Task<unknown>, string> | undefined = undefined;
   /**
    * Tasks that have waited for a wake, oldest first: an intrusive list, so
    * removal is O(1). With the run queue it holds every live task (a task
-   * that finishes at its first poll never enters it).
+   * that finishes at its first poll never enters it, so spawning costs no
+   * list work).
    */
-  private oldest: Task<unknown> | undefined = undefined;
-  private newest: Task<unknown> | undefined = undefined;
+  private readonly waiting = new List<Task<unknown>>();
   private alive = 0;
   private nextId = 1;
   /** The observer, made at the first need and kept; {@link Runtime.observer} while needed. */
@@ -215,9 +215,10 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private finishedPolls = 0;
   private failedTasks = 0;
   private abortedTasks = 0;
-  /** Polls whose budget ran out, over finished turns; the current turn's since {@link Runtime.budgetMark}. */
+  /** Polls whose budget ran out, over finished turns. */
   private forcedYields = 0;
-  private budgetMark = 0;
+  /** What entering the thread's record replaced while this runtime drives (the current turn's exhaustions count from it). */
+  private entry: RuntimeEntry | undefined = undefined;
   /** True while this runtime is polling tasks (blockOn, a host turn, shutdown). */
   private driving = false;
   /** True while a host turn is scheduled. */
@@ -248,7 +249,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       throw new RangeError(`new Runtime({ clock }): must be "real" or "virtual", got ${describe(clock)}`);
     }
     this.timeDriver = new TimeDriver(clock, this.requestTurn);
-    this.rng = seed === undefined ? undefined : new SeededRandom(seed);
+    this.random = seed === undefined ? undefined : new SeededRandom(seed);
     this.eventInterval = eventInterval;
     this.onTaskError = onTaskError;
     this.observerOptions = observerOptions(options);
@@ -261,13 +262,18 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     return this.alive;
   }
 
+  /** The runtime's clock and timers, as the time leaves see them (see {@link Handle}). */
+  get time(): TimeHandle {
+    return this.timeDriver;
+  }
+
   /**
-   * The generator of `new Runtime({ seed })`, or undefined: `select` draws
-   * its random starting branch from it, so a seed replays selects too.
-   * @internal
+   * Registers an outstanding host operation: while any is open, paused
+   * time does not auto-advance. Returns the function that ends it. See
+   * `hostOperation()`, which finds the current runtime and calls this.
    */
-  get seededRandom(): SeededRandom | undefined {
-    return this.rng;
+  hold(): () => void {
+    return this.timeDriver.hold();
   }
 
   /** True once {@link Runtime.shutdown} has run. */
@@ -332,7 +338,8 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       runQueueDepth: this.queue.size,
       runQueueMaxDepth: this.queue.maxSize,
       busyMs: this.watcher?.clock === undefined ? undefined : this.watcher.busyMs,
-      budgetForcedYields: this.forcedYields + (this.driving ? budgetExhaustions() - this.budgetMark : 0),
+      budgetForcedYields:
+        this.forcedYields + (this.entry !== undefined ? THREAD.exhaustions - this.entry.exhaustions : 0),
       pendingTimers: time.timers,
       timersFired: time.fired,
     };
@@ -409,7 +416,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
    * Throws if called from inside a task.
    */
   blockOn<T>(future: Future<T>, options?: SpawnOptions): T {
-    if (currentRuntime() !== undefined) {
+    if (THREAD.handle !== undefined) {
       throw new Error(
         "rt.blockOn() was called from inside a task: blocking there would stop the runtime that polls it. Await the future with `yield*` (or spawn it) instead.",
       );
@@ -425,7 +432,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       while (!root.isFinished()) {
         const task = this.nextTask();
         if (task !== undefined) {
-          task.run();
+          this.runTask(task);
           // Fire due timers now and then, even while tasks keep each other busy.
           if (--turn === 0) {
             turn = this.eventInterval;
@@ -472,7 +479,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       const stopWatching = onHostIdle(() => {
         if (root.isFinished() || this.queue.size > 0 || this.driveRequested) return;
         stopWatching();
-        root.joinWaker = undefined;
+        root.setJoinWaker(undefined);
         const error = this.stallError(
           "rt.run(): the host event loop ran dry while the future was still pending",
           "No host timer, I/O or promise is left that could wake a task: a waker was lost, or tasks wait on each other.",
@@ -481,15 +488,17 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
         this.setActiveRuns(this.activeRuns - 1);
         reject(error);
       });
-      root.joinWaker = wakerFromFn(() => {
-        stopWatching();
-        this.setActiveRuns(this.activeRuns - 1);
-        try {
-          resolve(takeResult(root));
-        } catch (error) {
-          reject(error);
-        }
-      });
+      root.setJoinWaker(
+        wakerFromFn(() => {
+          stopWatching();
+          this.setActiveRuns(this.activeRuns - 1);
+          try {
+            resolve(takeResult(root));
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
     });
   }
 
@@ -536,11 +545,11 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
 
   /** Every unfinished task, oldest first: the waiting list and the run queue. */
   private liveTasks(): Task<unknown>[] {
-    const live = this.queue.toArray().filter((t) => !t.isFinished() && !t.wasParked());
+    const live = this.queue.toArray().filter((t) => !t.isFinished() && !t.linked);
     // The task polling now, if it never waited, is in neither list.
     const running = this.runningTask();
-    if (running !== undefined && !running.wasParked() && !running.isQueued()) live.push(running);
-    for (let t = this.oldest; t !== undefined; t = t.newer) live.push(t);
+    if (running !== undefined && !running.linked && !running.isQueued()) live.push(running);
+    for (const t of this.waiting) live.push(t);
     return live.sort((a, b) => a.id - b.id);
   }
 
@@ -553,32 +562,43 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   private runningTask(): Task<unknown> | undefined {
     const running = this.observer?.running;
     if (running !== undefined) return running;
-    const cx = currentPollContext();
+    const cx = THREAD.poll;
     return cx instanceof Task && cx.scheduler === this && !cx.isFinished() ? cx : undefined;
   }
 
   // --- Scheduler: what tasks call --------------------------------------------
 
-  /** @internal A woken task joins the run queue. */
-  schedule(task: Task<unknown>): void {
-    this.queue.push(task);
-    this.requestTurn();
+  /** @internal A task's waker was called. */
+  woken(task: Task<unknown>, transition: Notified): void {
+    this.wakes++;
+    if (this.observer !== undefined) this.observer.woken(task, transition === QUEUE);
+    if (transition === QUEUE) this.schedule(task);
+  }
+
+  /** @internal `abort()` was called on a task. */
+  aborted(task: Task<unknown>, transition: Notified): void {
+    if (this.observer !== undefined) this.observer.aborted(task, transition === QUEUE);
+    if (transition === QUEUE) this.schedule(task);
+  }
+
+  /** @internal Woken or aborted during its poll: back to the run queue. */
+  requeue(task: Task<unknown>): void {
+    this.schedule(task);
+  }
+
+  /** @internal The poll returned PENDING: list the task among the waiting ones (once). */
+  idle(task: Task<unknown>): void {
+    if (!task.linked) this.waiting.push(task);
   }
 
   /** @internal A task finished: unlink it, report a failure nobody can see. */
   completed(task: Task<unknown>): void {
-    if (task.wasParked()) {
-      const { older, newer } = task;
-      if (older === undefined) this.oldest = newer;
-      else older.newer = newer;
-      if (newer === undefined) this.newest = older;
-      else newer.older = older;
-      task.older = task.newer = undefined;
-    }
+    const outcome = task.outcome();
+    if (this.observer !== undefined && outcome !== undefined) this.observer.finished(task, outcome, task.failure());
+    this.waiting.remove(task);
     this.alive--;
     this.finishedPolls += task.polls;
     // Tasks that completed with a value are counted as the rest (metrics()).
-    const outcome = task.outcome();
     if (outcome !== "ready") {
       if (outcome === "failed") this.failedTasks++;
       else this.abortedTasks++;
@@ -587,18 +607,22 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
   }
 
-  /** @internal A task waits for a wake for the first time: list it. */
-  parked(task: Task<unknown>): void {
-    const newest = this.newest;
-    task.older = newest;
-    if (newest === undefined) this.oldest = task;
-    else newest.newer = task;
-    this.newest = task;
-  }
-
   /** @internal */
   nameOf(task: Task<unknown>): string | undefined {
     return task.isNamed() ? this.names?.get(task) : undefined;
+  }
+
+  /** Queues a task and asks the host for a turn. */
+  private schedule(task: Task<unknown>): void {
+    this.queue.push(task);
+    this.requestTurn();
+  }
+
+  /** One task's turn: straight to the task, or through the observer when someone watches. */
+  private runTask(task: Task<unknown>): void {
+    const observer = this.observer;
+    if (observer === undefined) task.run();
+    else observer.run(task);
   }
 
   // --- driving -------------------------------------------------------------
@@ -630,7 +654,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
   }
 
   private nextTask(): Task<unknown> | undefined {
-    const rng = this.rng;
+    const rng = this.random;
     if (rng === undefined) return this.queue.shift();
     const size = this.queue.size;
     return size === 0 ? undefined : this.queue.takeAt(rng.below(size));
@@ -659,7 +683,7 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
       for (let n = this.eventInterval; n > 0; n--) {
         const task = this.nextTask();
         if (task === undefined) break;
-        task.run();
+        this.runTask(task);
       }
     } finally {
       this.leaveDriving(outer);
@@ -669,20 +693,25 @@ export class Runtime implements RuntimeHandle, Scheduler, Disposable {
     }
   };
 
-  /** Makes this the current runtime, polling; returns the runtime to restore. */
-  private enterDriving(): RuntimeHandle | undefined {
-    const outer = enterRuntime(this);
+  /**
+   * Makes this the current runtime of the thread, polling; returns what
+   * to restore. The budget of a task this runtime was driven from (a
+   * `shutdown()` or `blockOn` of another runtime inside a task) is saved
+   * and given back by {@link Runtime.leaveDriving}.
+   */
+  private enterDriving(): RuntimeEntry | undefined {
+    const outer = this.entry;
+    this.entry = enterRuntime(this);
     this.driving = true;
-    this.budgetMark = budgetExhaustions();
     return outer;
   }
 
-  /** Undoes {@link Runtime.enterDriving}; the budget is unlimited again outside polls. */
-  private leaveDriving(outer: RuntimeHandle | undefined): void {
-    this.driving = false;
-    this.forcedYields += budgetExhaustions() - this.budgetMark;
-    unlimitBudget();
-    exitRuntime(outer);
+  /** Undoes {@link Runtime.enterDriving}. */
+  private leaveDriving(outer: RuntimeEntry | undefined): void {
+    const entry = this.entry;
+    this.entry = outer;
+    this.driving = outer !== undefined;
+    if (entry !== undefined) this.forcedYields += leaveRuntime(entry);
   }
 
   /**

@@ -19,7 +19,7 @@ import { dropAll } from "../future/drop.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type Waker, wakerFromFn } from "../future/waker.js";
-import { storeWaker } from "../sync/wait-list.js";
+import { storeWaker } from "../util/list.js";
 import { dropStream, type Stream } from "./stream.js";
 
 /**

@@ -11,10 +11,10 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { pollProceed } from "../runtime/budget.js";
 import { dropStream, type Stream } from "./stream.js";
 
 /**

@@ -4,9 +4,9 @@
  * @module
  */
 
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { pollProceed } from "../runtime/budget.js";
 import { SourceAdapter } from "./adapter.js";
 import type { Stream } from "./stream.js";
 

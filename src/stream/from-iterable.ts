@@ -5,9 +5,9 @@
  * @module
  */
 
+import { pollProceed } from "../context/budget.js";
 import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { pollProceed } from "../runtime/budget.js";
 import type { Stream } from "./stream.js";
 import { StreamExt } from "./stream-ext.js";
 

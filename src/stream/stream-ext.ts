@@ -19,10 +19,10 @@
  * @module
  */
 
-import type { Awaitable } from "../future/awaitable.js";
+import type { Awaitable } from "../async/awaitable.js";
 import type { Context, Future } from "../future/future.js";
 import type { Poll } from "../future/poll.js";
-import { checkCount } from "../sync/count.js";
+import { checkCount } from "../util/check.js";
 import { BufferUnorderedStream } from "./buffer-unordered.js";
 import { ChainStream } from "./chain.js";
 import { Collect, ForEach, Next } from "./consume.js";

@@ -14,13 +14,13 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
-import { checkCount } from "./count.js";
-import { storeWaker, WaitList, type WaitNode } from "./wait-list.js";
+import { checkCount } from "../util/check.js";
+import { storeWaker, WaitList, type WaitNode } from "../util/list.js";
 
 /**
  * What `Barrier.wait()` yields: whether this task was the generation's
@@ -54,9 +54,9 @@ const DONE = 2;
 /** The future `Barrier.wait()` returns; its own node in the barrier's queue. */
 class BarrierWait extends Awaitable<BarrierWaitResult> implements WaitNode<BarrierWait> {
   waker: Waker | undefined = undefined;
-  prevWaiter: BarrierWait | undefined = undefined;
-  nextWaiter: BarrierWait | undefined = undefined;
-  queued = false;
+  prevNode: BarrierWait | undefined = undefined;
+  nextNode: BarrierWait | undefined = undefined;
+  linked = false;
   state = INIT;
   /** The generation it arrived in. */
   generation = 0;

@@ -42,15 +42,15 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
 import type { Stream } from "../stream/stream.js";
+import { storeWaker, WaitList, type WaitNode } from "../util/list.js";
 import { ClosedFuture, type ReceiversGone } from "./closed.js";
 import { checkCapacity, LaggedError, SendError, undefinedMessage, usedAfterDispose } from "./errors.js";
-import { storeWaker, WaitList, type WaitNode } from "./wait-list.js";
 
 /** A waiting receive: a pending `recv()` future, or a receiver polled as a stream. */
 interface BroadcastWaiter extends WaitNode<BroadcastWaiter> {}
@@ -100,7 +100,7 @@ function pollRecv<T>(
   const position = rx.position;
   if (position < shared.tail) {
     if (cx !== undefined && !pollProceed(cx)) return PENDING;
-    if (node?.queued) shared.waiters.remove(node);
+    if (node?.linked) shared.waiters.remove(node);
     const oldest = shared.tail - shared.capacity;
     if (position < oldest) {
       // Overwritten before we read them: say how many, once, and resume
@@ -113,12 +113,12 @@ function pollRecv<T>(
   }
   if (shared.senders === 0 || rx.dropped) {
     if (cx !== undefined && !pollProceed(cx)) return PENDING;
-    if (node?.queued) shared.waiters.remove(node);
+    if (node?.linked) shared.waiters.remove(node);
     return undefined;
   }
   if (node !== undefined && cx !== undefined) {
     storeWaker(node, cx);
-    if (!node.queued) shared.waiters.push(node);
+    if (!node.linked) shared.waiters.push(node);
   }
   return PENDING;
 }
@@ -135,9 +135,9 @@ function pollRecv<T>(
  */
 export class BroadcastRecvFuture<T> extends Awaitable<T | undefined> implements BroadcastWaiter {
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: BroadcastWaiter | undefined = undefined;
-  /** @internal */ nextWaiter: BroadcastWaiter | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: BroadcastWaiter | undefined = undefined;
+  /** @internal */ nextNode: BroadcastWaiter | undefined = undefined;
+  /** @internal */ linked = false;
   private done = false;
 
   /** @internal Use {@link BroadcastReceiver.recv}. */
@@ -296,9 +296,9 @@ export class BroadcastSender<T> implements Disposable {
 export class BroadcastReceiver<T> implements Stream<T>, BroadcastWaiter, Disposable {
   // The receiver's own waiter node, for `pollNext`.
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: BroadcastWaiter | undefined = undefined;
-  /** @internal */ nextWaiter: BroadcastWaiter | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: BroadcastWaiter | undefined = undefined;
+  /** @internal */ nextNode: BroadcastWaiter | undefined = undefined;
+  /** @internal */ linked = false;
   /** @internal The sequence number of the next message to read. */
   position: number;
   /** @internal */

@@ -8,12 +8,12 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
-import { storeWaker, type WaitList, type WaitNode } from "./wait-list.js";
+import { storeWaker, type WaitList, type WaitNode } from "../util/list.js";
 
 /**
  * What a {@link ClosedFuture} watches: a flag, and the list its waiters
@@ -36,9 +36,9 @@ export interface ReceiversGone {
  */
 export class ClosedFuture extends Awaitable<void> implements WaitNode<ClosedFuture> {
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: ClosedFuture | undefined = undefined;
-  /** @internal */ nextWaiter: ClosedFuture | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: ClosedFuture | undefined = undefined;
+  /** @internal */ nextNode: ClosedFuture | undefined = undefined;
+  /** @internal */ linked = false;
 
   /** @internal Use a sender's `closed()`. */
   constructor(private readonly channel: ReceiversGone) {
@@ -52,7 +52,7 @@ export class ClosedFuture extends Awaitable<void> implements WaitNode<ClosedFutu
       return undefined;
     }
     storeWaker(this, cx);
-    if (!this.queued) channel.closedWaiters.push(this);
+    if (!this.linked) channel.closedWaiters.push(this);
     return PENDING;
   }
 

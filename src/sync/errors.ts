@@ -12,7 +12,7 @@
  * @module
  */
 
-import { checkCount } from "./count.js";
+import { checkCount } from "../util/check.js";
 
 /**
  * Thrown when a value cannot be sent because nobody can receive it any

@@ -52,17 +52,17 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
 import type { Stream } from "../stream/stream.js";
+import { storeWaker, WaitList, type WaitNode, wakeNode } from "../util/list.js";
+import { Ring } from "../util/ring.js";
 import { ClosedFuture, type ReceiversGone } from "./closed.js";
 import { checkCapacity, SendError, undefinedMessage, usedAfterDispose } from "./errors.js";
-import { Ring } from "./ring.js";
-import { storeWaker, WaitList, type WaitNode, wakeNode } from "./wait-list.js";
 
 /** A waiting receive: a pending `recv()` future, or the receiver itself polled as a stream. */
 interface RecvWaiter extends WaitNode<RecvWaiter> {}
@@ -186,20 +186,20 @@ function pollRecv<T>(chan: Chan<T>, node: RecvWaiter | undefined, cx: Context | 
   if (chan.queue.size > 0) {
     // The hot path: one unit of budget, one ring read.
     if (cx !== undefined && !pollProceed(cx)) return PENDING;
-    if (node?.queued) chan.recvWaiters.remove(node);
+    if (node?.linked) chan.recvWaiters.remove(node);
     const value = chan.queue.shift();
     if (chan.bounded) chan.releaseSlot();
     return value;
   }
   if (chan.isEnded()) {
     if (cx !== undefined && !pollProceed(cx)) return PENDING;
-    if (node?.queued) chan.recvWaiters.remove(node);
+    if (node?.linked) chan.recvWaiters.remove(node);
     chan.close(); // the end was seen: a stray send from now on fails instead of vanishing
     return undefined;
   }
   if (node !== undefined && cx !== undefined) {
     storeWaker(node, cx);
-    if (!node.queued) chan.recvWaiters.push(node);
+    if (!node.linked) chan.recvWaiters.push(node);
   }
   return PENDING;
 }
@@ -214,9 +214,9 @@ function pollRecv<T>(chan: Chan<T>, node: RecvWaiter | undefined, cx: Context | 
  */
 export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaiter {
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: RecvWaiter | undefined = undefined;
-  /** @internal */ nextWaiter: RecvWaiter | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: RecvWaiter | undefined = undefined;
+  /** @internal */ nextNode: RecvWaiter | undefined = undefined;
+  /** @internal */ linked = false;
   private done = false;
 
   /** @internal Use {@link Receiver.recv}. */
@@ -255,9 +255,9 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
  */
 abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: SlotWaiter | undefined = undefined;
-  /** @internal */ nextWaiter: SlotWaiter | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: SlotWaiter | undefined = undefined;
+  /** @internal */ nextNode: SlotWaiter | undefined = undefined;
+  /** @internal */ linked = false;
   /** @internal */ granted = false;
   protected done = false;
 
@@ -293,7 +293,7 @@ abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
       return true;
     }
     storeWaker(this, cx);
-    if (!this.queued) chan.sendWaiters.push(this);
+    if (!this.linked) chan.sendWaiters.push(this);
     return false;
   }
 
@@ -302,7 +302,7 @@ abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
     const chan = this.chan;
     this.done = true;
     this.waker = undefined;
-    if (this.queued) chan.sendWaiters.remove(this);
+    if (this.linked) chan.sendWaiters.remove(this);
     else if (this.granted) {
       this.granted = false;
       chan.returnReserved();
@@ -683,9 +683,9 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
   // The receiver's own waiter node, for `pollNext` (a stream has no future
   // object of its own to wait with).
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: RecvWaiter | undefined = undefined;
-  /** @internal */ nextWaiter: RecvWaiter | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: RecvWaiter | undefined = undefined;
+  /** @internal */ nextNode: RecvWaiter | undefined = undefined;
+  /** @internal */ linked = false;
   private dropped = false;
 
   /** @internal Use {@link channel} or {@link unbounded}. */

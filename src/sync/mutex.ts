@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Awaitable } from "../future/awaitable.js";
+import type { Awaitable } from "../async/awaitable.js";
 import { Acquire, type LockCell, MUTEX, Semaphore } from "./semaphore.js";
 
 /**

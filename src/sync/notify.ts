@@ -21,12 +21,12 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
-import { storeWaker, WaitList, type WaitNode, wakeNode } from "./wait-list.js";
+import { storeWaker, WaitList, type WaitNode, wakeNode } from "../util/list.js";
 
 /** Made; counts for `notifyWaiters` already, not yet for `notifyOne`. */
 const INIT = 0;
@@ -59,11 +59,11 @@ export class Notified extends Awaitable<void> implements WaitNode<Notified> {
   /** @internal */
   waker: Waker | undefined = undefined;
   /** @internal */
-  prevWaiter: Notified | undefined = undefined;
+  prevNode: Notified | undefined = undefined;
   /** @internal */
-  nextWaiter: Notified | undefined = undefined;
+  nextNode: Notified | undefined = undefined;
   /** @internal */
-  queued = false;
+  linked = false;
   /** @internal See the states above. */
   state = INIT;
   /** `notifyWaiters` calls made before this future was: a later count means it was reached. */

@@ -13,12 +13,12 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
-import { storeWaker, WaitList, type WaitNode, wakeNode } from "./wait-list.js";
+import { storeWaker, WaitList, type WaitNode, wakeNode } from "../util/list.js";
 
 /**
  * Thrown by {@link OnceCell.set} when the cell already has a value, or an
@@ -67,9 +67,9 @@ const DONE = 3;
 /** The future `getOrInit` returns; its own node in the cell's line. */
 class GetOrInit<T> extends Awaitable<T> implements WaitNode<GetOrInit<T>> {
   waker: Waker | undefined = undefined;
-  prevWaiter: GetOrInit<T> | undefined = undefined;
-  nextWaiter: GetOrInit<T> | undefined = undefined;
-  queued = false;
+  prevNode: GetOrInit<T> | undefined = undefined;
+  nextNode: GetOrInit<T> | undefined = undefined;
+  linked = false;
   state = INIT;
   /** The initialiser's future while RUNNING. */
   private inner: Future<T> | undefined = undefined;
@@ -96,11 +96,11 @@ class GetOrInit<T> extends Awaitable<T> implements WaitNode<GetOrInit<T>> {
     // Only the first in line may start an initialiser (a newcomer does not
     // jump ahead of a waiter that was woken to take its turn).
     const waiters = cell.waiters;
-    if (cell.initializing === undefined && waiters.head === (this.queued ? this : undefined)) {
+    if (cell.initializing === undefined && waiters.head === (this.linked ? this : undefined)) {
       waiters.remove(this);
       return this.start(cx);
     }
-    if (!this.queued) {
+    if (!this.linked) {
       this.state = WAITING;
       waiters.push(this);
     }

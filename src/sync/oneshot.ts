@@ -29,15 +29,15 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import { dropValue } from "../future/drop.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
+import { storeWaker, WaitList, wakeNode } from "../util/list.js";
 import { ClosedFuture, type ReceiversGone } from "./closed.js";
 import { RecvError, SendError, usedAfterDispose } from "./errors.js";
-import { storeWaker, WaitList, wakeNode } from "./wait-list.js";
 
 /** The empty cell. */
 const NOTHING: unique symbol = Symbol("nothing");

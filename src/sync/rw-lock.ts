@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { Awaitable } from "../future/awaitable.js";
+import type { Awaitable } from "../async/awaitable.js";
 import { Acquire, type LockCell, READ, Semaphore, WRITE } from "./semaphore.js";
 
 /** Readers that may hold the lock at once; a writer takes all of them. */

@@ -23,13 +23,13 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
-import { checkCount } from "./count.js";
-import { storeWaker, WaitList, type WaitNode, wakeNode } from "./wait-list.js";
+import { checkCount } from "../util/check.js";
+import { storeWaker, WaitList, type WaitNode, wakeNode } from "../util/list.js";
 
 /** The most permits a semaphore can hold (kept within V8's small integers). */
 const MAX_PERMITS = 2 ** 30 - 1;
@@ -136,9 +136,9 @@ const DONE = 5;
  */
 export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquire<unknown>> {
   waker: Waker | undefined = undefined;
-  prevWaiter: Acquire<unknown> | undefined = undefined;
-  nextWaiter: Acquire<unknown> | undefined = undefined;
-  queued = false;
+  prevNode: Acquire<unknown> | undefined = undefined;
+  nextNode: Acquire<unknown> | undefined = undefined;
+  linked = false;
   /** See the state diagram above. */
   state = IDLE;
   /** Permits still missing while WAITING. */
@@ -445,7 +445,7 @@ export class Semaphore {
       back += node.requested - node.needed;
       node.needed = node.requested;
       node.state = CLOSED;
-      node = node.nextWaiter;
+      node = node.nextNode;
     }
     this.available += back;
     this.waiters.wakeAll();
@@ -465,7 +465,7 @@ export class Semaphore {
    * still needs (the first may take them all and still wait); what is left
    * goes to the pool. Waiters whose need is met are unlinked, then woken
    * once the count is final, so a waker that re-enters the semaphore sees a
-   * consistent state. Chained through their free `nextWaiter`
+   * consistent state. Chained through their free `nextNode`
    * links: no allocation.
    *
    * @internal
@@ -487,14 +487,14 @@ export class Semaphore {
       head.state = GRANTED;
       waiters.remove(head);
       if (last === undefined) first = head;
-      else last.nextWaiter = head;
+      else last.nextNode = head;
       last = head;
       head = waiters.head;
     }
     this.available += n;
     while (first !== undefined) {
-      const next = first.nextWaiter;
-      first.nextWaiter = undefined;
+      const next = first.nextNode;
+      first.nextNode = undefined;
       wakeNode(first);
       first = next;
     }

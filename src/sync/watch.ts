@@ -37,14 +37,14 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
+import { storeWaker, WaitList, type WaitNode } from "../util/list.js";
 import { ClosedFuture, type ReceiversGone } from "./closed.js";
 import { RecvError, SendError, usedAfterDispose } from "./errors.js";
-import { storeWaker, WaitList, type WaitNode } from "./wait-list.js";
 
 /** The state the sender and every receiver share. @internal */
 export class WatchShared<T> implements ReceiversGone {
@@ -85,9 +85,9 @@ export class WatchShared<T> implements ReceiversGone {
  */
 export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<ChangedFuture<T>> {
   /** @internal */ waker: Waker | undefined = undefined;
-  /** @internal */ prevWaiter: ChangedFuture<T> | undefined = undefined;
-  /** @internal */ nextWaiter: ChangedFuture<T> | undefined = undefined;
-  /** @internal */ queued = false;
+  /** @internal */ prevNode: ChangedFuture<T> | undefined = undefined;
+  /** @internal */ nextNode: ChangedFuture<T> | undefined = undefined;
+  /** @internal */ linked = false;
   private done = false;
 
   /** @internal Use {@link WatchReceiver.changed}. */
@@ -112,7 +112,7 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
       throw new RecvError("the watch sender was dropped: the value will not change again");
     }
     storeWaker(this, cx);
-    if (!this.queued) shared.waiters.push(this);
+    if (!this.linked) shared.waiters.push(this);
     return PENDING;
   }
 

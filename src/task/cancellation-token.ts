@@ -27,19 +27,19 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
 import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { pollProceed } from "../runtime/budget.js";
-import { storeWaker, WaitList, type WaitNode } from "../sync/wait-list.js";
+import { storeWaker, WaitList, type WaitNode } from "../util/list.js";
 
 /** The future `cancelled()` returns; while it waits, it is its own node in the token's wait list. */
 class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
   waker: Waker | undefined = undefined;
-  prevWaiter: Cancelled | undefined = undefined;
-  nextWaiter: Cancelled | undefined = undefined;
-  queued = false;
+  prevNode: Cancelled | undefined = undefined;
+  nextNode: Cancelled | undefined = undefined;
+  linked = false;
 
   constructor(
     private readonly token: CancellationToken,
@@ -60,7 +60,7 @@ class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
       return pollProceed(cx) ? undefined : PENDING;
     }
     storeWaker(this, cx);
-    if (!this.queued) this.waiters.push(this);
+    if (!this.linked) this.waiters.push(this);
     return PENDING;
   }
 

@@ -21,25 +21,28 @@
  * @module
  */
 
-import { notAFuture } from "../combinators/arguments.js";
-import { Branch, ReadyList, type ReadyNode } from "../combinators/branch.js";
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { Branch } from "../combinators/branch.js";
+import { currentRuntime } from "../context/current.js";
+import type { SpawnOptions } from "../context/handle.js";
+import type { AbortHandle, JoinHandle } from "../context/join-handle.js";
 import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { currentRuntime, type SpawnOptions } from "../runtime/current.js";
-import { storeWaker, WaitList, type WaitNode } from "../sync/wait-list.js";
+import { notAFuture } from "../util/check.js";
+import { List, type ListNode, ReadyList, type ReadyNode, storeWaker, WaitList, type WaitNode } from "../util/list.js";
 import type { JoinError } from "./join-error.js";
-import type { AbortHandle, JoinHandle } from "./join-handle.js";
 
 /** One task of a set: its handle, its links, and the waker its task wakes when it finishes. */
-class Entry<T> extends Branch implements ReadyNode<Entry<T>> {
+class Entry<T> extends Branch implements ReadyNode<Entry<T>>, ListNode<Entry<T>> {
+  /** On the set's ready list (finished, not handed out yet). */
   nextReady: Entry<T> | undefined = undefined;
   queued = false;
-  /** Neighbours among all the set's tasks (for abortAll and dispose). */
-  prev: Entry<T> | undefined = undefined;
-  next: Entry<T> | undefined = undefined;
+  /** Among all the set's tasks (for abortAll and dispose). */
+  prevNode: Entry<T> | undefined = undefined;
+  nextNode: Entry<T> | undefined = undefined;
+  linked = false;
   /** The task's handle; undefined once the entry has left the set. */
   handle: JoinHandle<T> | undefined;
 
@@ -66,18 +69,16 @@ class SetCore<T> {
   readonly ready = new ReadyList<Entry<T>>();
   /** Pending joinNext() futures. */
   readonly waiters = new WaitList<JoinNext<T>>();
-  first: Entry<T> | undefined = undefined;
-  last: Entry<T> | undefined = undefined;
-  size = 0;
+  /** Every task in the set, oldest first. */
+  readonly entries = new List<Entry<T>>();
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   add(handle: JoinHandle<T>): void {
     const entry = new Entry(this, handle);
-    const last = this.last;
-    entry.prev = last;
-    if (last === undefined) this.first = entry;
-    else last.next = entry;
-    this.last = entry;
-    this.size++;
+    this.entries.push(entry);
     // Register the entry as the task's joiner. A task just spawned has not
     // run yet (tasks are lazy), so this poll is PENDING and only stores
     // the entry's waker; the task wakes it when it finishes.
@@ -91,14 +92,8 @@ class SetCore<T> {
   }
 
   private unlink(entry: Entry<T>): void {
-    const { prev, next } = entry;
-    if (prev === undefined) this.first = next;
-    else prev.next = next;
-    if (next === undefined) this.last = prev;
-    else next.prev = prev;
-    entry.prev = entry.next = undefined;
+    this.entries.remove(entry);
     entry.handle = undefined;
-    this.size--;
   }
 
   /**
@@ -134,7 +129,7 @@ class SetCore<T> {
 
   /** Calls `fn` with every handle still in the set. */
   forEach(fn: (handle: JoinHandle<T>) => void): void {
-    for (let e = this.first; e !== undefined; e = e.next) if (e.handle !== undefined) fn(e.handle);
+    for (const e of this.entries) if (e.handle !== undefined) fn(e.handle);
   }
 
   /**
@@ -143,18 +138,15 @@ class SetCore<T> {
    * handle is disposed even if one throws; the first error is returned.
    */
   clear(): DropFailure | undefined {
-    let e = this.first;
-    this.first = this.last = undefined;
-    this.size = 0;
+    // Empty the set before any disposal runs code that might look at it.
+    const handles: JoinHandle<T>[] = [];
+    for (let e = this.entries.shift(); e !== undefined; e = this.entries.shift()) {
+      if (e.handle !== undefined) handles.push(e.handle);
+      e.handle = undefined;
+    }
     this.ready.clear();
     let failed: DropFailure | undefined;
-    while (e !== undefined) {
-      const next = e.next;
-      const handle = e.handle;
-      e.prev = e.next = e.handle = undefined;
-      failed = dropKeepingFirst(handle, failed);
-      e = next;
-    }
+    for (const handle of handles) failed = dropKeepingFirst(handle, failed);
     this.waiters.wakeAll();
     return failed;
   }
@@ -166,9 +158,9 @@ const EMPTY: unique symbol = Symbol("EMPTY");
 /** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
 class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
   waker: Waker | undefined = undefined;
-  prevWaiter: JoinNext<T> | undefined = undefined;
-  nextWaiter: JoinNext<T> | undefined = undefined;
-  queued = false;
+  prevNode: JoinNext<T> | undefined = undefined;
+  nextNode: JoinNext<T> | undefined = undefined;
+  linked = false;
 
   constructor(private readonly core: SetCore<T>) {
     super();
@@ -197,7 +189,7 @@ class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<
       return out;
     }
     storeWaker(this, cx);
-    if (!this.queued) core.waiters.push(this);
+    if (!this.linked) core.waiters.push(this);
     return PENDING;
   }
 

@@ -43,16 +43,19 @@
  * @module
  */
 
-import { notAFuture } from "../combinators/arguments.js";
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { type AsyncBody, GeneratorFuture } from "../async/generator.js";
+import { enterScope, leaveScope, THREAD } from "../context/context.js";
+import { currentRuntime } from "../context/current.js";
+import type { SpawnOptions } from "../context/handle.js";
+import type { AbortHandle, JoinHandle } from "../context/join-handle.js";
 import { dropValue } from "../future/drop.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
-import { type AsyncBody, GeneratorFuture } from "../future/generator.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
-import { currentRuntime, type SpawnOptions } from "../runtime/current.js";
-import { storeWaker } from "../sync/wait-list.js";
-import type { AbortHandle, JoinHandle } from "./join-handle.js";
+import { notAFuture } from "../util/check.js";
+import { List, type ListNode, storeWaker } from "../util/list.js";
+import { suppressed } from "../util/suppressed.js";
 
 /**
  * What a scope's body receives: spawn children that cannot outlive the
@@ -85,17 +88,35 @@ export interface Scope {
 }
 
 /**
- * The scope whose code is running: set while a scope polls or drops its
- * body, and while a child task polls or drops its future. A scope dropped
- * while another is running hands its unfinished children to it (see
- * {@link ScopeCore.adopt}).
+ * Polls `future` with `core` as the enclosing scope (the per-thread
+ * record's `scope`): set while a scope polls its body and while a child
+ * task polls its future, so a scope dropped meanwhile knows who adopts its
+ * children (see {@link ScopeCore.adopt}).
  */
-let enclosing: ScopeCore | undefined;
+function pollInScope<T>(core: ScopeCore, future: Future<T>, cx: Context): Poll<T> {
+  const outer = enterScope(core);
+  try {
+    return future.poll(cx);
+  } finally {
+    leaveScope(outer);
+  }
+}
+
+/** Drops `future` with `core` as the enclosing scope (see {@link pollInScope}). */
+function dropInScope(core: ScopeCore, future: Future<unknown>): void {
+  const outer = enterScope(core);
+  try {
+    future[Symbol.dispose]?.();
+  } finally {
+    leaveScope(outer);
+  }
+}
 
 /** A child's future: the spawned future, reporting its end to its scope. */
-class Child<T> implements Future<T> {
-  prev: Child<unknown> | undefined = undefined;
-  next: Child<unknown> | undefined = undefined;
+class Child<T> implements Future<T>, ListNode<Child<unknown>> {
+  prevNode: Child<unknown> | undefined = undefined;
+  nextNode: Child<unknown> | undefined = undefined;
+  linked = false;
   /** Set right after spawning, for cancellation. */
   handle: AbortHandle | undefined = undefined;
   private inner: Future<T> | undefined;
@@ -111,17 +132,13 @@ class Child<T> implements Future<T> {
   poll(cx: Context): Poll<T> {
     const inner = this.inner;
     if (inner === undefined) throw new Error("a scope's child was polled after it ended");
-    const outer = enclosing;
-    enclosing = this.core;
     let out: Poll<T>;
     try {
-      out = inner.poll(cx);
+      out = pollInScope(this.core, inner, cx);
     } catch (error) {
       this.inner = undefined;
       this.core.childEnded(this, { error });
       throw error; // the child's JoinHandle reports it too
-    } finally {
-      enclosing = outer;
     }
     if (out !== PENDING) {
       this.inner = undefined;
@@ -135,15 +152,11 @@ class Child<T> implements Future<T> {
     const inner = this.inner;
     if (inner === undefined) return;
     this.inner = undefined;
-    const outer = enclosing;
-    enclosing = this.core;
     try {
-      inner[Symbol.dispose]?.();
+      dropInScope(this.core, inner);
     } catch (error) {
       this.core.childEnded(this, { error });
       throw error;
-    } finally {
-      enclosing = outer;
     }
     this.core.childEnded(this, undefined);
   }
@@ -151,10 +164,13 @@ class Child<T> implements Future<T> {
 
 /** A scope's children and failure, shared by the scope future, `s` and the children. */
 class ScopeCore implements Scope {
-  first: Child<unknown> | undefined = undefined;
-  last: Child<unknown> | undefined = undefined;
+  /** Children spawned and not yet ended, oldest first. */
+  readonly children = new List<Child<unknown>>();
+
   /** Children spawned and not yet ended. */
-  size = 0;
+  get size(): number {
+    return this.children.size;
+  }
   /** The first failure, once there is one. */
   failure: { readonly error: unknown } | undefined = undefined;
   /** True once the scope cancels its children: after a failure, or when dropped. */
@@ -180,12 +196,7 @@ class ScopeCore implements Scope {
     const child = new Child<T>(this, future);
     const handle = rt.spawn(child, options);
     child.handle = handle.abortHandle();
-    const last = this.last;
-    child.prev = last;
-    if (last === undefined) this.first = child;
-    else last.next = child;
-    this.last = child;
-    this.size++;
+    this.children.push(child);
     // Born into a scope that is cancelling: dropped at its first turn, never polled.
     if (this.cancelling) handle.abort();
     return handle;
@@ -193,17 +204,22 @@ class ScopeCore implements Scope {
 
   /** A child ended (value, error, or dropped): unlink it; a failure cancels the rest. */
   childEnded(child: Child<unknown>, failed: { readonly error: unknown } | undefined): void {
-    const { prev, next } = child;
-    if (prev === undefined) this.first = next;
-    else prev.next = next;
-    if (next === undefined) this.last = prev;
-    else next.prev = prev;
-    child.prev = child.next = child.handle = undefined;
-    this.size--;
+    this.children.remove(child);
+    child.handle = undefined;
     if (failed !== undefined) this.fail(failed);
     // Wake the scope when it has something to do: cancel after a failure,
     // or finish when the last child has gone and the body has ended.
     if (failed !== undefined || (this.size === 0 && this.bodyEnded)) this.waker?.wakeByRef();
+  }
+
+  /**
+   * An error thrown while cleaning up after the first failure (dropping the
+   * body, disposing its value): kept with the failure as a
+   * `SuppressedError`, as `using` does, never dropped silently.
+   */
+  suppress(error: unknown): void {
+    const failure = this.failure;
+    this.failure = { error: failure === undefined ? error : suppressed(error, failure.error) };
   }
 
   /** Records the first failure and cancels the children. */
@@ -216,7 +232,7 @@ class ScopeCore implements Scope {
   /** Aborts every child (a request each: the executor drops them at their turns). */
   cancel(): void {
     this.cancelling = true;
-    for (let c = this.first; c !== undefined; c = c.next) c.handle?.abort();
+    for (const c of this.children) c.handle?.abort();
   }
 
   /**
@@ -227,22 +243,10 @@ class ScopeCore implements Scope {
    * outlives its scope" holds for grandchildren too.
    */
   adopt(dropped: ScopeCore): void {
-    let c = dropped.first;
-    if (c === undefined) return;
-    dropped.first = dropped.last = undefined;
-    this.size += dropped.size;
-    dropped.size = 0;
-    while (c !== undefined) {
-      const next: Child<unknown> | undefined = c.next;
+    for (let c = dropped.children.shift(); c !== undefined; c = dropped.children.shift()) {
       c.core = this;
-      c.next = undefined;
-      const last = this.last;
-      c.prev = last;
-      if (last === undefined) this.first = c;
-      else last.next = c;
-      this.last = c;
+      this.children.push(c);
       if (this.cancelling) c.handle?.abort();
-      c = next;
     }
   }
 }
@@ -289,19 +293,14 @@ class ScopeFuture<T> extends Awaitable<T> {
         // A child failed: drop the body here, in the task that owns it. An
         // error thrown while dropping it comes second to the failure.
         this.body = undefined;
-        const outer = enclosing;
-        enclosing = core;
         try {
-          body[Symbol.dispose]?.();
-        } catch {
-        } finally {
-          enclosing = outer;
+          dropInScope(core, body);
+        } catch (error) {
+          core.suppress(error);
         }
       } else {
-        const outer = enclosing;
-        enclosing = core;
         try {
-          const out = body.poll(cx);
+          const out = pollInScope(core, body, cx);
           if (out !== PENDING) {
             this.body = undefined;
             this.value = out;
@@ -309,8 +308,6 @@ class ScopeFuture<T> extends Awaitable<T> {
         } catch (error) {
           this.body = undefined;
           core.fail({ error });
-        } finally {
-          enclosing = outer;
         }
       }
     }
@@ -331,8 +328,10 @@ class ScopeFuture<T> extends Awaitable<T> {
         // failure is what the scope reports, even if that drop throws.
         try {
           dropValue(value);
-        } catch {}
-        throw failure.error;
+        } catch (error) {
+          core.suppress(error);
+        }
+        throw core.failure?.error ?? failure.error;
       }
       if (value === PENDING) throw new Error("internal: a scope ended without a value or a failure");
       return value;
@@ -360,15 +359,13 @@ class ScopeFuture<T> extends Awaitable<T> {
     const value = this.value;
     this.body = this.start = undefined;
     this.value = PENDING;
-    const parent = enclosing;
-    enclosing = core;
+    const parent = THREAD.scope;
     try {
-      body?.[Symbol.dispose]?.();
+      if (body !== undefined) dropInScope(core, body);
     } finally {
-      enclosing = parent;
       core.cancel();
       core.ended = true;
-      if (parent !== undefined && parent !== core && !parent.ended) parent.adopt(core);
+      if (parent instanceof ScopeCore && parent !== core && !parent.ended) parent.adopt(core);
     }
     // A body that returned has no future left to drop, only its value,
     // which nobody will receive now.

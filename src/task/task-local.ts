@@ -15,10 +15,10 @@
  * @module
  */
 
-import { notAFuture } from "../combinators/arguments.js";
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
 import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
+import { notAFuture } from "../util/check.js";
 
 /** What a local holds outside every scope. */
 const UNSET: unique symbol = Symbol("unset");

@@ -2,72 +2,87 @@
  * The task: a spawned future, its state word, its waker and its result.
  *
  * One object is the whole task cell, as in tokio where header, core and
- * trailer share one allocation: it is the task's {@link Context} (its
- * `waker` is itself), its {@link Waker} (raw parts `data = this`,
- * `vtable = TASK_VTABLE`, one table shared by every task), and the
- * {@link JoinHandle} `spawn` returns. So spawning allocates one object
- * besides the future, and polling allocates nothing.
- *
- * State word, one line per bit (set → cleared):
+ * trailer share one allocation. It plays three roles, each seen through
+ * its own type:
  *
  * ```text
- * SCHEDULED  in the run queue        wake while idle, spawn → taken by the executor
- * RUNNING    its future is polled    run() → run() returns
- * NOTIFIED   woken while RUNNING     wake during poll → re-queued when poll returns PENDING
- * COMPLETE   no more polls           future returned, threw, or was dropped (final)
- * FAILED     with COMPLETE: threw    output is the thrown value (final)
- * CANCELLED  with COMPLETE: dropped  abort carried out or runtime shut down (final)
- * ABORT      abort requested         abort() → carried out at the task's next turn
- * DETACHED   nobody will join        detach() or the handle disposed (final)
- * TAKEN      output handed out       the JoinHandle yielded or threw (final)
- * PARKED     has waited for a wake   first PENDING without re-queue → the runtime lists it (final)
- * NAMED      spawned with a name     the runtime keeps it in a side table (final): unnamed tasks skip the lookup
+ *                        ┌──────────── Task (one allocation) ────────────┐
+ *   the executor ──────▶ │ run(), cancel()          smol's Runnable     │
+ *   a leaf future ─────▶ │ waker: itself            Waker + Context     │
+ *   the spawner ───────▶ │ poll(), abort(), detach() JoinHandle<T>      │
+ *                        └───────────────────────────────────────────────┘
  * ```
  *
- * A task that finishes at its first poll never enters the runtime's list
- * of waiting tasks: the run queue already holds it until then, so spawning
- * costs no list work.
+ * So spawning allocates one object besides the future, and polling
+ * allocates nothing. `spawn` returns it typed as {@link JoinHandle}, which
+ * shows none of the executor's side. The state word and its transitions
+ * are in `state.ts`; this file never does bit arithmetic.
+ *
+ * The executor contract is {@link Scheduler}: the task tells its runtime
+ * when it must be queued, when it waits for the first time, and when it
+ * completes. Tracing is the runtime's business: a traced runtime polls
+ * through its observer instead of calling {@link Task.run}, so the task
+ * has no tracing branch of its own.
  *
  * @module
  */
 
-import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
+import { awaitReturn, awaitStep } from "../async/awaitable.js";
+import { pollProceed, resetBudget } from "../context/budget.js";
+import type { AbortHandle, JoinHandle } from "../context/join-handle.js";
 import { dropValue } from "../future/drop.js";
-import { type Context, type Future, isFuture } from "../future/future.js";
+import { type AwaitIterator, type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
-import { pollProceed, resetBudget } from "../runtime/budget.js";
-import type { TaskState } from "../trace/dump.js";
-import type { Observer } from "../trace/observer.js";
+import type { ListNode } from "../util/list.js";
 import { JoinError } from "./join-error.js";
-import type { AbortHandle, JoinHandle } from "./join-handle.js";
+import {
+  type Ending,
+  ending,
+  isAborting,
+  isComplete,
+  isDetached,
+  isNamed,
+  isReadyValue,
+  isScheduled,
+  isTakenOrDetached,
+  isUnobservedFailure,
+  markNamed,
+  NOTHING,
+  type Notified,
+  REQUEUE,
+  SPAWNED,
+  stateName,
+  type TaskState,
+  transitionToAborted,
+  transitionToComplete,
+  transitionToDetached,
+  transitionToIdle,
+  transitionToNotified,
+  transitionToRunning,
+  transitionToTaken,
+} from "./state.js";
 
-const SCHEDULED = 1 << 0;
-const RUNNING = 1 << 1;
-const NOTIFIED = 1 << 2;
-const COMPLETE = 1 << 3;
-const FAILED = 1 << 4;
-const CANCELLED = 1 << 5;
-const ABORT = 1 << 6;
-const DETACHED = 1 << 7;
-const TAKEN = 1 << 8;
-const PARKED = 1 << 9;
-const NAMED = 1 << 10;
-
-/** What a task needs from the executor that owns it. @internal */
+/**
+ * What a task needs from the executor that owns it (smol's `schedule`
+ * closure, spelled out): where to go when it must run, and whom to tell
+ * when it waits or ends.
+ *
+ * @internal
+ */
 export interface Scheduler {
-  /** Puts a woken task at the back of the run queue. */
-  schedule(task: Task<unknown>): void;
-  /** The task returned PENDING with no wake pending for the first time: list it. */
-  parked(task: Task<unknown>): void;
-  /** The task finished; it leaves the set of live tasks. */
+  /** A waker was called; `transition` says whether the task must now be queued. */
+  woken(task: Task<unknown>, transition: Notified): void;
+  /** `abort()` was called; `transition` says whether the task must now be queued. */
+  aborted(task: Task<unknown>, transition: Notified): void;
+  /** Woken or aborted during its poll: back to the run queue. */
+  requeue(task: Task<unknown>): void;
+  /** The poll returned PENDING and nothing woke the task meanwhile. */
+  idle(task: Task<unknown>): void;
+  /** The task completed (its joiner is woken right after). */
   completed(task: Task<unknown>): void;
-  /** Names given at spawn, for traces and errors. */
+  /** The name given at spawn, for errors and `describeWait`. */
   nameOf(task: Task<unknown>): string | undefined;
-  /** Who watches the tasks (listeners, timing, locations), or undefined: the fast path. */
-  readonly observer: Observer | undefined;
-  /** Wakes of any task so far (for `rt.metrics()`). */
-  wakes: number;
 }
 
 /**
@@ -86,25 +101,26 @@ const TASK_VTABLE: RawWakerVTable<Task<unknown>> = {
 const TASK_WAKER_VTABLE = TASK_VTABLE as RawWakerVTable<unknown>;
 
 /** @internal A spawned future and everything the executor knows of it. */
-export class Task<T> extends Waker implements Context, JoinHandle<T> {
-  /** The state word; see the module comment. */
-  state = SCHEDULED;
+export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<Task<unknown>> {
+  /** The state word: read and written only through `state.ts`. */
+  state = SPAWNED;
   /** The future, until the task completes. */
-  future: Future<T> | undefined;
+  private future: Future<T> | undefined;
   /**
    * Once complete: the value (or thrown cause), until handed out. Before:
    * the future the task's last pending `yield*` waited on, as told through
    * {@link Task.onPending} (for `rt.dump()`; one field serves both, as the
    * two are never needed at once).
    */
-  output: unknown = undefined;
+  private output: unknown = undefined;
   /** Polls so far (for `rt.dump()`; the runtime adds them up for `rt.metrics()`). */
   polls = 0;
   /** The waker of whoever awaits the JoinHandle. */
-  joinWaker: Waker | undefined = undefined;
-  /** Neighbours in the runtime's list of tasks that have waited (PARKED). */
-  older: Task<unknown> | undefined = undefined;
-  newer: Task<unknown> | undefined = undefined;
+  private joinWaker: Waker | undefined = undefined;
+  /** Links in the runtime's list of tasks that have waited for a wake (written by that list only). */
+  prevNode: Task<unknown> | undefined = undefined;
+  nextNode: Task<unknown> | undefined = undefined;
+  linked = false;
 
   constructor(
     readonly scheduler: Scheduler,
@@ -117,26 +133,11 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     this.future = future;
   }
 
+  // --- the waker and context side ---------------------------------------------------
+
   /** A task is its own context: its waker is itself. */
   get waker(): Waker {
     return this;
-  }
-
-  /** `yield*` says what the task's await is pending on: keep it for dumps. @internal */
-  onPending(future: Future<unknown>): void {
-    this.output = future;
-  }
-
-  /**
-   * What the task waits on: the future its last pending await named, or,
-   * for a task whose future is a bare leaf (`spawn(sleep(ms))`), that
-   * future once polled; undefined before the first poll.
-   */
-  waitsOn(): Future<unknown> | undefined {
-    if ((this.state & COMPLETE) !== 0) return undefined;
-    const awaited = this.output;
-    if (isFuture(awaited)) return awaited;
-    return this.polls > 0 ? this.future : undefined;
   }
 
   /** The waker's raw data: the task itself. */
@@ -151,41 +152,25 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
 
   /** The waker's work: queue the task, once, unless it is running or done. */
   schedule(): void {
-    const s = this.state;
-    const scheduler = this.scheduler;
-    scheduler.wakes++;
-    if ((s & (COMPLETE | SCHEDULED | NOTIFIED)) !== 0) {
-      if (scheduler.observer !== undefined) scheduler.observer.woken(this, false);
-      return;
-    }
-    if ((s & RUNNING) !== 0) {
-      // Woken from inside its own poll: re-queue after the poll, not now
-      // (queueing now could run it twice; ignoring it would lose the wakeup).
-      this.state = s | NOTIFIED;
-      if (scheduler.observer !== undefined) scheduler.observer.woken(this, false);
-      return;
-    }
-    this.state = s | SCHEDULED;
-    if (scheduler.observer !== undefined) scheduler.observer.woken(this, true);
-    scheduler.schedule(this);
+    this.scheduler.woken(this, transitionToNotified(this));
   }
 
-  /**
-   * The executor's turn for this task: poll once, or carry out an abort.
-   * Watched (someone listens, times polls or captures locations), the
-   * observer runs the same steps around its own bookkeeping: the unwatched
-   * path pays this one branch.
-   */
+  /** `yield*` says what the task's await is pending on: keep it for dumps. @internal */
+  onPending(future: Future<unknown>): void {
+    this.output = future;
+  }
+
+  // --- the executor side (smol's Runnable) --------------------------------------
+
+  /** The executor's turn for this task: poll once, or carry out an abort. */
   run(): void {
-    const future = this.future;
-    const observer = this.scheduler.observer;
-    if ((this.state & ABORT) !== 0 || future === undefined) {
-      if (observer !== undefined) observer.drop(this);
-      else this.cancel();
-      return;
-    }
-    if (observer !== undefined) observer.poll(this, future);
-    else this.pollOnce(future, this);
+    if (this.mustCancel()) this.cancel();
+    else if (!isComplete(this.state)) this.pollOnce(this);
+  }
+
+  /** True when this turn must carry out an abort rather than poll (the observer asks too). */
+  mustCancel(): boolean {
+    return isAborting(this.state);
   }
 
   /**
@@ -193,32 +178,25 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
    * context that also records where awaits are), and acts on the outcome:
    * finish, re-queue, or wait for a wake. @internal
    */
-  pollOnce(future: Future<T>, cx: Context): void {
-    this.state = (this.state & ~SCHEDULED) | RUNNING;
+  pollOnce(cx: Context): void {
+    transitionToRunning(this);
+    const future = this.future;
+    if (future === undefined) throw new Error(`internal: task #${this.id} was polled after it completed`);
     this.polls++;
     resetBudget();
     let out: Poll<T>;
     try {
       out = future.poll(cx);
     } catch (error) {
-      this.finish(error, FAILED);
+      this.finish(error, "failed");
       return;
     }
     if (out !== PENDING) {
-      this.finish(out, 0);
+      this.finish(out, "ready");
       return;
     }
-    const after = this.state & ~RUNNING;
-    const requeue = (after & (NOTIFIED | ABORT)) !== 0;
-    if (requeue) {
-      this.state = (after & ~NOTIFIED) | SCHEDULED;
-      this.scheduler.schedule(this);
-    } else if ((after & PARKED) === 0) {
-      this.state = after | PARKED;
-      this.scheduler.parked(this);
-    } else {
-      this.state = after;
-    }
+    if (transitionToIdle(this) === REQUEUE) this.scheduler.requeue(this);
+    else this.scheduler.idle(this);
   }
 
   /**
@@ -227,24 +205,24 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
    * Used for aborts at the task's turn and by runtime shutdown.
    */
   cancel(): void {
-    if ((this.state & COMPLETE) !== 0) return;
+    if (isComplete(this.state)) return;
+    transitionToRunning(this);
     const future = this.future;
-    this.state = (this.state & ~SCHEDULED) | RUNNING;
     try {
       future?.[Symbol.dispose]?.();
     } catch (error) {
-      this.finish(error, FAILED);
+      this.finish(error, "failed");
       return;
     }
-    this.finish(undefined, CANCELLED);
+    this.finish(undefined, "cancelled");
   }
 
-  private finish(value: unknown, ended: number): void {
+  private finish(value: unknown, how: Ending): void {
     this.future = undefined;
-    const s = this.state;
     let output = value;
-    let how = ended;
-    if ((s & DETACHED) !== 0 && how === 0) {
+    let ended = how;
+    const detached = isDetached(this.state);
+    if (detached && ended === "ready") {
       // Nobody can receive the value: drop it now, as tokio drops a
       // detached task's output (a guard in it is released). If that
       // throws, the task has failed, and onTaskError hears of it.
@@ -252,14 +230,11 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
         dropValue(output);
       } catch (error) {
         output = error;
-        how = FAILED;
+        ended = "failed";
       }
     }
-    this.state = (s & (DETACHED | TAKEN | PARKED | NAMED)) | COMPLETE | how;
-    this.output = (s & DETACHED) !== 0 && how !== FAILED ? undefined : output;
-    const observer = this.scheduler.observer;
-    if (observer !== undefined)
-      observer.finished(this, how === 0 ? "ready" : how === FAILED ? "failed" : "cancelled", output);
+    transitionToComplete(this, ended);
+    this.output = detached && ended !== "failed" ? undefined : output;
     this.scheduler.completed(this);
     const joiner = this.joinWaker;
     if (joiner !== undefined) {
@@ -268,49 +243,63 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     }
   }
 
-  /** True once the task has waited for a wake: it is in the runtime's list. */
-  wasParked(): boolean {
-    return (this.state & PARKED) !== 0;
+  // --- what the runtime asks ----------------------------------------------------------
+
+  /**
+   * What the task waits on: the future its last pending await named, or,
+   * for a task whose future is a bare leaf (`spawn(sleep(ms))`), that
+   * future once polled; undefined before the first poll.
+   */
+  waitsOn(): Future<unknown> | undefined {
+    if (isComplete(this.state)) return undefined;
+    const awaited = this.output;
+    if (isFuture(awaited)) return awaited;
+    return this.polls > 0 ? this.future : undefined;
   }
 
   /** Marks the task as named: the runtime keeps its name in a side table. */
   markNamed(): void {
-    this.state |= NAMED;
+    markNamed(this);
   }
 
   /** True when the task was spawned with a name. */
   isNamed(): boolean {
-    return (this.state & NAMED) !== 0;
+    return isNamed(this.state);
   }
 
   /** True while the task is in the run queue. */
   isQueued(): boolean {
-    return (this.state & SCHEDULED) !== 0;
+    return isScheduled(this.state);
   }
 
   /** Where a live task stands, for `rt.dump()`. */
   stateName(): TaskState {
-    const s = this.state;
-    if ((s & RUNNING) !== 0) return "running";
-    if ((s & ABORT) !== 0) return "aborting";
-    return (s & SCHEDULED) !== 0 ? "queued" : "waiting";
+    return stateName(this.state);
   }
 
-  /** How the task finished: "ready", "failed" or "cancelled" (undefined while it runs). */
-  outcome(): "ready" | "failed" | "cancelled" | undefined {
-    const s = this.state;
-    if ((s & COMPLETE) === 0) return undefined;
-    return (s & FAILED) !== 0 ? "failed" : (s & CANCELLED) !== 0 ? "cancelled" : "ready";
+  /** How the task finished (undefined while it runs). */
+  outcome(): Ending | undefined {
+    return ending(this.state);
+  }
+
+  /** The thrown value of a task that failed (for the observer's "failed" event), else undefined. */
+  failure(): unknown {
+    return ending(this.state) === "failed" ? this.output : undefined;
   }
 
   /** True when the task failed and nobody can join it: the runtime reports it. */
   isUnobservedFailure(): boolean {
-    return (this.state & (FAILED | DETACHED)) === (FAILED | DETACHED);
+    return isUnobservedFailure(this.state);
   }
 
   /** The failure of a finished task as a JoinError. */
   joinError(): JoinError {
-    return new JoinError(this.id, (this.state & CANCELLED) !== 0, this.output);
+    return new JoinError(this.id, ending(this.state) === "cancelled", this.output);
+  }
+
+  /** Sets (or clears) who is woken when the task completes: blockOn/run's root uses it. */
+  setJoinWaker(waker: Waker | undefined): void {
+    this.joinWaker = waker;
   }
 
   // --- the JoinHandle side -------------------------------------------------
@@ -318,8 +307,8 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   /** Polls for the task's result: see {@link JoinHandle}. */
   poll(cx: Context): Poll<T> {
     const s = this.state;
-    if ((s & COMPLETE) === 0) {
-      if ((s & DETACHED) !== 0) throw this.handleGone();
+    if (!isComplete(s)) {
+      if (isDetached(s)) throw this.handleGone();
       this.joinWaker = cx.waker;
       return PENDING;
     }
@@ -336,10 +325,10 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
    */
   takeOutput(): T {
     const s = this.state;
-    if ((s & COMPLETE) === 0) throw new Error(`internal: task #${this.id} was read before it finished`);
-    if ((s & (TAKEN | DETACHED)) !== 0) throw this.handleGone();
-    this.state = s | TAKEN;
-    if ((s & (FAILED | CANCELLED)) !== 0) {
+    if (!isComplete(s)) throw new Error(`internal: task #${this.id} was read before it finished`);
+    if (isTakenOrDetached(s)) throw this.handleGone();
+    transitionToTaken(this);
+    if (!isReadyValue(s)) {
       const error = this.joinError();
       this.output = undefined;
       throw error;
@@ -352,21 +341,12 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   }
 
   abort(): void {
-    const s = this.state;
-    if ((s & (COMPLETE | ABORT)) !== 0) return;
-    this.state = s | ABORT;
-    // A running or queued task meets the abort at its next turn anyway.
-    const queue = (s & (RUNNING | SCHEDULED)) === 0;
-    const observer = this.scheduler.observer;
-    if (observer !== undefined) observer.aborted(this, queue);
-    if (queue) {
-      this.state |= SCHEDULED;
-      this.scheduler.schedule(this);
-    }
+    const transition = transitionToAborted(this);
+    if (transition !== NOTHING) this.scheduler.aborted(this, transition);
   }
 
   isFinished(): boolean {
-    return (this.state & COMPLETE) !== 0;
+    return isComplete(this.state);
   }
 
   abortHandle(): AbortHandle {
@@ -374,11 +354,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   }
 
   detach(): void {
-    const s = this.state;
-    if ((s & DETACHED) !== 0) return;
-    this.state = s | DETACHED;
+    if (!transitionToDetached(this)) return;
     this.joinWaker = undefined;
-    if ((s & (COMPLETE | FAILED)) === COMPLETE) {
+    if (isReadyValue(this.state)) {
       // Finished and its value not taken (a taken one is gone already):
       // nobody can receive it now, so drop it (a guard is released).
       const output = this.output;
@@ -389,13 +367,13 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
 
   [Symbol.dispose](): void {
     const s = this.state;
-    if ((s & DETACHED) !== 0) return;
-    if ((s & COMPLETE) === 0) {
+    if (isDetached(s)) return;
+    if (!isComplete(s)) {
       this.detach();
       this.abort();
       return;
     }
-    if ((s & FAILED) !== 0) this.output = undefined; // a failure the owner chose not to read
+    if (ending(s) === "failed") this.output = undefined; // a failure the owner chose not to read
     this.detach(); // drops a value nobody took
   }
 
@@ -413,7 +391,7 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
 
   private handleGone(): Error {
     return new Error(
-      (this.state & DETACHED) !== 0
+      isDetached(this.state)
         ? `the JoinHandle of task #${this.id} was detached or disposed: it can no longer be awaited`
         : `the JoinHandle of task #${this.id} was awaited after it already gave its result`,
     );

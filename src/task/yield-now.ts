@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 

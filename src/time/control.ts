@@ -42,7 +42,7 @@ export function now(): Instant {
  * ```
  */
 export function pause(): void {
-  currentTime("time.pause()").clock.pause();
+  currentTime("time.pause()").pause();
 }
 
 /**
@@ -58,7 +58,7 @@ export function pause(): void {
  * ```
  */
 export function resume(): void {
-  currentTime("time.resume()").clock.resume();
+  currentTime("time.resume()").resume();
 }
 
 /**
@@ -80,7 +80,7 @@ export function resume(): void {
 export function advance(ms: number): void {
   checkDuration("time.advance(ms)", ms);
   const driver = currentTime("time.advance()");
-  if (!driver.clock.isPaused) {
+  if (!driver.isPaused) {
     throw new Error(
       "time.advance(ms) needs a paused clock: call time.pause() first, or use new Runtime({ clock: 'virtual' })",
     );
@@ -90,5 +90,5 @@ export function advance(ms: number): void {
 
 /** True when the current runtime's clock is paused. */
 export function isPaused(): boolean {
-  return currentTime("time.isPaused()").clock.isPaused;
+  return currentTime("time.isPaused()").isPaused;
 }

@@ -20,9 +20,10 @@
  * @module
  */
 
+import type { TimeHandle } from "../context/handle.js";
 import type { Waker } from "../future/waker.js";
+import { TimerEntry, TimerWheel } from "../util/wheel.js";
 import { Clock, type ClockKind } from "./clock.js";
-import { TimerEntry, TimerWheel } from "./wheel.js";
 
 /** Node fires a `setTimeout` longer than 2³¹−1 ms after 1 ms: clamp, then re-arm. */
 const MAX_HOST_DELAY = 2 ** 31 - 1;
@@ -50,8 +51,8 @@ export class Timer extends TimerEntry {
   }
 }
 
-/** A runtime's clock and timers. @internal */
-export class TimeDriver {
+/** A runtime's clock and timers: what its {@link TimeHandle} is. @internal */
+export class TimeDriver implements TimeHandle {
   readonly clock: Clock;
   readonly wheel = new TimerWheel(0);
   private hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -91,8 +92,8 @@ export class TimeDriver {
   }
 
   /** Registers `timer` for `dueMs`; false (and nothing registered) when it is already due. */
-  register(timer: Timer, dueMs: number): boolean {
-    timer.expired = false;
+  register(timer: TimerEntry, dueMs: number): boolean {
+    if (timer instanceof Timer) timer.expired = false;
     // An idle wheel's time may lag the clock: catch it up so the new entry
     // lands on the level its real distance calls for.
     if (this.wheel.size === 0) this.advanceWheel(Math.floor(this.clock.now()));
@@ -100,9 +101,24 @@ export class TimeDriver {
   }
 
   /** Unregisters `timer` (no-op if it is not registered). */
-  cancel(timer: Timer): void {
+  cancel(timer: TimerEntry): void {
     this.wheel.cancel(timer);
-    timer.waker = undefined;
+    if (timer instanceof Timer) timer.waker = undefined;
+  }
+
+  /** True while the clock is paused. */
+  get isPaused(): boolean {
+    return this.clock.isPaused;
+  }
+
+  /** Freezes the clock. */
+  pause(): void {
+    this.clock.pause();
+  }
+
+  /** Lets a paused clock run again. */
+  resume(): void {
+    this.clock.resume();
   }
 
   /** Reads the clock into {@link TimeDriver.recentMs}. */

@@ -5,14 +5,15 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
+import { currentRuntime } from "../context/current.js";
+import type { TimeHandle } from "../context/handle.js";
 import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { pollProceed } from "../runtime/budget.js";
-import { currentRuntime } from "../runtime/current.js";
 import type { Stream } from "../stream/stream.js";
 import { currentTime } from "./current.js";
-import { type TimeDriver, Timer } from "./driver.js";
+import { Timer } from "./driver.js";
 import { checkDuration } from "./duration.js";
 import { Instant } from "./instant.js";
 
@@ -66,11 +67,11 @@ export class Interval implements Stream<Instant>, Disposable {
   readonly missedTick: MissedTickBehavior;
   /** When the next tick is due on the clock (NaN until the interval knows its runtime). */
   private due: number;
-  private driver: TimeDriver | undefined;
+  private driver: TimeHandle | undefined;
   private readonly timer = new Timer();
 
   /** @internal Use {@link interval}. */
-  constructor(period: number, missedTick: MissedTickBehavior, driver: TimeDriver | undefined) {
+  constructor(period: number, missedTick: MissedTickBehavior, driver: TimeHandle | undefined) {
     this.period = period;
     this.missedTick = missedTick;
     this.driver = driver;
@@ -194,5 +195,5 @@ export function interval(periodMs: number, options: IntervalOptions = {}): Inter
       `interval(periodMs, { missedTick }): missedTick must be "burst", "delay" or "skip", got ${String(missedTick)}`,
     );
   }
-  return new Interval(periodMs, missedTick, currentRuntime()?.timeDriver);
+  return new Interval(periodMs, missedTick, currentRuntime()?.time);
 }

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { type AwaitIterator, awaitReturn, awaitStep } from "../future/awaitable.js";
-import type { Context, Future } from "../future/future.js";
+import { awaitReturn, awaitStep } from "../async/awaitable.js";
+import { pollProceed } from "../context/budget.js";
+import { currentRuntime } from "../context/current.js";
+import type { TimeHandle } from "../context/handle.js";
+import type { AwaitIterator, Context, Future } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { pollProceed } from "../runtime/budget.js";
-import { currentRuntime } from "../runtime/current.js";
 import { currentTime } from "./current.js";
-import type { TimeDriver } from "./driver.js";
 import { Timer } from "./driver.js";
 import { checkDuration } from "./duration.js";
 import { Instant } from "./instant.js";
@@ -30,10 +30,10 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
    * The runtime whose clock and wheel the sleep uses. Until it is known (a
    * sleep made outside a runtime), `deadline` holds the duration instead.
    */
-  private driver: TimeDriver | undefined;
+  private driver: TimeHandle | undefined;
 
   /** @internal Use {@link sleep} or {@link sleepUntil}. */
-  constructor(deadlineOrDuration: number, driver: TimeDriver | undefined) {
+  constructor(deadlineOrDuration: number, driver: TimeHandle | undefined) {
     super();
     this.deadline = deadlineOrDuration;
     this.driver = driver;
@@ -110,7 +110,7 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
  */
 export function sleep(ms: number): Sleep {
   checkDuration("sleep(ms)", ms);
-  const driver = currentRuntime()?.timeDriver;
+  const driver = currentRuntime()?.time;
   if (driver === undefined) return new Sleep(ms, undefined);
   // Deadline 0 has always passed: the wheel refuses it and the first poll
   // is ready, without reading the clock.

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Awaitable } from "../future/awaitable.js";
+import { Awaitable } from "../async/awaitable.js";
 import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { checkDuration } from "./duration.js";

@@ -19,21 +19,7 @@
  * @module
  */
 
-/**
- * Where a live task stands.
- *
- * - `queued`: in the run queue (spawned and not yet polled, or woken).
- * - `running`: being polled now (the task that called `rt.dump()`).
- * - `waiting`: returned PENDING and waits for a wake.
- * - `aborting`: `abort()` was requested; it is dropped at its next turn.
- *
- * @example
- * ```ts
- * import { Runtime, type TaskState } from "mini-tokio";
- * const count = (rt: Runtime, state: TaskState): number => rt.dump().tasks.filter((t) => t.state === state).length;
- * ```
- */
-export type TaskState = "queued" | "running" | "waiting" | "aborting";
+import type { TaskState } from "../task/state.js";
 
 /**
  * One live task in a {@link RuntimeDump}.

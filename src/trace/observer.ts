@@ -7,12 +7,16 @@
  * then goes through {@link Observer.poll} instead of straight to the poll:
  *
  * ```text
- *   task.run() ── observer? ──no──▶ task.pollOnce()                        the fast path: one branch
- *                     │
- *                    yes─▶ observer.poll(): event "poll", clock, current = task,
- *                                           task.pollOnce(), clock, event "pending"/"ready"/"failed",
- *                                           slow-poll check, await location
+ *   runtime's turn ── observer? ──no──▶ task.run()                            the fast path: one branch
+ *                         │
+ *                        yes─▶ observer.run(task): event "poll", clock, current = task,
+ *                                                  task.pollOnce(), clock, event "pending"/"ready"/"failed",
+ *                                                  slow-poll check, await location
  * ```
+ *
+ * The task itself knows nothing of tracing: the runtime calls the observer
+ * around the task's turns and from its scheduler callbacks (woken,
+ * aborted, completed), so `task/` has no import of `trace/`.
  *
  * While it polls (or drops) a task, the observer knows that task is the
  * *current* one: a waker called meanwhile was called by that task's code,
@@ -22,9 +26,9 @@
  * @module
  */
 
+import { onBudgetExhausted } from "../context/budget.js";
 import { type Context, describe, type Future, waitDescription } from "../future/future.js";
 import type { Waker } from "../future/waker.js";
-import { onBudgetExhausted } from "../runtime/budget.js";
 import type { Task } from "../task/task.js";
 import { hostNow } from "../time/clock.js";
 import type { Timer } from "../time/driver.js";
@@ -255,8 +259,14 @@ export class Observer {
     this.stamped({ kind: "spawn", task: task.id, name: this.runtime.nameOf(task), parent: this.current?.id });
   }
 
+  /** One turn of `task`, watched: a drop when an abort is due, else a poll. */
+  run(task: Task<unknown>): void {
+    if (task.mustCancel()) this.drop(task);
+    else if (!task.isFinished()) this.poll(task);
+  }
+
   /** One poll of `task`, watched: the same steps as the fast path, plus the bookkeeping. */
-  poll(task: Task<unknown>, future: Future<unknown>): void {
+  private poll(task: Task<unknown>): void {
     const listening = this.listeners.length !== 0;
     const clock = this.clock;
     const name = this.runtime.nameOf(task);
@@ -265,17 +275,17 @@ export class Observer {
     const outerPolling = this.polling;
     const outerStart = this.pollStart;
     this.current = this.polling = task;
-    if (listening) onBudgetExhausted(this.budgetExhausted);
+    const outerHook = listening ? onBudgetExhausted(this.budgetExhausted) : undefined;
     const capture = this.captureLocations ? new AwaitCapture(task) : undefined;
     const start = clock === undefined ? 0 : clock();
     this.pollStart = start;
     try {
-      task.pollOnce(future, capture ?? task);
+      task.pollOnce(capture ?? task);
     } finally {
       this.current = outerCurrent;
       this.polling = outerPolling;
       this.pollStart = outerStart;
-      if (listening) onBudgetExhausted(undefined);
+      if (listening) onBudgetExhausted(outerHook);
     }
     // Ready and failed were reported by finished(), inside the poll.
     if (task.isFinished()) return;

@@ -55,7 +55,7 @@ test("the docs show the guides with their figures, and the README with its own",
       await page.screenshot({ path: join(SCREENSHOTS, "docs-index.png") });
 
       // The guides, in order, from the navigation.
-      await page.goto(`${server.url}/documents/Guides.html`);
+      await page.goto(`${server.url}/documents/mini-tokio.Guides.html`);
       const nav = await page.locator(".tsd-navigation a").allTextContents();
       const guides = [
         "The Poll contract",
@@ -71,7 +71,7 @@ test("the docs show the guides with their figures, and the README with its own",
       );
 
       // A guide: its figures are drawn traces, loaded, with the lanes in them.
-      await page.goto(`${server.url}/documents/Guides.The_Poll_contract.html`);
+      await page.goto(`${server.url}/documents/mini-tokio.Guides.The_Poll_contract.html`);
       assert.equal((await page.locator("h1").first().textContent())?.trim(), "The Poll contract");
       const images = page.locator(".tsd-typography img");
       assert.equal(await images.count(), 2);
@@ -89,8 +89,8 @@ test("the docs show the guides with their figures, and the README with its own",
       }
       await page.screenshot({ path: join(SCREENSHOTS, "docs-guide.png"), fullPage: true });
 
-      // And the API reference has the renderers.
-      await page.goto(`${server.url}/functions/renderSequenceSvg.html`);
+      // And the API reference has the renderers, in their own entry.
+      await page.goto(`${server.url}/functions/mini-tokio_illustrate.renderSequenceSvg.html`);
       assert.match((await page.locator(".tsd-typography").first().textContent()) ?? "", /sequence diagram/);
 
       assert.deepEqual(problems, []);

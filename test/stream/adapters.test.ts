@@ -131,7 +131,7 @@ test("take(n) of an interval cancels the interval's timer after the last tick", 
         .take(3)
         .map((at) => at.ms)
         .collect();
-      assert.equal(rt.timeDriver.timers, 0, "no timer left behind");
+      assert.equal(rt.metrics().pendingTimers, 0, "no timer left behind");
       return ms;
     }),
   );

@@ -68,7 +68,7 @@ test("disposing mid-way runs the finally of every future in flight and disposes 
   );
   assert.deepEqual(cleaned.sort(), [1, 2], "only the two in flight had started");
   assert.equal(source.disposed, 1);
-  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.metrics().pendingTimers, 0);
 });
 
 test("at most n futures are in flight, and values come in completion order", () => {

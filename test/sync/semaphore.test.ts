@@ -337,7 +337,7 @@ test("under any seed, random acquires held across yields and randomly aborted: p
         for (const f of live) {
           const has = f.outstanding;
           out += has;
-          if (f.queued) {
+          if (f.linked) {
             if (waitingSeen) assert.equal(has, 0, "only the first waiter is assigned permits");
             waitingSeen = true;
           } else if (waitingSeen) {

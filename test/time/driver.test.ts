@@ -67,7 +67,7 @@ test("the runtime arms one host timer for many sleeps, and re-arms only for an e
         yield* yieldNow();
       }),
     );
-    afterMany = rt.timeDriver.timers;
+    afterMany = rt.metrics().pendingTimers;
     rt.blockOn(
       future(function* () {
         spawn(sleeper(1_000)).detach();

@@ -74,10 +74,10 @@ test("dropping a tick future loses no tick and leaves no timer", () => {
       yield* every.tick(); // 0
       const waiting = spawn(every.tick());
       yield* sleep(30);
-      assert.equal(rt.timeDriver.timers, 1);
+      assert.equal(rt.metrics().pendingTimers, 1);
       waiting.abort();
       yield* yieldNow();
-      assert.equal(rt.timeDriver.timers, 0);
+      assert.equal(rt.metrics().pendingTimers, 0);
       return (yield* every.tick()).ms;
     }),
   );
@@ -92,10 +92,10 @@ test("disposing an interval cancels its timer", () => {
       yield* every.tick();
       const h = spawn(every.tick());
       yield* yieldNow();
-      assert.equal(rt.timeDriver.timers, 1);
+      assert.equal(rt.metrics().pendingTimers, 1);
       h.detach();
       every[Symbol.dispose]();
-      assert.equal(rt.timeDriver.timers, 0);
+      assert.equal(rt.metrics().pendingTimers, 0);
     }),
   );
 });

@@ -84,7 +84,7 @@ test("sleep(0) and a past sleepUntil are ready at once, without a timer", () => 
       yield* sleep(0);
       yield* sleepUntil(before);
       assert.equal(now().ms, 5);
-      assert.equal(rt.timeDriver.timers, 0);
+      assert.equal(rt.metrics().pendingTimers, 0);
     }),
   );
 });
@@ -111,10 +111,10 @@ test("a sleep dropped before it fires never wakes its task, and leaves no timer"
         }),
       );
       yield* sleep(10);
-      assert.equal(rt.timeDriver.timers, 1);
+      assert.equal(rt.metrics().pendingTimers, 1);
       h.abort();
       yield* yieldNow();
-      assert.equal(rt.timeDriver.timers, 0, "the entry left the wheel when the sleep was dropped");
+      assert.equal(rt.metrics().pendingTimers, 0, "the entry left the wheel when the sleep was dropped");
       yield* sleep(5000);
     }),
   );
@@ -266,15 +266,15 @@ test("creating and dropping 1,000,000 sleeps leaves the wheel empty and the heap
             s.poll(cx);
             sleeps.push(s);
           }
-          assert.equal(rt.timeDriver.timers, batch);
+          assert.equal(rt.metrics().pendingTimers, batch);
           for (const s of sleeps) s[Symbol.dispose]();
-          assert.equal(rt.timeDriver.timers, 0);
+          assert.equal(rt.metrics().pendingTimers, 0);
         }
       });
       assert.ok(grown < 2_000_000, `heap grew by ${grown} bytes`);
     }),
   );
-  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.metrics().pendingTimers, 0);
 });
 
 test("a detached sleeper does not keep blockOn's caller waiting, and runs on in the host loop", async () => {
@@ -352,7 +352,7 @@ test("any mix of sleeps and aborts: survivors wake at their exact deadline in de
         .sort((a, b) => a.delay - b.delay || a.i - b.i)
         .map((s) => `${s.i}@${s.delay}`);
       assert.deepEqual(woke, expected);
-      assert.equal(rt.timeDriver.timers, 0);
+      assert.equal(rt.metrics().pendingTimers, 0);
     }),
     { numRuns: 150 },
   );

@@ -29,7 +29,7 @@ test("timeout gives the inner value when it finishes in time, and leaves no time
           return "in time";
         }),
       );
-      assert.equal(rt.timeDriver.timers, 0);
+      assert.equal(rt.metrics().pendingTimers, 0);
       return [out, now().ms];
     }),
   );
@@ -53,7 +53,7 @@ test("when time runs out, timeout drops the inner future (its finally runs) and 
           }),
         );
       } catch (e) {
-        assert.equal(rt.timeDriver.timers, 0, "neither the limit nor the inner sleep is left in the wheel");
+        assert.equal(rt.metrics().pendingTimers, 0, "neither the limit nor the inner sleep is left in the wheel");
         return e;
       }
     }),
@@ -116,7 +116,7 @@ test("an error from the inner future passes through timeout and cancels its time
       ),
     RangeError,
   );
-  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.metrics().pendingTimers, 0);
 });
 
 test("dropping a timeout drops the inner future and its timer", () => {
@@ -126,13 +126,13 @@ test("dropping a timeout drops the inner future and its timer", () => {
     future(function* () {
       const h = spawn(timeout(500, awaitable(gate)));
       yield* yieldNow();
-      assert.equal(rt.timeDriver.timers, 1);
+      assert.equal(rt.metrics().pendingTimers, 1);
       h.abort();
       yield* yieldNow();
     }),
   );
   assert.equal(gate.disposed, 1);
-  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.metrics().pendingTimers, 0);
 });
 
 test("timeout rejects bad arguments with the rule", () => {
@@ -166,7 +166,7 @@ test("aborting a task deep inside nested futures drops every layer, innermost fi
     future(function* () {
       const h = spawn(outer());
       yield* sleep(500);
-      assert.equal(rt.timeDriver.timers, 2, "the leaf's sleep and the timeout's limit (ours has fired)");
+      assert.equal(rt.metrics().pendingTimers, 2, "the leaf's sleep and the timeout's limit (ours has fired)");
       h.abort();
       try {
         yield* h;
@@ -176,7 +176,7 @@ test("aborting a task deep inside nested futures drops every layer, innermost fi
     }),
   );
   assert.deepEqual(log, ["leaf dropped at 500", "middle resource closed", "outer dropped"]);
-  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.metrics().pendingTimers, 0);
 });
 
 test("shutdown drops sleeping tasks and leaves the wheel empty", () => {
@@ -193,8 +193,8 @@ test("shutdown drops sleeping tasks and leaves the wheel empty", () => {
       yield* yieldNow();
     }),
   );
-  assert.equal(rt.timeDriver.timers, 200);
+  assert.equal(rt.metrics().pendingTimers, 200);
   rt.shutdown();
-  assert.equal(rt.timeDriver.timers, 0);
+  assert.equal(rt.metrics().pendingTimers, 0);
   assert.equal(rt.aliveTasks, 0);
 });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { SeededRandom } from "../../src/runtime/rng.js";
-import { TimerEntry, TimerWheel, WHEEL_LEVELS, WHEEL_RANGE_MS } from "../../src/time/wheel.js";
+import { SeededRandom } from "../../src/util/random.js";
+import { TimerEntry, TimerWheel, WHEEL_LEVELS, WHEEL_RANGE_MS } from "../../src/util/wheel.js";
 
 /** A timer entry with a name, so that tests can say which one fired. */
 class Probe extends TimerEntry {

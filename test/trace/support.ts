@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { TraceStep } from "../../src/illustrate/index.js";
 import {
   Awaitable,
   asyncFn,
@@ -16,7 +17,6 @@ import {
   Runtime,
   spawn,
   type TraceEvent,
-  type TraceStep,
   type Waker,
   yieldNow,
 } from "../../src/index.js";

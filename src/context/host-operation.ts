@@ -5,7 +5,7 @@
  * @module
  */
 
-import { currentTime } from "../time/current.js";
+import { currentHandle } from "./current.js";
 
 /**
  * An outstanding host operation (a promise being awaited, a socket read, a
@@ -53,6 +53,6 @@ export interface HostOperation extends Disposable {
  * ```
  */
 export function hostOperation(): HostOperation {
-  const release = currentTime("hostOperation()").hold();
+  const release = currentHandle("hostOperation()").hold();
   return { end: release, [Symbol.dispose]: release };
 }

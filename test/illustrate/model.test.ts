@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import {
-  asyncFn,
-  awaitable,
-  future,
-  type JoinHandle,
-  Runtime,
-  sleep,
-  spawn,
-  type TraceStep,
-  yieldNow,
-} from "../../src/index.js";
-import { modelRun } from "../../src/trace/model.js";
+import type { TraceStep } from "../../src/illustrate/index.js";
+import { modelRun } from "../../src/illustrate/model.js";
+import { asyncFn, awaitable, future, type JoinHandle, Runtime, sleep, spawn, yieldNow } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
 
 /** A task that yields `yields` times, sleeps `ms` (virtual) and joins `inner` if given. */

@@ -18,7 +18,7 @@
  * @module
  */
 
-import type { TraceEvent } from "./event.js";
+import type { TraceEvent } from "../trace/event.js";
 
 /**
  * A remark a program adds to its trace: what a future did that the

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { renderHtmlReport } from "../../src/index.js";
+import { renderHtmlReport } from "../../src/illustrate/index.js";
 import { assertWellFormed } from "../support/markup.js";
-import { spawnAndJoin, spawnMany } from "./support.js";
+import { spawnAndJoin, spawnMany } from "../trace/support.js";
 
 test("the report of one run has its timeline rows, its diagram, its tasks and its metrics", () => {
   const html = renderHtmlReport(spawnAndJoin(), { title: "spawn and join", metrics: { polls: 4, busyMs: 0.5 } });

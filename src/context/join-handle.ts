@@ -15,8 +15,7 @@
  * @module
  */
 
-import type { AwaitIterator } from "../future/awaitable.js";
-import type { Future } from "../future/future.js";
+import type { AwaitIterator, Future } from "../future/future.js";
 
 /**
  * Aborts a task without owning its result (tokio's `AbortHandle`).

@@ -21,7 +21,7 @@
  */
 
 import { describe } from "../future/future.js";
-import { checkCount } from "../sync/count.js";
+import { checkCount } from "../util/check.js";
 import { checkText, clip, escapeXml, MONO, num, textWidth } from "./markup.js";
 import { type Lane, type LaneKind, type Message, modelRun, type RunModel, type TraceStep, taskLane } from "./model.js";
 import { INK, MUTED, PAPER, RULE, STATE_STYLE, TONE_COLOR } from "./palette.js";

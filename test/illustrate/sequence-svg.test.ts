@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { awaitable, future, Runtime, renderSequenceSvg, spawn, type TraceStep } from "../../src/index.js";
+import { renderSequenceSvg, type TraceStep } from "../../src/illustrate/index.js";
+import { awaitable, future, Runtime, spawn } from "../../src/index.js";
 import { Gate } from "../support/futures.js";
 import { assertWellFormed, decodeEntities, texts } from "../support/markup.js";
-import { child, spawnAndJoin, spawnMany } from "./support.js";
+import { child, spawnAndJoin, spawnMany } from "../trace/support.js";
 
 /** [tone, from lane, to lane, label] of every message, top to bottom. */
 function messages(svg: string): string[][] {

@@ -1,12 +1,28 @@
 /**
- * Checking the futures a combinator is given, so a mistake (a Promise, a
- * generator function that was not called, a forgotten `future(…)`) fails at
- * the call with a message naming the argument, not later inside a poll.
+ * Argument checks at the API boundary: counts (permits, parties,
+ * capacities) and futures, so a mistake fails at the call with a message
+ * naming the argument and what is allowed, not later inside a poll.
  *
  * @module
  */
 
 import { describe, type Future, isFuture } from "../future/future.js";
+
+/**
+ * Returns `value` if it is an integer from `min` to `max`. Otherwise throws
+ * a TypeError (not a number) or a RangeError (a number out of range) that
+ * names the call, the argument and what is allowed.
+ *
+ * @internal
+ */
+export function checkCount(api: string, name: string, value: unknown, min: number, max: number): number {
+  const allowed = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+  if (typeof value !== "number") throw new TypeError(`${api}: ${name} must be ${allowed}, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${api}: ${name} must be ${allowed}, got ${value}`);
+  }
+  return value;
+}
 
 /** The TypeError for a value that should have been a future. @internal */
 export function notAFuture(api: string, name: string, value: unknown): TypeError {

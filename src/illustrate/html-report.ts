@@ -11,7 +11,7 @@
  */
 
 import { describe } from "../future/future.js";
-import { checkCount } from "../sync/count.js";
+import { checkCount } from "../util/check.js";
 import { checkText, clip, escapeXml } from "./markup.js";
 import { modelRun, type RunModel, type TaskState, type Tone, type TraceStep } from "./model.js";
 import { STATE_STYLE, TONE_COLOR } from "./palette.js";

@@ -25,53 +25,11 @@
  * @module
  */
 
-import "./symbols.js";
-import type { Context, Future } from "./future.js";
-import { describe, isFuture, waitDescription } from "./future.js";
-import { PENDING, type Poll, type Suspend } from "./poll.js";
-
-/** The context of the generator poll in progress, read by `next()`. */
-let currentContext: Context | undefined;
-/** True while a generator future is being dropped: awaiting then is an error. */
-let dropping = false;
-
-/**
- * Enters a poll: the awaits that run until {@link leavePoll} use `cx`.
- * Returns the context to restore, so polls nest (a generator future awaiting
- * another, or a combinator polling branches with their own wakers).
- *
- * @internal
- */
-export function enterPoll(cx: Context): Context | undefined {
-  const outer = currentContext;
-  currentContext = cx;
-  return outer;
-}
-
-/** Restores the context saved by {@link enterPoll}. @internal */
-export function leavePoll(outer: Context | undefined): void {
-  currentContext = outer;
-}
-
-/**
- * Runs `drop` with awaiting forbidden: cleanup is synchronous, like Rust's
- * `drop`, so a `finally` that awaits while its future is dropped gets a
- * clear error at that await instead of suspending a half-dropped future.
- *
- * @internal
- */
-export function whileDropping<R>(drop: () => R): R {
-  const outer = dropping;
-  const outerContext = currentContext;
-  dropping = true;
-  currentContext = undefined;
-  try {
-    return drop();
-  } finally {
-    dropping = outer;
-    currentContext = outerContext;
-  }
-}
+import "../future/symbols.js";
+import { THREAD } from "../context/context.js";
+import type { AwaitIterator, Context, Future } from "../future/future.js";
+import { describe, isFuture, waitDescription } from "../future/future.js";
+import { PENDING, type Poll, type Suspend } from "../future/poll.js";
 
 const PENDING_STEP: IteratorYieldResult<Suspend> = Object.freeze({ done: false, value: PENDING });
 /**
@@ -86,7 +44,7 @@ const READY_STEP: { done: true; value: unknown } = { done: true, value: undefine
  * @internal
  */
 export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
-  const cx = currentContext;
+  const cx = THREAD.poll;
   if (cx === undefined) throw awaitOutsidePoll();
   const p: Poll<T> = f.poll(cx);
   if (p === PENDING) {
@@ -109,7 +67,7 @@ export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
  * @internal
  */
 export function awaitNestedStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
-  const cx = currentContext;
+  const cx = THREAD.poll;
   if (cx === undefined) throw awaitOutsidePoll();
   const p: Poll<T> = f.poll(cx);
   if (p === PENDING) return PENDING_STEP;
@@ -124,16 +82,6 @@ function readyStep<T>(p: T): IteratorReturnResult<T> {
 }
 
 /**
- * The context of the generator poll in progress (undefined outside one):
- * `rt.dump()` finds the task that is running through it.
- *
- * @internal
- */
-export function currentPollContext(): Context | undefined {
-  return currentContext;
-}
-
-/**
  * The iterator's `return()`: the awaiting generator is being dropped, so
  * drop `f` too.
  *
@@ -144,19 +92,8 @@ export function awaitReturn(f: Future<unknown>, value?: unknown): IteratorReturn
   return { done: true, value };
 }
 
-/**
- * The iterator `yield*` drives: its `next()` result types the value of
- * `yield* f` as `T`. (At run time it also has `return()`, which drops the
- * future when the awaiting generator is dropped; it is left out of the type
- * because TypeScript would widen `T` with `return()`'s result.)
- */
-export interface AwaitIterator<T> {
-  /** One await step. */
-  next(): IteratorResult<Suspend, T>;
-}
-
 function awaitOutsidePoll(): Error {
-  if (dropping) {
+  if (THREAD.dropping) {
     return new Error(
       "cannot await while a future is being dropped: cleanup in `finally` and `using` is synchronous (like Rust's drop). Spawn a task for asynchronous cleanup instead.",
     );

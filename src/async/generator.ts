@@ -16,9 +16,10 @@
  * @module
  */
 
-import { Awaitable, awaitNestedStep, enterPoll, leavePoll, whileDropping } from "./awaitable.js";
-import { type Context, describe } from "./future.js";
-import { PENDING, type Poll, type Suspend } from "./poll.js";
+import { enterPoll, leavePoll, whileDropping } from "../context/context.js";
+import { type Context, describe } from "../future/future.js";
+import { PENDING, type Poll, type Suspend } from "../future/poll.js";
+import { Awaitable, awaitNestedStep } from "./awaitable.js";
 
 /** The generator an `async` body is written as. */
 export type AsyncBody<T> = Generator<Suspend, T, unknown>;
