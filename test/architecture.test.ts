@@ -146,3 +146,16 @@ test("the test itself sees imports: a known downward arrow is found", () => {
   assert.ok(arrows.some((a) => a.from === "runtime" && a.to === "task"));
   assert.ok(arrows.length > 100, `only ${arrows.length} cross-folder imports found`);
 });
+
+test("docs/architecture.md draws the same layers, in the same order", () => {
+  const doc = readFileSync("docs/architecture.md", "utf8");
+  const figure = /```text layers\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(figure !== undefined, "docs/architecture.md has a ```text layers figure");
+  // Each figure row names its folders as `name/` before the description; lowest row last.
+  const drawn = figure
+    .split("\n")
+    .map((line) => [...line.matchAll(/(?:^|\s)([a-z]+)\/(?=\s)/g)].map((m) => m[1] ?? ""))
+    .filter((row) => row.length > 0)
+    .reverse();
+  assert.deepEqual(drawn, LAYERS.map((row) => [...row]));
+});

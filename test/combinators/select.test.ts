@@ -15,6 +15,7 @@ import {
   Runtime,
   race,
   type Sleep,
+  SuppressedError,
   select,
   sleep,
   spawn,
@@ -96,6 +97,48 @@ test("a winner whose losers throw while dropped is disposed before the error is 
   const s = select.biased(mutex.lock(), loser);
   assert.throws(() => s.poll(countingContext().cx), oops);
   assert.equal(mutex.isLocked, false, "nobody received the guard: it was released");
+});
+
+test("a winner that throws while a loser's drop throws too: both errors reach the caller, as a SuppressedError", () => {
+  const first = new Error("the winner failed");
+  const second = new Error("the loser's drop failed");
+  const winner = {
+    poll: (): Poll<never> => {
+      throw first;
+    },
+  };
+  const loser = {
+    poll: (): Poll<never> => PENDING,
+    [Symbol.dispose]: () => {
+      throw second;
+    },
+  };
+  const s = select.biased(winner, loser);
+  assert.throws(
+    () => s.poll(countingContext().cx),
+    (e: unknown) => e instanceof SuppressedError && e.error === second && e.suppressed === first,
+  );
+});
+
+test("a loser's drop error comes first; the winner's value failing to drop is kept with it, as a SuppressedError", () => {
+  const second = new Error("disposing the won value failed");
+  const oops = new Error("drop failed");
+  const value = {
+    [Symbol.dispose]: () => {
+      throw second;
+    },
+  };
+  const loser = {
+    poll: (): Poll<never> => PENDING,
+    [Symbol.dispose]: () => {
+      throw oops;
+    },
+  };
+  const s = select.biased(ready(value), loser);
+  assert.throws(
+    () => s.poll(countingContext().cx),
+    (e: unknown) => e instanceof SuppressedError && e.error === second && e.suppressed === oops,
+  );
 });
 
 test("dropping a select drops every branch once; a wake after that is a no-op", () => {

@@ -12,6 +12,7 @@ import {
   Runtime,
   type Scope,
   type ScopeBody,
+  SuppressedError,
   scope,
   select,
   sleep,
@@ -210,6 +211,49 @@ test("a body's value held while the children run is disposed if a child then fai
   );
   assert.equal(e, boom);
   assert.equal(mutex.isLocked, false, "nobody received the body's guard: it was released");
+});
+
+test("a child's failure and the body's finally throwing while it is dropped: both reach the caller, as a SuppressedError", () => {
+  const boom = new Error("boom");
+  const cleanup = new Error("the body's finally threw");
+  const drops = new Drops();
+  const rt = virtual();
+  const e = errorOf(
+    rt,
+    scope(function* (s) {
+      s.spawn(failing(drops, "child", 10, boom));
+      try {
+        yield* sleep(1000);
+      } finally {
+        // biome-ignore lint/correctness/noUnsafeFinally: the point of the test is a finally that throws
+        throw cleanup;
+      }
+    }),
+  );
+  assert.ok(e instanceof SuppressedError, "the secondary error is kept, not dropped");
+  assert.equal(e.error, cleanup);
+  assert.equal(e.suppressed, boom);
+});
+
+test("a body's value that fails to drop after a child failed: the failure comes first, the drop error with it", () => {
+  const boom = new Error("boom");
+  const bad = new Error("disposing the body's value failed");
+  const drops = new Drops();
+  const rt = virtual();
+  const e = errorOf(
+    rt,
+    scope(function* (s) {
+      s.spawn(failing(drops, "child", 10, boom));
+      return {
+        [Symbol.dispose]: () => {
+          throw bad;
+        },
+      };
+    }),
+  );
+  assert.ok(e instanceof SuppressedError);
+  assert.equal(e.error, bad);
+  assert.equal(e.suppressed, boom);
 });
 
 test("a scope dropped while its body's value waits for the children disposes the value", () => {
