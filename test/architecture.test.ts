@@ -157,5 +157,8 @@ test("docs/architecture.md draws the same layers, in the same order", () => {
     .map((line) => [...line.matchAll(/(?:^|\s)([a-z]+)\/(?=\s)/g)].map((m) => m[1] ?? ""))
     .filter((row) => row.length > 0)
     .reverse();
-  assert.deepEqual(drawn, LAYERS.map((row) => [...row]));
+  assert.deepEqual(
+    drawn,
+    LAYERS.map((row) => [...row]),
+  );
 });
