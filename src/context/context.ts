@@ -14,7 +14,8 @@
  *           ├─ budget     units the task being polled may still spend
  *           ├─ scope      the structured scope whose code is running
  *           ├─ random     the fallback random source when the runtime has no seed
- *           └─ parkCell   the Int32Array blockOn parks on (made on first need)
+ *           ├─ parkCell   the Int32Array blockOn parks on (made on first need)
+ *           └─ hostIdleWatchers   pending run() calls waiting for the host loop to run dry
  * ```
  *
  * Who sets what: a runtime sets `handle` and `budget` when it starts
@@ -63,6 +64,8 @@ export class ThreadContext {
   readonly random = new SeededRandom(0x2545f491);
   /** The cell `blockOn` parks on with `Atomics.wait`, made on first need. */
   parkCell: Int32Array | undefined = undefined;
+  /** Who waits for the host loop to run dry (pending `run()` calls), behind one `beforeExit` listener. */
+  hostIdleWatchers: Set<() => void> | undefined = undefined;
 }
 
 /** This thread's record. @internal */

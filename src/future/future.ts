@@ -119,14 +119,35 @@ export function isFuture(value: unknown): value is Future<unknown> {
  * is. `expected` names the method a plain object was expected to have.
  */
 export function describe(value: unknown, expected = "poll"): string {
-  if (value === null) return "null";
-  if (typeof value === "function") return value.name ? `function ${value.name}` : "a function";
-  if (typeof value === "object") {
-    const name = value.constructor?.name;
-    return name && name !== "Object" ? `an instance of ${name}` : `an object without a ${expected} method`;
+  try {
+    if (value === null) return "null";
+    if (typeof value === "function") return value.name ? `function ${value.name}` : "a function";
+    if (typeof value === "object") {
+      const name = value.constructor?.name;
+      return name && name !== "Object" ? `an instance of ${name}` : `an object without a ${expected} method`;
+    }
+    if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+    return `${typeof value} ${String(value)}`;
+  } catch {
+    // A proxy or a getter that throws: say what we can without touching it again.
+    return `a ${typeof value} that cannot be inspected`;
   }
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * `value` as text for a message, without trusting it: an Error's message,
+ * else `String(value)`; a value that cannot be turned into a string (an
+ * `Object.create(null)`, a `toString` that throws) gets a description
+ * instead of an exception thrown from inside the runtime.
+ *
+ * @internal
+ */
+export function textOf(value: unknown): string {
+  try {
+    return value instanceof Error ? String(value.message) : String(value);
+  } catch {
+    return `${describe(value)} that cannot be turned into a string`;
+  }
 }
 
 /**

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { THREAD } from "../context/context.js";
+
 /** Runs `fn` soon, after the host has had a chance to serve I/O and timers. */
 export const scheduleMacrotask: (fn: () => void) => void = pickMacrotask();
 
@@ -49,13 +51,40 @@ function hostProcess(): HostProcess | undefined {
  * Calls `listener` when the host event loop has nothing left to do (Node's
  * `beforeExit`); returns a function that stops listening. Hosts without
  * such an event never call it.
+ *
+ * However many runs wait, the process gets one `beforeExit` listener (the
+ * set of watchers lives in the per-thread record), so a program with many
+ * concurrent `run()` calls sees no MaxListenersExceededWarning.
  */
 export function onHostIdle(listener: () => void): () => void {
   const p = hostProcess();
   if (p === undefined) return () => {};
-  p.on("beforeExit", listener);
-  return () => p.off("beforeExit", listener);
+  const watchers = (THREAD.hostIdleWatchers ??= new Set());
+  if (watchers.size === 0) p.on("beforeExit", hostIdle);
+  watchers.add(listener);
+  return () => {
+    if (watchers.delete(listener) && watchers.size === 0) p.off("beforeExit", hostIdle);
+  };
 }
+
+/**
+ * The one `beforeExit` listener: tells every watcher. A watcher that gives
+ * up (a stalled `run()` rejects) hands control to code that may start
+ * another run, which queues only microtasks: Node would then exit without
+ * a second `beforeExit`, silently (exit code 13 under a top-level await).
+ * So after a watcher has left, the loop is kept turning once more, and
+ * `beforeExit` comes again for whatever that code started.
+ */
+function hostIdle(): void {
+  const watchers = THREAD.hostIdleWatchers;
+  if (watchers === undefined) return;
+  const before = watchers.size;
+  for (const watcher of [...watchers]) watcher();
+  if (watchers.size < before) scheduleMacrotask(keepTurning);
+}
+
+/** One more turn of the host loop; it does nothing itself. */
+function keepTurning(): void {}
 
 /** Sets a non-zero exit code where the host has one (Node, Bun, Deno's node compat). */
 export function setFailureExitCode(): void {

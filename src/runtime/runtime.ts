@@ -37,6 +37,7 @@ import { Observer, type ObserverOptions, observerOptions, type Unsubscribe } fro
 import { List } from "../util/list.js";
 import { SeededRandom } from "../util/random.js";
 import { Ring } from "../util/ring.js";
+import { suppressed } from "../util/suppressed.js";
 import { onHostIdle, scheduleMacrotask } from "./host.js";
 
 /** Options for {@link Runtime}. */
@@ -54,8 +55,11 @@ export interface RuntimeOptions {
    */
   readonly eventInterval?: number;
   /**
-   * Called with the failure of a task nobody can join (detached, or its
-   * handle disposed). Default: `console.error`.
+   * Called with the failure of a task nobody will read: a detached task's
+   * (detached before or after it failed), and a forgotten one's — a task
+   * whose JoinHandle was never awaited, detached or disposed, reported
+   * when the handle is garbage-collected, as Node reports an unhandled
+   * rejection. Default: `console.error`.
    */
   readonly onTaskError?: (error: JoinError) => void;
   /**
@@ -142,6 +146,12 @@ export class StallError extends Error {
   }
 }
 
+/** What is kept of a failed task until its handle is read or collected. */
+interface ForgottenFailure {
+  readonly id: number;
+  readonly cause: unknown;
+}
+
 /** The root task of blockOn/run is named "main" unless told otherwise. */
 const MAIN: SpawnOptions = { name: "main" };
 
@@ -198,6 +208,13 @@ export class Runtime implements Handle, Scheduler, Disposable {
   readonly random: SeededRandom | undefined;
   private readonly eventInterval: number;
   private readonly onTaskError: (error: JoinError) => void;
+  /**
+   * Failed tasks whose failure nobody has read yet, watched until their
+   * handle is read, disposed or detached; one collected first was
+   * forgotten, and its failure is reported then. Undefined on an engine
+   * without FinalizationRegistry.
+   */
+  private readonly forgotten: FinalizationRegistry<ForgottenFailure> | undefined;
   private names: Map<Task<unknown>, string> | undefined = undefined;
   /**
    * Tasks that have waited for a wake, oldest first: an intrusive list, so
@@ -252,6 +269,10 @@ export class Runtime implements Handle, Scheduler, Disposable {
     this.random = seed === undefined ? undefined : new SeededRandom(seed);
     this.eventInterval = eventInterval;
     this.onTaskError = onTaskError;
+    this.forgotten =
+      typeof FinalizationRegistry === "function"
+        ? new FinalizationRegistry((f: ForgottenFailure) => this.onTaskError(new JoinError(f.id, false, f.cause)))
+        : undefined;
     this.observerOptions = observerOptions(options);
     if (this.observerOptions.clock !== undefined || this.observerOptions.captureLocations) this.observersChanged();
     if (trace !== undefined) this.onEvent(trace);
@@ -518,12 +539,22 @@ export class Runtime implements Handle, Scheduler, Disposable {
     this.closed = true;
     this.timeDriver.disarm();
     const outer = this.enterDriving();
+    // Every task is dropped even if one drop (or the onTaskError it
+    // reaches) throws: the first error is rethrown, later ones kept with it.
+    let failure: { error: unknown } | undefined;
     try {
-      for (const task of this.liveTasks()) this.dropNow(task);
+      for (const task of this.liveTasks()) {
+        try {
+          this.dropNow(task);
+        } catch (error) {
+          failure = { error: failure === undefined ? error : suppressed(error, failure.error) };
+        }
+      }
       while (this.queue.shift() !== undefined) {}
     } finally {
       this.leaveDriving(outer);
     }
+    if (failure !== undefined) throw failure.error;
   }
 
   /** `using rt = new Runtime()` shuts it down at the end of the scope. */
@@ -605,6 +636,32 @@ export class Runtime implements Handle, Scheduler, Disposable {
     }
     if (task.isNamed()) this.names?.delete(task);
     if (task.isUnobservedFailure()) this.onTaskError(task.joinError());
+    else if (outcome === "failed") this.watchForgotten(task);
+  }
+
+  /**
+   * Watches a failed task until its handle is read or collected. What is
+   * kept must not reach the task, or it would never be collected: not a
+   * JoinError made here, and not the thrown Error's unformatted stack,
+   * whose frames hold their receivers (the task among them) until the
+   * stack is first read; reading it formats it and lets them go.
+   */
+  private watchForgotten(task: Task<unknown>): void {
+    const forgotten = this.forgotten;
+    if (forgotten === undefined) return;
+    const cause = task.failure();
+    if (cause instanceof Error) void cause.stack;
+    forgotten.register(task, { id: task.id, cause }, task);
+  }
+
+  /** @internal A failure was read or given up: no longer a candidate for "forgotten". */
+  failureSettled(task: Task<unknown>): void {
+    this.forgotten?.unregister(task);
+  }
+
+  /** @internal A failure nobody will read: report it. */
+  unobservedFailure(task: Task<unknown>): void {
+    this.onTaskError(task.joinError());
   }
 
   /** @internal */

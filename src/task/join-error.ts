@@ -4,6 +4,8 @@
  * @module
  */
 
+import { textOf } from "../future/future.js";
+
 /**
  * Thrown when awaiting a {@link JoinHandle} whose task did not finish with
  * a value: it threw (`isFailure()`, the error is `cause`) or it was
@@ -32,9 +34,7 @@ export class JoinError extends Error {
   /** @internal Made by the runtime. */
   constructor(taskId: number, cancelled: boolean, cause?: unknown) {
     super(
-      cancelled
-        ? `task #${taskId} was cancelled`
-        : `task #${taskId} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cancelled ? `task #${taskId} was cancelled` : `task #${taskId} failed: ${textOf(cause)}`,
       cancelled ? undefined : { cause },
     );
     this.taskId = taskId;

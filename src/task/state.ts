@@ -184,6 +184,11 @@ export function isDetached(s: number): boolean {
   return (s & DETACHED) !== 0;
 }
 
+/** True once the result was handed out. @internal */
+export function isTaken(s: number): boolean {
+  return (s & TAKEN) !== 0;
+}
+
 /** True once the result was handed out, or can no longer be (detached). @internal */
 export function isTakenOrDetached(s: number): boolean {
   return (s & (TAKEN | DETACHED)) !== 0;

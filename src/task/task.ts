@@ -45,6 +45,7 @@ import {
   isNamed,
   isReadyValue,
   isScheduled,
+  isTaken,
   isTakenOrDetached,
   isUnobservedFailure,
   markNamed,
@@ -81,6 +82,13 @@ export interface Scheduler {
   idle(task: Task<unknown>): void;
   /** The task completed (its joiner is woken right after). */
   completed(task: Task<unknown>): void;
+  /**
+   * The failure of a completed task was read, given up or disposed: if the
+   * runtime was waiting to report it as forgotten, it need not.
+   */
+  failureSettled(task: Task<unknown>): void;
+  /** A failure nobody will read (the handle was detached after the task failed): report it. */
+  unobservedFailure(task: Task<unknown>): void;
   /** The name given at spawn, for errors and `describeWait`. */
   nameOf(task: Task<unknown>): string | undefined;
 }
@@ -331,6 +339,7 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
     if (!isReadyValue(s)) {
       const error = this.joinError();
       this.output = undefined;
+      if (ending(s) === "failed") this.scheduler.failureSettled(this);
       throw error;
     }
     const output = this.output;
@@ -356,12 +365,20 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
   detach(): void {
     if (!transitionToDetached(this)) return;
     this.joinWaker = undefined;
-    if (isReadyValue(this.state)) {
-      // Finished and its value not taken (a taken one is gone already):
-      // nobody can receive it now, so drop it (a guard is released).
+    const s = this.state;
+    if (isTaken(s)) return;
+    if (isReadyValue(s)) {
+      // Finished and its value not taken: nobody can receive it now, so
+      // drop it (a guard is released).
       const output = this.output;
       this.output = undefined;
       dropValue(output);
+    } else if (ending(s) === "failed") {
+      // Failed and nobody read it: detaching gives the failure to the
+      // runtime's onTaskError, as a failure after detaching would be.
+      this.scheduler.failureSettled(this);
+      this.scheduler.unobservedFailure(this);
+      this.output = undefined;
     }
   }
 
@@ -373,7 +390,14 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
       this.abort();
       return;
     }
-    if (ending(s) === "failed") this.output = undefined; // a failure the owner chose not to read
+    if (ending(s) === "failed" && !isTaken(s)) {
+      // A failure the owner chose not to read: disposing is reading it.
+      transitionToDetached(this);
+      this.joinWaker = undefined;
+      this.output = undefined;
+      this.scheduler.failureSettled(this);
+      return;
+    }
     this.detach(); // drops a value nobody took
   }
 
