@@ -293,7 +293,8 @@ class AsyncIteratorStream<T> implements Stream<T>, Disposable {
   /**
    * Drop: an iterator stopped early is told so (`return()`: an async
    * generator's `finally` runs), and a pull in flight is forgotten.
-   * Idempotent.
+   * Idempotent; never throws (see {@link fromAsyncIterable} for where a
+   * failing `return()` is reported).
    */
   [Symbol.dispose](): void {
     const iterator = this.iterator;
@@ -307,9 +308,17 @@ class AsyncIteratorStream<T> implements Stream<T>, Disposable {
     this.operation?.end();
     this.operation = undefined;
     if (wasOver || iterator === undefined || typeof iterator.return !== "function") return;
-    // Its promise may reject (the generator's finally threw); nobody awaits
-    // it, so keep the rejection from being reported as unhandled.
-    Promise.resolve(iterator.return()).catch(() => {});
+    // Cleanup is asynchronous here and nobody awaits it, so a return() that
+    // throws at once and one that rejects later end the same way: a
+    // rejected promise the host reports as unhandled. Throwing from the drop
+    // instead would lose the item the dropping adapter was handing out.
+    let closed: unknown;
+    try {
+      closed = iterator.return();
+    } catch (error) {
+      closed = Promise.reject(error);
+    }
+    void Promise.resolve(closed);
   }
 }
 
@@ -325,6 +334,11 @@ class AsyncIteratorStream<T> implements Stream<T>, Disposable {
  *   in flight is forgotten.
  * - An iterator that throws or rejects is finished: the poll throws its
  *   error as it is, and `return()` is not called.
+ * - Disposing never throws, and the items already read stay delivered. A
+ *   `return()` that fails, by throwing or by rejecting, cannot be awaited
+ *   by anyone: its error becomes an unhandled promise rejection, which the
+ *   host reports (Node prints it and, by default, exits with an error).
+ *   Catch inside the generator's `finally` to handle it yourself.
  *
  * @throws TypeError if `iterable` is not async iterable.
  * @example

@@ -149,14 +149,17 @@ class FromPromise<T> extends Awaitable<T> {
     }
     const controller = new AbortController();
     let promise: PromiseLike<T>;
+    let then: unknown;
     try {
       promise = make(controller.signal);
+      // Read once: a foreign thenable's `then` may be a getter, and may throw.
+      then = typeof promise === "object" || typeof promise === "function" ? promise?.then : undefined;
     } catch (error) {
-      // A maker that throws is a promise that rejected at once.
+      // A maker (or a `then` getter) that throws is a promise that rejected at once.
       this.settle(undefined, error);
       return;
     }
-    if (!isThenable(promise)) {
+    if (typeof then !== "function") {
       this.settle(
         undefined,
         new TypeError(
@@ -171,14 +174,21 @@ class FromPromise<T> extends Awaitable<T> {
     // (unless the runtime itself is what settles it: see settledBy).
     const rt = currentRuntime();
     if (rt !== undefined && settledBy.get(promise) !== rt) this.operation = hostOperation();
-    promise.then(
-      (value) => {
-        if (this.state === WAITING) this.settle({ value }, undefined);
-      },
-      (error: unknown) => {
-        if (this.state === WAITING) this.settle(undefined, error);
-      },
-    );
+    try {
+      then.call(
+        promise,
+        (value: T) => {
+          if (this.state === WAITING) this.settle({ value }, undefined);
+        },
+        (error: unknown) => {
+          if (this.state === WAITING) this.settle(undefined, error);
+        },
+      );
+    } catch (error) {
+      // A thenable whose then() throws rejected: settle, which also ends
+      // the host operation (held on, it would freeze virtual time for good).
+      if (this.state === WAITING) this.settle(undefined, error);
+    }
   }
 
   private settle(fulfilled: { readonly value: T } | undefined, rejection: unknown): void {
