@@ -147,11 +147,14 @@ class FromPromise<T> extends Awaitable<T> {
     if (typeof AbortController !== "function") {
       throw new Error("fromPromise(): this host has no AbortController, which the maker's signal needs");
     }
-    const controller = new AbortController();
+    // An AbortController costs microseconds (it is an EventTarget), more
+    // than the rest of the call: make one only for a maker that declares
+    // the signal parameter. `() => promise` gets a shared, never-aborted one.
+    const controller = make.length === 0 ? undefined : new AbortController();
     let promise: PromiseLike<T>;
     let then: unknown;
     try {
-      promise = make(controller.signal);
+      promise = make(controller === undefined ? idleSignal() : controller.signal);
       // Read once: a foreign thenable's `then` may be a getter, and may throw.
       then = typeof promise === "object" || typeof promise === "function" ? promise?.then : undefined;
     } catch (error) {
@@ -223,6 +226,14 @@ class FromPromise<T> extends Awaitable<T> {
   }
 }
 
+/** The signal of makers that declare no parameter: made once, never aborted. */
+let idle: AbortSignal | undefined;
+
+function idleSignal(): AbortSignal {
+  if (idle === undefined) idle = new AbortController().signal;
+  return idle;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === "object" || typeof value === "function") &&
@@ -245,6 +256,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  *   it on: `fetch(url, { signal })` then cancels the request) and forgets
  *   the promise: settling later wakes no one.
  * - A promise never starts when the future is never polled.
+ * - The `AbortController` is made only for a maker that declares the
+ *   `signal` parameter (`make.length >= 1`): `() => promise` costs none,
+ *   and is handed a shared signal that never aborts. So a maker that reads
+ *   its signal through a rest parameter or `arguments` must name it
+ *   instead: `(signal) => …`.
  *
  * **Cancel safety:** dropping it aborts the work and loses its result.
  *

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fromAsyncIterable, fromPromise, future, now, Runtime, sleep } from "../../src/index.js";
+import { fromAsyncIterable, fromPromise, future, now, Runtime, select, sleep, yieldNow } from "../../src/index.js";
 import { virtual } from "../support/runtimes.js";
 
 test("fromPromise with a thenable whose then() throws rejects with that error and releases its host operation", () => {
@@ -113,3 +113,39 @@ for (const how of ["throws", "rejects"] as const) {
     assert.deepEqual(reported, [error]);
   });
 }
+
+test("fromPromise makes no AbortController per call for a maker that takes no signal; one that does gets a live one", async () => {
+  const Real = globalThis.AbortController;
+  let made = 0;
+  globalThis.AbortController = class Counting extends Real {
+    constructor() {
+      super();
+      made++;
+    }
+  };
+  try {
+    const rt = virtual();
+    await rt.run(
+      future(function* () {
+        for (let i = 0; i < 100; i++) yield* fromPromise(() => Promise.resolve(i));
+      }),
+    );
+    assert.ok(made <= 1, `${made} AbortControllers for 100 calls that never read the signal`);
+    const before = made;
+    let signal: AbortSignal | undefined;
+    const f = fromPromise((s) => {
+      signal = s;
+      return new Promise<never>(() => {});
+    });
+    await rt.run(
+      future(function* () {
+        const first = yield* select(f, yieldNow());
+        assert.equal(first.index, 1);
+      }),
+    );
+    assert.equal(made, before + 1);
+    assert.equal(signal?.aborted, true, "dropping the future aborts the signal it handed out");
+  } finally {
+    globalThis.AbortController = Real;
+  }
+});
