@@ -276,13 +276,16 @@ abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
     if (this.granted) {
       // A slot was handed to us while we waited. It holds even if the
       // receiver closed meanwhile (as a permit does), but not if it dropped.
+      if (!pollProceed(cx)) return false; // spent on failing too, or a retry loop never yields
       if (chan.receiverDropped) this.fail(failValue, "the receiver was dropped");
-      if (!pollProceed(cx)) return false;
       this.granted = false;
       this.done = true;
       return true;
     }
-    if (chan.isClosed) this.fail(failValue, chan.whyClosed());
+    if (chan.isClosed) {
+      if (!pollProceed(cx)) return false; // spent on failing too, or a retry loop never yields
+      this.fail(failValue, chan.whyClosed());
+    }
     if (chan.permits > 0) {
       // A free slot means nobody waits: slots freed while senders wait go
       // to them, never to the free count.

@@ -107,6 +107,8 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
       return undefined;
     }
     if (!shared.senderAlive) {
+      // Failing is an outcome too: spend budget, or a retry loop never yields.
+      if (!pollProceed(cx)) return PENDING;
       shared.waiters.remove(this);
       this.done = true;
       throw new RecvError("the watch sender was dropped: the value will not change again");
