@@ -70,6 +70,45 @@ export function pollProceed(cx: Context): boolean {
   return false;
 }
 
+/**
+ * True while the current task's budget has units left; once it is spent,
+ * wakes the task and returns false, without spending anything (tokio's
+ * `poll_budget_available`). For a combinator that polls futures which may
+ * not spend budget themselves: `select` checks it first, so a loop over a
+ * select whose branch is always ready still yields.
+ *
+ * @internal
+ */
+export function pollBudgetAvailable(cx: Context): boolean {
+  if (remaining > 0) return true;
+  if (remaining === 0) {
+    remaining = -1;
+    exhaustions++;
+    if (onExhausted !== undefined) onExhausted();
+  }
+  cx.waker.wakeByRef();
+  return false;
+}
+
+/**
+ * Runs `fn` with the budget lifted, then puts the budget back as it was
+ * (tokio's `coop::with_unconstrained`): what `fn` polls is neither limited
+ * nor charged. For polls that must not be refused, such as a timeout's
+ * timer after the inner future spent the budget, or a non-waiting
+ * `tryJoinNext()`.
+ *
+ * @internal
+ */
+export function withBudgetUnconstrained<T>(fn: () => T): T {
+  const saved = remaining;
+  remaining = Number.POSITIVE_INFINITY;
+  try {
+    return fn();
+  } finally {
+    remaining = saved;
+  }
+}
+
 /** The units left in this poll's budget (Infinity outside a task poll). */
 export function remainingBudget(): number {
   return Math.max(remaining, 0);

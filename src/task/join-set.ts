@@ -28,6 +28,7 @@ import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
 import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
+import { withBudgetUnconstrained } from "../runtime/budget.js";
 import { currentRuntime, type SpawnOptions } from "../runtime/current.js";
 import { storeWaker, WaitList, type WaitNode } from "../sync/wait-list.js";
 import type { JoinError } from "./join-error.js";
@@ -289,8 +290,9 @@ export class JoinSet<T> implements Disposable {
   /**
    * The value of a task that has already finished, without waiting (its
    * JoinError thrown if it failed or was cancelled), or `undefined` when
-   * none has finished yet. Inside a task whose cooperative budget is spent
-   * it also says `undefined` (the task has been woken to try again).
+   * none has finished yet. It does not wait, so the cooperative budget does
+   * not limit it (as in tokio): with the budget spent it still hands out
+   * every finished task.
    *
    * @example
    * ```ts
@@ -308,7 +310,9 @@ export class JoinSet<T> implements Disposable {
     const core = this.#core;
     const head = core.ready.head;
     if (head === undefined) return undefined;
-    const out = core.next(head);
+    // It does not wait, so the budget has no say (tokio turns it off here
+    // too): with the budget spent it would say "none finished" falsely.
+    const out = withBudgetUnconstrained(() => core.next(head));
     return out === PENDING || out === EMPTY ? undefined : out;
   }
 

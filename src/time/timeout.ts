@@ -7,6 +7,7 @@
 import { Awaitable } from "../future/awaitable.js";
 import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
+import { remainingBudget, withBudgetUnconstrained } from "../runtime/budget.js";
 import { checkDuration } from "./duration.js";
 import { type Sleep, sleep } from "./sleep.js";
 
@@ -55,6 +56,7 @@ class Timeout<T> extends Awaitable<T> {
   poll(cx: Context): Poll<T> {
     const inner = this.inner;
     if (inner === undefined) throw new Error("timeout() was polled after it completed");
+    const hadBudget = remainingBudget() > 0;
     let value: Poll<T>;
     try {
       value = inner.poll(cx);
@@ -66,7 +68,14 @@ class Timeout<T> extends Awaitable<T> {
       this.finish();
       return value;
     }
-    if (this.limit.poll(cx) === PENDING) return PENDING;
+    // tokio's rule: if the inner future used up the budget, poll the timer
+    // with the budget lifted, or a busy inner future would starve it forever.
+    const limit = this.limit;
+    const expired =
+      hadBudget && remainingBudget() === 0
+        ? withBudgetUnconstrained(() => limit.poll(cx)) !== PENDING
+        : limit.poll(cx) !== PENDING;
+    if (!expired) return PENDING;
     this.finish();
     inner[Symbol.dispose]?.();
     throw new TimeoutError(this.ms);
@@ -97,7 +106,9 @@ class Timeout<T> extends Awaitable<T> {
  * value if it finishes in time; otherwise `f` is dropped (its `finally`
  * blocks run; a JoinHandle's task is aborted) and a {@link TimeoutError} is
  * thrown. `f` is polled first, so a future that is ready at once wins even
- * with `ms = 0`.
+ * with `ms = 0`. If `f` used up the task's cooperative budget, the timer is
+ * polled with the budget lifted (tokio's rule), so a timeout still fires
+ * around a future that keeps its task busy.
  *
  * **Cancel safety:** dropping the timeout drops `f` and cancels the timer;
  * what is lost is whatever `f` loses when dropped.
