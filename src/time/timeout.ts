@@ -8,7 +8,7 @@ import { Awaitable } from "../future/awaitable.js";
 import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { remainingBudget, withBudgetUnconstrained } from "../runtime/budget.js";
-import { checkDuration } from "./duration.js";
+import { checkWait } from "./duration.js";
 import { type Sleep, sleep } from "./sleep.js";
 
 /**
@@ -108,7 +108,9 @@ class Timeout<T> extends Awaitable<T> {
  * thrown. `f` is polled first, so a future that is ready at once wins even
  * with `ms = 0`. If `f` used up the task's cooperative budget, the timer is
  * polled with the budget lifted (tokio's rule), so a timeout still fires
- * around a future that keeps its task busy.
+ * around a future that keeps its task busy. `timeout(Infinity, f)` never
+ * times out; a finite `ms` past the far future is clamped to it (see
+ * {@link sleep}).
  *
  * **Cancel safety:** dropping the timeout drops `f` and cancels the timer;
  * what is lost is whatever `f` loses when dropped.
@@ -125,7 +127,7 @@ class Timeout<T> extends Awaitable<T> {
  * ```
  */
 export function timeout<T>(ms: number, f: Future<T>): Awaitable<T> {
-  checkDuration("timeout(ms, f)", ms);
+  checkWait("timeout(ms, f)", ms);
   if (!isFuture(f)) {
     throw new TypeError(`timeout(ms, f): f must be a future (an object with a poll(cx) method), got ${describe(f)}`);
   }
