@@ -242,7 +242,8 @@ function joinTuple<F extends readonly Future<unknown>[]>(
  * error, since nobody receives them. Every drop runs even if one throws;
  * the first error is rethrown (see the module comment).
  *
- * @throws TypeError naming `futures[i]` when an argument is not a future.
+ * @throws TypeError naming `futures[i]` when an argument is not a future,
+ *   or is the same future as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, join, sleep, spawn } from "mini-tokio";
@@ -269,7 +270,8 @@ export function join<F extends readonly Future<unknown>[]>(...futures: F): Await
  * before the error is rethrown; an error from those drops is discarded in
  * favour of the branch's.
  *
- * @throws TypeError naming `futures[i]` when an argument is not a future.
+ * @throws TypeError naming `futures[i]` when an argument is not a future,
+ *   or is the same future as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, sleep, tryJoin } from "mini-tokio";
@@ -299,7 +301,8 @@ export function tryJoin<F extends readonly Future<unknown>[]>(...futures: F): Aw
  * drops the unfinished futures and disposes the Disposable values of the
  * finished ones.
  *
- * @throws TypeError when `futures` is not iterable or an element is not a future.
+ * @throws TypeError when `futures` is not iterable, or an element is not a
+ *   future or is the same future as an earlier one.
  * @example
  * ```ts
  * import { asyncFn, future, joinAll, sleep } from "mini-tokio";
@@ -321,7 +324,8 @@ export function joinAll<T>(futures: Iterable<Future<T>>): Awaitable<T[]> {
  * the unfinished futures and disposes the Disposable values of the
  * finished ones.
  *
- * @throws TypeError when `futures` is not iterable or an element is not a future.
+ * @throws TypeError when `futures` is not iterable, or an element is not a
+ *   future or is the same future as an earlier one.
  * @example
  * ```ts
  * import { asyncFn, future, sleep, tryJoinAll } from "mini-tokio";

@@ -220,7 +220,8 @@ function raceOf<F extends readonly Future<unknown>[]>(
  * dispose on a drop (unlike {@link join}).
  *
  * @throws RangeError when called with no future; TypeError naming
- *   `futures[i]` when an argument is not a future.
+ *   `futures[i]` when an argument is not a future, or is the same future
+ *   as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, select, sleep, spawn } from "mini-tokio";
@@ -266,7 +267,8 @@ select.biased = function selectBiased<F extends readonly Future<unknown>[]>(...f
  * **Cancel safety:** as {@link select}.
  *
  * @throws RangeError when called with no future; TypeError naming
- *   `futures[i]` when an argument is not a future.
+ *   `futures[i]` when an argument is not a future, or is the same future
+ *   as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, race, sleep } from "mini-tokio";

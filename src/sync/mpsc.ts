@@ -761,9 +761,14 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
     this.chan.close();
   }
 
-  /** True once no new message can be sent: closed by the receiver, or every sender dropped. */
+  /**
+   * True once no new message can be sent: closed by the receiver, or every
+   * sender dropped and no permit left out (a permit keeps the channel open,
+   * as in tokio: it can still send, and `recv()` waits for it).
+   */
   get isClosed(): boolean {
-    return this.chan.isClosed || this.chan.senders === 0;
+    const chan = this.chan;
+    return chan.isClosed || (chan.senders === 0 && chan.reserved === 0);
   }
 
   /** Messages waiting in the channel. */

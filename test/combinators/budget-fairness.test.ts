@@ -24,7 +24,7 @@ test("a select polled with its budget spent returns Pending and wakes its task",
     future(function* () {
       for (let i = 0; i < 128; i++) yield* consumeBudget();
       // The budget is spent: this select must not run a branch now.
-      const r = yield* select(readyNow, readyNow);
+      const r = yield* select(readyNow, { poll: (_cx: Context): Poll<number> => 2 });
       return r.value;
     }),
   );
