@@ -5,11 +5,11 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { join, joinAll, Mutex, race, select, sleep, tryJoin, tryJoinAll } from "../../src/index.js";
+import { type Future, join, joinAll, Mutex, race, select, sleep, tryJoin, tryJoinAll } from "../../src/index.js";
 
 test("the same future twice in select, race, join, tryJoin, joinAll or tryJoinAll is a TypeError at the call", () => {
-  const lock = new Mutex(0).lock();
-  const s = sleep(1);
+  const lock: Future<unknown> = new Mutex(0).lock();
+  const s: Future<unknown> = sleep(1);
   const cases: [string, () => unknown, RegExp][] = [
     ["select", () => select(lock, lock), /^select\(\.\.\.futures\): futures\[1\] is the same future as futures\[0\]/],
     ["select.biased", () => select.biased(s, sleep(2), s), /futures\[2\] is the same future as futures\[0\]/],
@@ -27,7 +27,7 @@ test("the same future twice in select, race, join, tryJoin, joinAll or tryJoinAl
     assert.throws(call, (e: unknown) => e instanceof TypeError && message.test(e.message), name);
   }
   // Many branches: found all the same.
-  const many = Array.from({ length: 100 }, () => sleep(1));
+  const many: Future<unknown>[] = Array.from({ length: 100 }, () => sleep(1));
   many.push(many[41] ?? s);
   assert.throws(
     () => joinAll(many),

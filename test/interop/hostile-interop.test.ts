@@ -39,7 +39,7 @@ test("fromPromise with a thenable whose then getter throws rejects with that err
   const boom = new Error("then getter threw");
   const thenable = {
     // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
-    get then(): () => void {
+    get then(): PromiseLike<unknown>["then"] {
       throw boom;
     },
   };
