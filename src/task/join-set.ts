@@ -164,6 +164,11 @@ class SetCore<T> {
 /** What {@link SetCore.next} returns for an empty set. */
 const EMPTY: unique symbol = Symbol("EMPTY");
 
+/** `core.next(cx)`, as a function of its arguments (for `withBudgetUnconstrained`). */
+function nextOf<T>(core: SetCore<T>, cx: Context): Poll<T> | typeof EMPTY {
+  return core.next(cx);
+}
+
 /** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
 class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
   waker: Waker | undefined = undefined;
@@ -312,7 +317,7 @@ export class JoinSet<T> implements Disposable {
     if (head === undefined) return undefined;
     // It does not wait, so the budget has no say (tokio turns it off here
     // too): with the budget spent it would say "none finished" falsely.
-    const out = withBudgetUnconstrained(() => core.next(head));
+    const out = withBudgetUnconstrained(nextOf, core, head);
     return out === PENDING || out === EMPTY ? undefined : out;
   }
 

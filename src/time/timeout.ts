@@ -40,6 +40,10 @@ export class TimeoutError extends Error {
   }
 }
 
+function pollSleep(limit: Sleep, cx: Context): Poll<void> {
+  return limit.poll(cx);
+}
+
 /** Races a future against a sleep; see {@link timeout}. */
 class Timeout<T> extends Awaitable<T> {
   private inner: Future<T> | undefined;
@@ -73,7 +77,7 @@ class Timeout<T> extends Awaitable<T> {
     const limit = this.limit;
     const expired =
       hadBudget && remainingBudget() === 0
-        ? withBudgetUnconstrained(() => limit.poll(cx)) !== PENDING
+        ? withBudgetUnconstrained(pollSleep, limit, cx) !== PENDING
         : limit.poll(cx) !== PENDING;
     if (!expired) return PENDING;
     this.finish();
