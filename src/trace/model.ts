@@ -626,23 +626,27 @@ function preview(value: unknown): string {
   return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }
 
-/** Every kind of step, as the messages list them. */
-const KINDS: readonly string[] = [
-  "spawn",
-  "poll",
-  "pending",
-  "ready",
-  "failed",
-  "wake",
-  "abort",
-  "drop",
-  "cancelled",
-  "budget-exhausted",
-  "slow-poll",
-  "timer-fired",
-  "yield-to-host",
-  "note",
-];
+/**
+ * Every kind of step. A record keyed by the kinds, so the compiler insists
+ * that a new kind of trace event is listed here too.
+ */
+const KIND_SET: Readonly<Record<TraceStep["kind"], true>> = {
+  spawn: true,
+  poll: true,
+  pending: true,
+  ready: true,
+  failed: true,
+  wake: true,
+  abort: true,
+  drop: true,
+  cancelled: true,
+  "budget-exhausted": true,
+  "slow-poll": true,
+  "timer-fired": true,
+  "yield-to-host": true,
+  note: true,
+};
+const KINDS: readonly string[] = Object.keys(KIND_SET);
 
 /**
  * Throws a TypeError (a RangeError for a number out of range) unless
