@@ -12,6 +12,7 @@
  * npm run bench -- stream            # the stream pipeline (bench/stream.ts)
  * npm run bench -- sync              # the sync group only (ids sync-…)
  * npm run bench -- compose           # the composition group only (ids compose-…)
+ * npm run bench -- interop           # fromPromise and fromAsyncIterable (ids interop-…, in bench/compose.ts)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
@@ -22,7 +23,8 @@
  * `bench/stream.ts`), sync-oneshot, sync-mpsc-round-trip,
  * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
  * section "sync": `bench/sync.ts`), and compose-select, compose-join-1k,
- * compose-joinset-100k (README section "compose": `bench/compose.ts`).
+ * compose-joinset-100k, interop-from-promise, interop-from-async-iterable
+ * (README section "compose": `bench/compose.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -480,6 +482,8 @@ const ORDER = [
   "compose-select",
   "compose-join-1k",
   "compose-joinset-100k",
+  "interop-from-promise",
+  "interop-from-async-iterable",
   "trace-spawn-join",
   "trace-ping-pong",
 ];

@@ -120,7 +120,11 @@ export async function hostTimer(narrator: Narrator): Promise<void> {
 
   {
     narrator.aside("First rt.blockOn(…): it holds the thread, so no host timer can fire.");
-    narrator.take("rt.blockOn stalls", "blockon");
+    narrator.take("rt.blockOn stalls", "blockon", [
+      "On its first poll, HostTimer starts a setTimeout, stores cx.waker and returns Pending.",
+      "But rt.blockOn holds the thread, so the host timer cannot fire and nothing can wake main:",
+      "blockOn throws a StallError rather than hang, and drops main, whose HostTimer clears its timeout.",
+    ]);
     using rt = new Runtime({ trace: narrator.trace });
     try {
       rt.blockOn(waitForTimer());

@@ -111,14 +111,16 @@ export class Narrator {
   /**
    * Records what follows as a separate run of the current scene. Task ids
    * restart at #1 with each new Runtime, so each runtime gets its own
-   * record: two tasks #1 in one record would be drawn as one.
+   * record: two tasks #1 in one record would be drawn as one. `why` is the
+   * run's own caption in the report, when it shows something other than
+   * what the scene says.
    */
-  take(label?: string, slug?: string): void {
+  take(label?: string, slug?: string, why?: readonly string[]): void {
     if (this.scenes.at(-1)?.steps.length === 0) this.scenes.pop(); // a scene split into takes
     this.scenes.push({
       title: label === undefined ? this.current : `${this.current}: ${label}`,
       slug: slug === undefined ? this.currentSlug : `${this.currentSlug}-${slug}`,
-      why: this.currentWhy,
+      why: why ?? this.currentWhy,
       steps: [],
     });
     this.polling = undefined;

@@ -9,6 +9,12 @@
  * branches that were woken since the last one: joining N futures that
  * finish one at a time costs O(N) polls, not O(N²).
  *
+ * **Fairness.** Woken branches are polled in the order they were woken,
+ * except that the branch polled first by one poll is polled last by the
+ * next if it is due again (tokio's `join!` rotates its start the same way):
+ * a branch that spends the task's whole cooperative budget each poll
+ * cannot starve its siblings.
+ *
  * Two rules for errors, because exceptions are our `Result::Err`:
  *
  * - `join` and `joinAll` let every branch run to its end. If any threw,
@@ -92,6 +98,8 @@ class Join<T> extends Awaitable<T[]> {
   private readonly values: T[];
   private remaining: number;
   private failure: DropFailure | undefined = undefined;
+  /** The branch polled first by the last poll: see the rotation in `poll`. */
+  private first: JoinBranch<T> | undefined = undefined;
 
   constructor(
     futures: ArrayLike<Future<T>>,
@@ -122,7 +130,16 @@ class Join<T> extends Awaitable<T[]> {
     if (this.branches === undefined)
       throw new Error(`${this.api} was polled after it completed or was dropped; a future is awaited once`);
     storeWaker(this, cx);
-    let node = this.ready.takeAll();
+    // Rotate (tokio's join! does): a branch polled first last time goes
+    // last if it is due again, so one that spends the whole budget each
+    // poll cannot leave its siblings only a spent budget, poll after poll.
+    const ready = this.ready;
+    if (ready.head === this.first && ready.head !== ready.tail) {
+      const again = ready.shift();
+      if (again !== undefined) ready.push(again);
+    }
+    let node = ready.takeAll();
+    this.first = node;
     while (node !== undefined) {
       const next = node.nextReady;
       node.nextReady = undefined;
@@ -182,6 +199,7 @@ class Join<T> extends Awaitable<T[]> {
     if (branches === undefined) return undefined;
     this.branches = undefined;
     this.waker = undefined;
+    this.first = undefined;
     this.ready.clear();
     let failed: DropFailure | undefined;
     for (const branch of branches) {
@@ -224,7 +242,8 @@ function joinTuple<F extends readonly Future<unknown>[]>(
  * error, since nobody receives them. Every drop runs even if one throws;
  * the first error is rethrown (see the module comment).
  *
- * @throws TypeError naming `futures[i]` when an argument is not a future.
+ * @throws TypeError naming `futures[i]` when an argument is not a future,
+ *   or is the same future as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, join, sleep, spawn } from "mini-tokio";
@@ -251,7 +270,8 @@ export function join<F extends readonly Future<unknown>[]>(...futures: F): Await
  * before the error is rethrown; an error from those drops is discarded in
  * favour of the branch's.
  *
- * @throws TypeError naming `futures[i]` when an argument is not a future.
+ * @throws TypeError naming `futures[i]` when an argument is not a future,
+ *   or is the same future as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, sleep, tryJoin } from "mini-tokio";
@@ -281,7 +301,8 @@ export function tryJoin<F extends readonly Future<unknown>[]>(...futures: F): Aw
  * drops the unfinished futures and disposes the Disposable values of the
  * finished ones.
  *
- * @throws TypeError when `futures` is not iterable or an element is not a future.
+ * @throws TypeError when `futures` is not iterable, or an element is not a
+ *   future or is the same future as an earlier one.
  * @example
  * ```ts
  * import { asyncFn, future, joinAll, sleep } from "mini-tokio";
@@ -303,7 +324,8 @@ export function joinAll<T>(futures: Iterable<Future<T>>): Awaitable<T[]> {
  * the unfinished futures and disposes the Disposable values of the
  * finished ones.
  *
- * @throws TypeError when `futures` is not iterable or an element is not a future.
+ * @throws TypeError when `futures` is not iterable, or an element is not a
+ *   future or is the same future as an earlier one.
  * @example
  * ```ts
  * import { asyncFn, future, sleep, tryJoinAll } from "mini-tokio";

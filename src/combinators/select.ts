@@ -9,7 +9,9 @@
  * the time the awaiting code continues (tokio's `select!`).
  *
  * **Fairness.** Each poll starts at a random branch and goes round, so a
- * branch that is always ready cannot starve the others. With
+ * branch that is always ready cannot starve the others. Once the task's
+ * cooperative budget is spent, a poll returns Pending without polling any
+ * branch (tokio's `select!`), so a loop over a select yields. With
  * `new Runtime({ seed })` the start is drawn from the runtime's seeded
  * generator, so a seed replays selects as well as scheduling.
  * `select.biased(…)` and `race.biased(…)` poll in argument order instead
@@ -60,6 +62,7 @@
  */
 
 import { Awaitable } from "../async/awaitable.js";
+import { pollBudgetAvailable } from "../context/budget.js";
 import { THREAD } from "../context/context.js";
 import { type DropFailure, dropKeepingFirst, dropValue } from "../future/drop.js";
 import type { Context, Future, Output } from "../future/future.js";
@@ -113,6 +116,10 @@ class Select extends Awaitable<unknown> {
     const branches = this.branches;
     if (branches === undefined)
       throw new Error(`${this.api} was polled after it completed or was dropped; a future is awaited once`);
+    // tokio's select! checks the budget before any branch: a branch that is
+    // always ready and spends nothing would otherwise never let a loop over
+    // the select yield.
+    if (!pollBudgetAvailable(cx)) return PENDING;
     const n = branches.length;
     let i = this.biased || n === 1 ? 0 : fairStart(n);
     for (let k = 0; k < n; k++) {
@@ -217,7 +224,8 @@ function raceOf<F extends readonly Future<unknown>[]>(
  * dispose on a drop (unlike {@link join}).
  *
  * @throws RangeError when called with no future; TypeError naming
- *   `futures[i]` when an argument is not a future.
+ *   `futures[i]` when an argument is not a future, or is the same future
+ *   as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, select, sleep, spawn } from "mini-tokio";
@@ -263,7 +271,8 @@ select.biased = function selectBiased<F extends readonly Future<unknown>[]>(...f
  * **Cancel safety:** as {@link select}.
  *
  * @throws RangeError when called with no future; TypeError naming
- *   `futures[i]` when an argument is not a future.
+ *   `futures[i]` when an argument is not a future, or is the same future
+ *   as an earlier one (a future has one owner).
  * @example
  * ```ts
  * import { future, race, sleep } from "mini-tokio";

@@ -44,13 +44,18 @@ export function resetBudget(): void {
  * ```
  */
 export function pollProceed(cx: Context): boolean {
-  const thread = THREAD;
-  const remaining = thread.budget;
+  const remaining = THREAD.budget;
   if (remaining > 0) {
-    thread.budget = remaining - 1;
+    THREAD.budget = remaining - 1;
     return true;
   }
-  if (remaining === 0) {
+  return refuse(cx);
+}
+
+/** The budget is spent: wake the task (it goes to the back of the run queue) and say no. */
+function refuse(cx: Context): false {
+  const thread = THREAD;
+  if (thread.budget === 0) {
     // The first refusal in this poll: the budget forced a yield.
     thread.budget = -1;
     thread.exhaustions++;
@@ -59,6 +64,39 @@ export function pollProceed(cx: Context): boolean {
   }
   cx.waker.wakeByRef();
   return false;
+}
+
+/**
+ * True while the current task's budget has units left; once it is spent,
+ * wakes the task and returns false, without spending anything (tokio's
+ * `poll_budget_available`). For a combinator that polls futures which may
+ * not spend budget themselves: `select` checks it first, so a loop over a
+ * select whose branch is always ready still yields.
+ *
+ * @internal
+ */
+export function pollBudgetAvailable(cx: Context): boolean {
+  return THREAD.budget > 0 || refuse(cx);
+}
+
+/**
+ * Calls `fn(a, b)` with the budget lifted, then puts the budget back as it
+ * was (tokio's `coop::with_unconstrained`): what `fn` polls is neither
+ * limited nor charged. For polls that must not be refused, such as a
+ * timeout's timer after the inner future spent the budget, or a
+ * non-waiting `tryJoinNext()`. The arguments are passed through, so the
+ * caller needs no closure (no allocation per call).
+ *
+ * @internal
+ */
+export function withBudgetUnconstrained<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
+  const saved = THREAD.budget;
+  THREAD.budget = Number.POSITIVE_INFINITY;
+  try {
+    return fn(a, b);
+  } finally {
+    THREAD.budget = saved;
+  }
 }
 
 /** The units left in this poll's budget (Infinity outside a task poll). */

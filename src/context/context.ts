@@ -64,6 +64,8 @@ export class ThreadContext {
   readonly random = new SeededRandom(0x2545f491);
   /** The cell `blockOn` parks on with `Atomics.wait`, made on first need. */
   parkCell: Int32Array | undefined = undefined;
+  /** The never-aborted signal `fromPromise` hands makers that take no signal (made on first need). */
+  idleSignal: AbortSignal | undefined = undefined;
   /** Who waits for the host loop to run dry (pending `run()` calls), behind one `beforeExit` listener. */
   hostIdleWatchers: Set<() => void> | undefined = undefined;
 }

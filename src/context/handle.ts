@@ -12,6 +12,7 @@
  * ```text
  *   sleep · interval · timeout ──▶ handle.time      (clock + timer wheel)
  *   spawn · JoinSet · scope    ──▶ handle.spawn     (a task on this runtime)
+ *   toPromise · toAsyncIterable ─▶ handle.run       (a task whose end settles a promise)
  *   fromPromise · I/O futures  ──▶ handle.hold()    (a reply from the host is on its way)
  *   select's fair start        ──▶ handle.random    (the seeded source of a seeded runtime)
  * ```
@@ -70,6 +71,13 @@ export interface TimeHandle {
 export interface Handle {
   /** Spawns `future` as a task on this runtime. */
   spawn<T>(future: Future<T>, options?: SpawnOptions): JoinHandle<T>;
+  /**
+   * Runs `future` as a task in the host event loop and resolves with its
+   * value (rejects with its error); rejects with a `StallError` if the host
+   * loop runs dry first. `toPromise` and `toAsyncIterable` drive futures
+   * through it.
+   */
+  run<T>(future: Future<T>, options?: SpawnOptions): Promise<T>;
   /** The runtime's clock and timers. */
   readonly time: TimeHandle;
   /**
@@ -80,6 +88,26 @@ export interface Handle {
   hold(): () => void;
   /** The seeded generator of a seeded runtime, or undefined: `select` draws its fair start from it. */
   readonly random: SeededRandom | undefined;
+}
+
+/**
+ * True when `value` has what a {@link Handle} needs (any executor, not only
+ * `Runtime`): checked where a runtime is passed in by the caller.
+ *
+ * @internal
+ */
+export function isHandle(value: unknown): value is Handle {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "spawn" in value &&
+    typeof value.spawn === "function" &&
+    "run" in value &&
+    typeof value.run === "function" &&
+    "hold" in value &&
+    typeof value.hold === "function" &&
+    "time" in value
+  );
 }
 
 /**

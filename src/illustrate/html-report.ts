@@ -75,7 +75,9 @@ const LOG_ROWS = 2000;
  * and an arrow for every wake), the sequence diagram, a table of tasks
  * (polls, waits, wakes, outcome), the metrics you pass, and the event log.
  * Styles and pictures are inline; the page loads nothing (no script, no
- * font, no network). All text from the trace is escaped.
+ * font, no network). All text from the trace is escaped, and each step is
+ * checked as {@link renderSequenceSvg} checks it (task ids must be integers,
+ * timestamps finite): a malformed step is a TypeError naming it.
  *
  * Pass one trace, or a list of sections (one per run) for a report of
  * several.

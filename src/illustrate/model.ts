@@ -18,6 +18,7 @@
  * @module
  */
 
+import { describe } from "../future/future.js";
 import type { TraceEvent } from "../trace/event.js";
 
 /**
@@ -312,6 +313,9 @@ export function modelRun(trace: Iterable<TraceStep>, options: ModelOptions = {})
 
   let step = 0;
   for (const event of trace) {
+    // Traces come back from JSON files too: check each step before any
+    // field reaches a label, a loop bound or the markup.
+    checkStep(event, step);
     switch (event.kind) {
       case "note": {
         counts.notes++;
@@ -620,4 +624,121 @@ function preview(value: unknown): string {
   else if (typeof value === "object" && value !== null) text = Array.isArray(value) ? `[…${value.length}]` : "{…}";
   else text = String(value);
   return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
+/**
+ * Every kind of step. A record keyed by the kinds, so the compiler insists
+ * that a new kind of trace event is listed here too.
+ */
+const KIND_SET: Readonly<Record<TraceStep["kind"], true>> = {
+  spawn: true,
+  poll: true,
+  pending: true,
+  ready: true,
+  failed: true,
+  wake: true,
+  abort: true,
+  drop: true,
+  cancelled: true,
+  "budget-exhausted": true,
+  "slow-poll": true,
+  "timer-fired": true,
+  "yield-to-host": true,
+  note: true,
+};
+const KINDS: readonly string[] = Object.keys(KIND_SET);
+
+/**
+ * Throws a TypeError (a RangeError for a number out of range) unless
+ * `value` is a well-formed trace step: the fields the renderers read have
+ * the types {@link TraceStep} gives them, task ids are integers (they go
+ * into markup attributes unescaped) and times are finite (they bound loops).
+ */
+function checkStep(value: unknown, index: number): asserts value is TraceStep {
+  if (typeof value !== "object" || value === null || !("kind" in value)) {
+    throw new TypeError(`trace step ${index}: a step must be an object with a kind, got ${describe(value, "kind")}`);
+  }
+  const step: { readonly [field: string]: unknown } = { ...value };
+  const kind = step.kind;
+  if (typeof kind !== "string" || !KINDS.includes(kind)) {
+    throw new TypeError(
+      `trace step ${index}: kind must be one of ${KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${describe(kind)}`,
+    );
+  }
+  const where = `trace step ${index} (${kind})`;
+  const fail = (field: string, allowed: string, got: unknown, range = false): never => {
+    const text = `${where}: ${field} must be ${allowed}, got ${typeof got === "number" && range ? got : describe(got)}`;
+    throw range ? new RangeError(text) : new TypeError(text);
+  };
+  const id = (field: string, v: unknown, optional: boolean): void => {
+    if (optional && v === undefined) return;
+    const allowed = `a task id (an integer ≥ 0)${optional ? " or undefined" : ""}`;
+    if (typeof v !== "number") fail(field, allowed, v);
+    else if (!Number.isSafeInteger(v) || v < 0) fail(field, allowed, v, true);
+  };
+  const ms = (field: string, v: unknown, optional: boolean): void => {
+    if (optional && v === undefined) return;
+    const allowed = "a finite number of milliseconds";
+    if (typeof v !== "number") fail(field, allowed, v);
+    else if (!Number.isFinite(v)) fail(field, allowed, v, true);
+  };
+  const text = (field: string, v: unknown, optional: boolean): void => {
+    if (typeof v !== "string" && !(optional && v === undefined)) {
+      fail(field, optional ? "a string or undefined" : "a string", v);
+    }
+  };
+  const flag = (field: string, v: unknown): void => {
+    if (typeof v !== "boolean") fail(field, "true or false", v);
+  };
+  ms("at", step.at, true);
+  switch (kind) {
+    case "note":
+      text("text", step.text, false);
+      id("task", step.task, true);
+      text("name", step.name, true);
+      return;
+    case "timer-fired":
+      ms("deadlineMs", step.deadlineMs, false);
+      return;
+    case "yield-to-host": {
+      const queued = step.queued;
+      if (typeof queued !== "number") fail("queued", "an integer ≥ 0", queued);
+      else if (!Number.isSafeInteger(queued) || queued < 0) fail("queued", "an integer ≥ 0", queued, true);
+      return;
+    }
+  }
+  id("task", step.task, false);
+  text("name", step.name, true);
+  ms("durationMs", step.durationMs, true);
+  switch (kind) {
+    case "spawn":
+      id("parent", step.parent, true);
+      return;
+    case "pending":
+      flag("requeued", step.requeued);
+      text("waitingOn", step.waitingOn, false);
+      return;
+    case "failed":
+      if (step.during !== "poll" && step.during !== "drop") fail("during", '"poll" or "drop"', step.during);
+      return;
+    case "abort":
+      flag("queued", step.queued);
+      return;
+    case "slow-poll":
+      ms("durationMs", step.durationMs, false);
+      ms("thresholdMs", step.thresholdMs, false);
+      text("location", step.location, true);
+      return;
+    case "wake": {
+      flag("queued", step.queued);
+      const cause: unknown = step.cause;
+      const by = typeof cause === "object" && cause !== null && "by" in cause ? cause.by : undefined;
+      if (by === "task" && typeof cause === "object" && cause !== null && "task" in cause) {
+        id("cause.task", cause.task, false);
+      } else if (by !== "timer" && by !== "host") {
+        fail("cause", '{ by: "task", task }, { by: "timer" } or { by: "host" }', cause);
+      }
+      return;
+    }
+  }
 }

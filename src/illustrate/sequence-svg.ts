@@ -76,6 +76,10 @@ const NOTE_OFFSET = 9;
  * program added ({@link TraceNote}) are drawn on the lane of whoever said
  * them. All text is escaped.
  *
+ * A trace read back from JSON is checked step by step: a malformed step (an
+ * unknown kind, a task id that is not an integer, a timestamp that is not
+ * finite) is a TypeError or RangeError naming the step and what is allowed.
+ *
  * Record one runtime per trace: task ids restart at #1 in each runtime.
  *
  * @example
@@ -205,7 +209,7 @@ function drawSequence(model: RunModel, layout: Layout): string {
   const queueTexts = layout.showQueue ? queueColumn(model, drawn) : [];
   const queueX = right + shift + 28;
   const queueW = layout.showQueue
-    ? Math.max(textWidth("after the step", SUB_FONT), ...queueTexts.map((t) => textWidth(t ?? "", SUB_FONT))) + 8
+    ? queueTexts.reduce((w, t) => Math.max(w, textWidth(t ?? "", SUB_FONT)), textWidth("after the step", SUB_FONT)) + 8
     : 0;
   const width = Math.ceil(layout.showQueue ? queueX + queueW + PAD : right + shift + PAD);
 

@@ -56,7 +56,8 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   const shown = model.tasks.slice(0, options.maxTasks);
   const hidden = model.tasks.length - shown.length;
   for (const t of shown) rows.push({ key: t.id, label: clip(t.label, 24) });
-  const labelW = Math.max(70, ...rows.map((r) => textWidth(r.label, FONT))) + 20;
+  // A fold, not Math.max(...rows): a spread of many arguments overflows the stack.
+  const labelW = rows.reduce((w, r) => Math.max(w, textWidth(r.label, FONT)), 70) + 20;
   const steps = Math.max(1, model.steps);
   const axis = timeAxis(model.times);
   // Steps get up to 40 px each; a long run widens the plot to at most
@@ -183,10 +184,13 @@ function timeAxis(
   times: readonly number[] | undefined,
 ): { scale: (step: number) => number; start: number; span: number; ticks: number[] } | undefined {
   if (times === undefined || times.length === 0) return undefined;
-  const start = Math.min(...times);
-  const span = Math.max(...times) - start;
-  if (!(span > 0)) return undefined;
+  const start = times.reduce((a, t) => Math.min(a, t), Number.POSITIVE_INFINITY);
+  const span = times.reduce((a, t) => Math.max(a, t), Number.NEGATIVE_INFINITY) - start;
+  // The ticks loop steps by `every`: a span that overflows, or one so small
+  // that its tick underflows to 0, would never end it. Draw steps instead.
+  if (!(span > 0 && span < Number.POSITIVE_INFINITY)) return undefined;
   let every = 10 ** Math.floor(Math.log10(span / 8));
+  if (!(every > 0)) return undefined;
   for (const m of [1, 2, 5, 10]) {
     if ((span / (every * m)) * 64 <= PLOT) {
       every *= m;

@@ -13,6 +13,7 @@
 
 import { Awaitable } from "../async/awaitable.js";
 import { currentRuntime } from "../context/current.js";
+import type { Handle } from "../context/handle.js";
 import { type HostOperation, hostOperation } from "../context/host-operation.js";
 import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
@@ -61,16 +62,16 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 class StreamIterator<T> implements AsyncIterableIterator<T> {
   /** The stream, until it ends, fails or the iterator is closed. @internal */
   source: Stream<T> | undefined;
-  private runtime: Runtime | undefined;
-  /** True when the runtime was made here, and is shut down at the end. */
-  private fresh = false;
+  private runtime: Handle | undefined;
+  /** The runtime made here when none was at hand: shut down at the end. */
+  private fresh: Runtime | undefined = undefined;
   private readonly pull: Pull<T>;
   /** A pull's task is running. */
   private pulling = false;
   /** The last `next()` promise, while it is unsettled: later calls wait for it. */
   private last: Promise<IteratorResult<T, undefined>> | undefined = undefined;
 
-  constructor(source: Stream<T>, runtime: Runtime | undefined) {
+  constructor(source: Stream<T>, runtime: Handle | undefined) {
     this.source = source;
     this.runtime = runtime;
     this.pull = new Pull(this);
@@ -98,8 +99,8 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
     if (this.source === undefined) return Promise.resolve(DONE);
     let rt = this.runtime;
     if (rt === undefined) {
-      rt = this.runtime = new Runtime();
-      this.fresh = true;
+      const fresh = new Runtime();
+      rt = this.runtime = this.fresh = fresh;
     }
     this.pulling = true;
     return rt.run(this.pull).then(
@@ -136,9 +137,10 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
       dropStream(source);
     } finally {
       this.pull.wakeClosed();
-      if (this.fresh && !this.pulling) {
-        this.fresh = false;
-        this.runtime?.shutdown();
+      if (this.fresh !== undefined && !this.pulling) {
+        const fresh = this.fresh;
+        this.fresh = undefined;
+        fresh.shutdown();
       }
     }
   }
@@ -169,7 +171,7 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
  * }
  * ```
  */
-export function toAsyncIterable<T>(s: Stream<T>, runtime?: Runtime): AsyncIterableIterator<T> {
+export function toAsyncIterable<T>(s: Stream<T>, runtime?: Handle): AsyncIterableIterator<T> {
   checkStream("toAsyncIterable(s): s", s);
   const rt = pickRuntime("toAsyncIterable(s, runtime)", runtime);
   const source = own(s, "toAsyncIterable()");
@@ -293,7 +295,8 @@ class AsyncIteratorStream<T> implements Stream<T>, Disposable {
   /**
    * Drop: an iterator stopped early is told so (`return()`: an async
    * generator's `finally` runs), and a pull in flight is forgotten.
-   * Idempotent.
+   * Idempotent; never throws (see {@link fromAsyncIterable} for where a
+   * failing `return()` is reported).
    */
   [Symbol.dispose](): void {
     const iterator = this.iterator;
@@ -307,9 +310,17 @@ class AsyncIteratorStream<T> implements Stream<T>, Disposable {
     this.operation?.end();
     this.operation = undefined;
     if (wasOver || iterator === undefined || typeof iterator.return !== "function") return;
-    // Its promise may reject (the generator's finally threw); nobody awaits
-    // it, so keep the rejection from being reported as unhandled.
-    Promise.resolve(iterator.return()).catch(() => {});
+    // Cleanup is asynchronous here and nobody awaits it, so a return() that
+    // throws at once and one that rejects later end the same way: a
+    // rejected promise the host reports as unhandled. Throwing from the drop
+    // instead would lose the item the dropping adapter was handing out.
+    let closed: unknown;
+    try {
+      closed = iterator.return();
+    } catch (error) {
+      closed = Promise.reject(error);
+    }
+    void Promise.resolve(closed);
   }
 }
 
@@ -325,6 +336,11 @@ class AsyncIteratorStream<T> implements Stream<T>, Disposable {
  *   in flight is forgotten.
  * - An iterator that throws or rejects is finished: the poll throws its
  *   error as it is, and `return()` is not called.
+ * - Disposing never throws, and the items already read stay delivered. A
+ *   `return()` that fails, by throwing or by rejecting, cannot be awaited
+ *   by anyone: its error becomes an unhandled promise rejection, which the
+ *   host reports (Node prints it and, by default, exits with an error).
+ *   Catch inside the generator's `finally` to handle it yourself.
  *
  * @throws TypeError if `iterable` is not async iterable.
  * @example

@@ -11,7 +11,9 @@
  */
 
 import { Awaitable } from "../async/awaitable.js";
+import { THREAD } from "../context/context.js";
 import { currentRuntime } from "../context/current.js";
+import { type Handle, isHandle } from "../context/handle.js";
 import { type HostOperation, hostOperation } from "../context/host-operation.js";
 import { type Context, describe, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
@@ -27,7 +29,7 @@ import { storeWaker } from "../util/list.js";
  * hold virtual time still (that would stall a test whose inner future
  * sleeps).
  */
-const settledBy = new WeakMap<PromiseLike<unknown>, Runtime>();
+const settledBy = new WeakMap<PromiseLike<unknown>, Handle>();
 
 /**
  * The runtime `toPromise` and `toAsyncIterable` run on: the one given, the
@@ -35,15 +37,14 @@ const settledBy = new WeakMap<PromiseLike<unknown>, Runtime>();
  *
  * @internal
  */
-export function pickRuntime(api: string, runtime: Runtime | undefined): Runtime | undefined {
+export function pickRuntime(api: string, runtime: Handle | undefined): Handle | undefined {
   if (runtime !== undefined) {
-    if (!(runtime instanceof Runtime)) {
+    if (!isHandle(runtime)) {
       throw new TypeError(`${api}: runtime must be a Runtime (new Runtime()), got ${describe(runtime, "spawn")}`);
     }
     return runtime;
   }
-  const current = currentRuntime();
-  return current instanceof Runtime ? current : undefined;
+  return currentRuntime();
 }
 
 /**
@@ -73,7 +74,7 @@ export function pickRuntime(api: string, runtime: Runtime | undefined): Runtime 
  * }));
  * ```
  */
-export function toPromise<T>(future: Future<T>, runtime?: Runtime): Promise<T> {
+export function toPromise<T>(future: Future<T>, runtime?: Handle): Promise<T> {
   if (!isFuture(future)) throw notAFuture("toPromise(future)", "future", future);
   const rt = pickRuntime("toPromise(future, runtime)", runtime);
   if (rt !== undefined) {
@@ -147,16 +148,22 @@ class FromPromise<T> extends Awaitable<T> {
     if (typeof AbortController !== "function") {
       throw new Error("fromPromise(): this host has no AbortController, which the maker's signal needs");
     }
-    const controller = new AbortController();
+    // An AbortController costs microseconds (it is an EventTarget), more
+    // than the rest of the call: make one only for a maker that declares
+    // the signal parameter. `() => promise` gets a shared, never-aborted one.
+    const controller = make.length === 0 ? undefined : new AbortController();
     let promise: PromiseLike<T>;
+    let then: unknown;
     try {
-      promise = make(controller.signal);
+      promise = make(controller === undefined ? idleSignal() : controller.signal);
+      // Read once: a foreign thenable's `then` may be a getter, and may throw.
+      then = typeof promise === "object" || typeof promise === "function" ? promise?.then : undefined;
     } catch (error) {
-      // A maker that throws is a promise that rejected at once.
+      // A maker (or a `then` getter) that throws is a promise that rejected at once.
       this.settle(undefined, error);
       return;
     }
-    if (!isThenable(promise)) {
+    if (typeof then !== "function") {
       this.settle(
         undefined,
         new TypeError(
@@ -171,14 +178,21 @@ class FromPromise<T> extends Awaitable<T> {
     // (unless the runtime itself is what settles it: see settledBy).
     const rt = currentRuntime();
     if (rt !== undefined && settledBy.get(promise) !== rt) this.operation = hostOperation();
-    promise.then(
-      (value) => {
-        if (this.state === WAITING) this.settle({ value }, undefined);
-      },
-      (error: unknown) => {
-        if (this.state === WAITING) this.settle(undefined, error);
-      },
-    );
+    try {
+      then.call(
+        promise,
+        (value: T) => {
+          if (this.state === WAITING) this.settle({ value }, undefined);
+        },
+        (error: unknown) => {
+          if (this.state === WAITING) this.settle(undefined, error);
+        },
+      );
+    } catch (error) {
+      // A thenable whose then() throws rejected: settle, which also ends
+      // the host operation (held on, it would freeze virtual time for good).
+      if (this.state === WAITING) this.settle(undefined, error);
+    }
   }
 
   private settle(fulfilled: { readonly value: T } | undefined, rejection: unknown): void {
@@ -213,6 +227,12 @@ class FromPromise<T> extends Awaitable<T> {
   }
 }
 
+/** The signal of makers that declare no parameter: made once per thread, never aborted. */
+function idleSignal(): AbortSignal {
+  THREAD.idleSignal ??= new AbortController().signal;
+  return THREAD.idleSignal;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === "object" || typeof value === "function") &&
@@ -235,6 +255,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  *   it on: `fetch(url, { signal })` then cancels the request) and forgets
  *   the promise: settling later wakes no one.
  * - A promise never starts when the future is never polled.
+ * - The `AbortController` is made only for a maker that declares the
+ *   `signal` parameter (`make.length >= 1`): `() => promise` costs none,
+ *   and is handed a shared signal that never aborts. So a maker that reads
+ *   its signal through a rest parameter or `arguments` must name it
+ *   instead: `(signal) => …`.
  *
  * **Cancel safety:** dropping it aborts the work and loses its result.
  *

@@ -276,13 +276,16 @@ abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
     if (this.granted) {
       // A slot was handed to us while we waited. It holds even if the
       // receiver closed meanwhile (as a permit does), but not if it dropped.
+      if (!pollProceed(cx)) return false; // spent on failing too, or a retry loop never yields
       if (chan.receiverDropped) this.fail(failValue, "the receiver was dropped");
-      if (!pollProceed(cx)) return false;
       this.granted = false;
       this.done = true;
       return true;
     }
-    if (chan.isClosed) this.fail(failValue, chan.whyClosed());
+    if (chan.isClosed) {
+      if (!pollProceed(cx)) return false; // spent on failing too, or a retry loop never yields
+      this.fail(failValue, chan.whyClosed());
+    }
     if (chan.permits > 0) {
       // A free slot means nobody waits: slots freed while senders wait go
       // to them, never to the free count.
@@ -758,9 +761,14 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
     this.chan.close();
   }
 
-  /** True once no new message can be sent: closed by the receiver, or every sender dropped. */
+  /**
+   * True once no new message can be sent: closed by the receiver, or every
+   * sender dropped and no permit left out (a permit keeps the channel open,
+   * as in tokio: it can still send, and `recv()` waits for it).
+   */
   get isClosed(): boolean {
-    return this.chan.isClosed || this.chan.senders === 0;
+    const chan = this.chan;
+    return chan.isClosed || (chan.senders === 0 && chan.reserved === 0);
   }
 
   /** Messages waiting in the channel. */

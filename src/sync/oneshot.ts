@@ -93,6 +93,8 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
       return this.take(value);
     }
     if (this.senderGone || this.closed) {
+      // Failing is an outcome too: spend budget, or a retry loop never yields.
+      if (!pollProceed(cx)) return PENDING;
       this.done = true;
       throw this.whyEmpty();
     }

@@ -168,6 +168,7 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
         this.state = HELD;
         return this;
       case CLOSED:
+        if (!pollProceed(cx)) return PENDING;
         this.state = DONE;
         throw new AcquireError();
       default:
@@ -178,6 +179,8 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
   private pollFirst(cx: Context): Poll<Acquire<T>> {
     const semaphore = this.semaphore;
     if (semaphore.closed) {
+      // Failing is an outcome too: spend budget, or a retry loop never yields.
+      if (!pollProceed(cx)) return PENDING;
       this.state = DONE;
       throw new AcquireError();
     }

@@ -1,7 +1,7 @@
 /**
  * The watch channel (tokio's `sync::watch`): one value that changes over
- * time, one sender, many receivers that each want the latest value, not
- * every value in between.
+ * time, senders that set it (clone one for another task), many receivers
+ * that each want the latest value, not every value in between.
  *
  * The channel holds a single value and a version number that each send
  * increments. Each receiver remembers the version it last saw:
@@ -15,7 +15,7 @@
  *   rx seen 1  ── changed() ready ──▶ borrowAndUpdate() = c, seen 3
  * ```
  *
- * When the sender is dropped, `changed()` first reports a change the
+ * When the last sender is dropped, `changed()` first reports a change the
  * receiver has not seen yet, then throws {@link RecvError}; `borrow()`
  * keeps returning the last value. A watch value may be `undefined`: the
  * receiver never uses it to mean "no more".
@@ -52,6 +52,8 @@ export class WatchShared<T> implements ReceiversGone {
   /** Incremented by every change; receivers compare it with what they saw. */
   version = 0;
   senderAlive = true;
+  /** Senders alive: the channel closes when the last one is dropped. */
+  senders = 1;
   receivers = 1;
   readonly waiters = new WaitList<ChangedFuture<T>>();
   readonly closedWaiters = new WaitList<ClosedFuture>();
@@ -107,6 +109,8 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
       return undefined;
     }
     if (!shared.senderAlive) {
+      // Failing is an outcome too: spend budget, or a retry loop never yields.
+      if (!pollProceed(cx)) return PENDING;
       shared.waiters.remove(this);
       this.done = true;
       throw new RecvError("the watch sender was dropped: the value will not change again");
@@ -129,8 +133,9 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
 }
 
 /**
- * The sending half of a watch channel: one per channel (not cloneable, as
- * in tokio). Every way of sending is synchronous.
+ * A sending half of a watch channel. Clone it for another task, as tokio's
+ * `watch::Sender` is `Clone`: the receivers see the channel closed once
+ * every clone is dropped. Every way of sending is synchronous.
  *
  * @example
  * ```ts
@@ -256,10 +261,33 @@ export class WatchSender<T> implements Disposable {
     return new ClosedFuture(this.shared);
   }
 
-  /** Drop: receivers' `changed()` throws {@link RecvError} once they have seen the last value. Idempotent. */
+  /**
+   * Another sender for the same channel. The channel stays open until
+   * every sender is dropped.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch("idle");
+   * const tx2 = tx.clone();
+   * tx[Symbol.dispose]();
+   * tx2.send("busy"); // still open: tx2 is alive
+   * ```
+   */
+  clone(): WatchSender<T> {
+    if (this.dropped) throw usedAfterDispose("WatchSender.clone()");
+    this.shared.senders++;
+    return new WatchSender(this.shared);
+  }
+
+  /**
+   * Drop: once the last sender is dropped, receivers' `changed()` throws
+   * {@link RecvError} once they have seen the last value. Idempotent.
+   */
   [Symbol.dispose](): void {
     if (this.dropped) return;
     this.dropped = true;
+    if (--this.shared.senders > 0) return;
     this.shared.senderAlive = false;
     this.shared.waiters.wakeAll();
   }

@@ -312,15 +312,36 @@ export class CancellationToken implements Disposable {
   }
 
   /**
-   * Releases the token without cancelling it: it leaves its parent's list
-   * (the parent will no longer cancel it) and stops listening on the
-   * signal it was made from. Waiters are left as they are. Idempotent.
+   * Releases the token without cancelling it: it leaves the tree and stops
+   * listening on the signal it was made from. Its parent will no longer
+   * cancel it, and it no longer cancels its children: they are handed to
+   * its parent (as tokio re-attaches the children of a dropped token), so
+   * cancelling an ancestor still reaches them; a root's children become
+   * roots of their own. Waiters are left as they are. Idempotent.
    */
   [Symbol.dispose](): void {
+    const parent = this.#parent;
     this.#unlink();
+    let child = this.#firstChild;
+    this.#firstChild = undefined;
+    while (child !== undefined) {
+      const next = child.#nextSibling;
+      child.#parent = child.#prevSibling = child.#nextSibling = undefined;
+      if (parent !== undefined) parent.#adopt(child);
+      child = next;
+    }
     const unlisten = this.#unlisten;
     this.#unlisten = undefined;
     unlisten?.();
+  }
+
+  /** Puts `child` (out of any list) first in this token's list of children: O(1). */
+  #adopt(child: CancellationToken): void {
+    child.#parent = this;
+    const first = this.#firstChild;
+    child.#nextSibling = first;
+    if (first !== undefined) first.#prevSibling = child;
+    this.#firstChild = child;
   }
 
   /** Leaves the parent's list of children: O(1). */

@@ -23,6 +23,7 @@
 
 import { Awaitable } from "../async/awaitable.js";
 import { Branch } from "../combinators/branch.js";
+import { withBudgetUnconstrained } from "../context/budget.js";
 import { currentRuntime } from "../context/current.js";
 import type { SpawnOptions } from "../context/handle.js";
 import type { AbortHandle, JoinHandle } from "../context/join-handle.js";
@@ -155,6 +156,11 @@ class SetCore<T> {
 /** What {@link SetCore.next} returns for an empty set. */
 const EMPTY: unique symbol = Symbol("EMPTY");
 
+/** `core.next(cx)`, as a function of its arguments (for `withBudgetUnconstrained`). */
+function nextOf<T>(core: SetCore<T>, cx: Context): Poll<T> | typeof EMPTY {
+  return core.next(cx);
+}
+
 /** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
 class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
   waker: Waker | undefined = undefined;
@@ -281,8 +287,9 @@ export class JoinSet<T> implements Disposable {
   /**
    * The value of a task that has already finished, without waiting (its
    * JoinError thrown if it failed or was cancelled), or `undefined` when
-   * none has finished yet. Inside a task whose cooperative budget is spent
-   * it also says `undefined` (the task has been woken to try again).
+   * none has finished yet. It does not wait, so the cooperative budget does
+   * not limit it (as in tokio): with the budget spent it still hands out
+   * every finished task.
    *
    * @example
    * ```ts
@@ -300,7 +307,9 @@ export class JoinSet<T> implements Disposable {
     const core = this.#core;
     const head = core.ready.head;
     if (head === undefined) return undefined;
-    const out = core.next(head);
+    // It does not wait, so the budget has no say (tokio turns it off here
+    // too): with the budget spent it would say "none finished" falsely.
+    const out = withBudgetUnconstrained(nextOf, core, head);
     return out === PENDING || out === EMPTY ? undefined : out;
   }
 

@@ -8,7 +8,7 @@
  */
 
 import { currentTime } from "./current.js";
-import { checkDuration } from "./duration.js";
+import { checkDuration, FAR_FUTURE_MS } from "./duration.js";
 import { Instant } from "./instant.js";
 
 /**
@@ -66,7 +66,10 @@ export function resume(): void {
  * timers that fall due; the tasks they wake run when the caller next
  * yields (tokio's `time::advance`).
  *
- * @throws Error if the clock is not paused; RangeError for a bad duration.
+ * @throws Error if the clock is not paused; RangeError for a bad duration,
+ *   or one that would take the clock past the far future (2^52 ms, where
+ *   the longest sleeps end): that would leave no deadline the timers can
+ *   hold.
  * @example
  * ```ts
  * import { Runtime, future, now, time, yieldNow } from "mini-tokio";
@@ -83,6 +86,13 @@ export function advance(ms: number): void {
   if (!driver.isPaused) {
     throw new Error(
       "time.advance(ms) needs a paused clock: call time.pause() first, or use new Runtime({ clock: 'virtual' })",
+    );
+  }
+  if (driver.now() + ms > FAR_FUTURE_MS) {
+    // A clock past the far future would put every new deadline out of the
+    // wheel's reach: the runtime's timers would be broken for good.
+    throw new RangeError(
+      `time.advance(ms): the clock cannot go past the far future (2^52 ms, about 142,700 years), where long sleeps end; it is at ${driver.now()} ms, got ${ms}`,
     );
   }
   driver.advance(ms);

@@ -24,6 +24,7 @@ import type { TimeHandle } from "../context/handle.js";
 import type { Waker } from "../future/waker.js";
 import { TimerEntry, TimerWheel } from "../util/wheel.js";
 import { Clock, type ClockKind } from "./clock.js";
+import { FAR_FUTURE_MS } from "./duration.js";
 
 /** Node fires a `setTimeout` longer than 2³¹−1 ms after 1 ms: clamp, then re-arm. */
 const MAX_HOST_DELAY = 2 ** 31 - 1;
@@ -97,7 +98,9 @@ export class TimeDriver implements TimeHandle {
     // An idle wheel's time may lag the clock: catch it up so the new entry
     // lands on the level its real distance calls for.
     if (this.wheel.size === 0) this.advanceWheel(Math.floor(this.clock.now()));
-    return this.wheel.insert(timer, Math.ceil(dueMs));
+    // No deadline lies past the far future (an interval's long period could
+    // reach there): the wheel takes safe integers only.
+    return this.wheel.insert(timer, Math.min(Math.ceil(dueMs), FAR_FUTURE_MS));
   }
 
   /** Unregisters `timer` (no-op if it is not registered). */

@@ -22,3 +22,41 @@ export function checkDuration(api: string, ms: unknown, positive = false): numbe
   }
   return ms;
 }
+
+/**
+ * The far future: no deadline lies beyond 2^52 ms (about 142,700 years) on
+ * a runtime's clock, and the clock never goes past it. A finite duration
+ * that reaches further is clamped to it, as tokio clamps to its far future:
+ * "sleep for a very long time" works, and virtual time can jump there.
+ * `Infinity` is different: a sleep of `Infinity` never ends (see `sleep`).
+ *
+ * @internal
+ */
+export const FAR_FUTURE_MS = 2 ** 52;
+
+/**
+ * Like {@link checkDuration}, but `Infinity` is allowed too: a wait that
+ * never ends (`sleep`, `timeout`).
+ *
+ * @internal
+ */
+export function checkWait(api: string, ms: unknown): number {
+  if (ms === Number.POSITIVE_INFINITY) return ms;
+  if (typeof ms === "number" && !(ms >= 0)) {
+    throw new RangeError(
+      `${api}: the duration must be a finite number of milliseconds ≥ 0, or Infinity (never), got ${ms}`,
+    );
+  }
+  return checkDuration(api, ms);
+}
+
+/**
+ * The deadline `ms` after `nowMs` on the clock: whole milliseconds rounded
+ * up, clamped to {@link FAR_FUTURE_MS}. `Infinity` (never) stays `Infinity`.
+ *
+ * @internal
+ */
+export function deadlineAfter(nowMs: number, ms: number): number {
+  if (ms === Number.POSITIVE_INFINITY) return ms;
+  return Math.min(Math.ceil(nowMs + ms), FAR_FUTURE_MS);
+}

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { describe } from "../future/future.js";
+
 /**
  * A point in time on a runtime's clock, in milliseconds since the runtime
  * started (tokio's `Instant`). Only meaningful against the same runtime's
@@ -28,15 +30,30 @@ export class Instant {
     this.ms = ms;
   }
 
-  /** Milliseconds from `earlier` to this instant (0 if `earlier` is later). */
+  /**
+   * Milliseconds from `earlier` to this instant (0 if `earlier` is later).
+   *
+   * @throws TypeError if `earlier` is not an Instant.
+   */
   since(earlier: Instant): number {
+    if (!(earlier instanceof Instant)) {
+      throw new TypeError(`instant.since(earlier): earlier must be an Instant (from now()), got ${describe(earlier)}`);
+    }
     return Math.max(0, this.ms - earlier.ms);
   }
 
-  /** The instant `ms` milliseconds after this one. */
+  /**
+   * The instant `ms` milliseconds after this one.
+   *
+   * @throws TypeError if `ms` is not a number; RangeError if it is NaN or
+   *   infinite.
+   */
   add(ms: number): Instant {
-    if (typeof ms !== "number" || !Number.isFinite(ms)) {
-      throw new RangeError(`instant.add(ms): ms must be a finite number, got ${String(ms)}`);
+    if (typeof ms !== "number") {
+      throw new TypeError(`instant.add(ms): ms must be a finite number of milliseconds, got ${describe(ms)}`);
+    }
+    if (!Number.isFinite(ms)) {
+      throw new RangeError(`instant.add(ms): ms must be a finite number of milliseconds, got ${ms}`);
     }
     return new Instant(this.ms + ms);
   }

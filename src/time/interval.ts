@@ -9,12 +9,12 @@ import { Awaitable } from "../async/awaitable.js";
 import { pollProceed } from "../context/budget.js";
 import { currentRuntime } from "../context/current.js";
 import type { TimeHandle } from "../context/handle.js";
-import type { Context } from "../future/future.js";
+import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Stream } from "../stream/stream.js";
 import { currentTime } from "./current.js";
 import { Timer } from "./driver.js";
-import { checkDuration } from "./duration.js";
+import { checkDuration, FAR_FUTURE_MS } from "./duration.js";
 import { Instant } from "./instant.js";
 
 /**
@@ -175,8 +175,9 @@ class Tick extends Awaitable<Instant> {
  * the runtime's clock (tokio's `time::interval`); the first tick is
  * immediate.
  *
- * @throws RangeError for a zero, negative, NaN or infinite period, or an
- *   unknown `missedTick`.
+ * @throws RangeError for a period under 1 ms (the timers' resolution: tokio's
+ *   too), over 2^52 ms, NaN or infinite, or an unknown `missedTick`;
+ *   TypeError if `options` is not an object.
  * @example
  * ```ts
  * import { future, interval } from "mini-tokio";
@@ -189,6 +190,18 @@ class Tick extends Awaitable<Instant> {
  */
 export function interval(periodMs: number, options: IntervalOptions = {}): Interval {
   checkDuration("interval(periodMs)", periodMs, true);
+  if (periodMs < 1 || periodMs > FAR_FUTURE_MS) {
+    // Below 1 ms the timers cannot tell the ticks apart, and past some
+    // instant `due + period === due`: the same tick would come forever.
+    throw new RangeError(
+      `interval(periodMs): the period must be from 1 ms (the timers' resolution) to 2^52 ms, got ${periodMs}`,
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `interval(periodMs, options): options must be an object such as { missedTick: "skip" }, or absent; got ${describe(options)}`,
+    );
+  }
   const missedTick = options.missedTick ?? "burst";
   if (!BEHAVIOURS.includes(missedTick)) {
     throw new RangeError(

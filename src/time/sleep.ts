@@ -13,7 +13,7 @@ import type { AwaitIterator, Context, Future } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { currentTime } from "./current.js";
 import { Timer } from "./driver.js";
-import { checkDuration } from "./duration.js";
+import { checkWait, deadlineAfter, FAR_FUTURE_MS } from "./duration.js";
 import { Instant } from "./instant.js";
 
 /**
@@ -49,7 +49,13 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
         // Made outside a runtime: the sleep starts at its first poll.
         driver = currentTime("sleep()");
         this.driver = driver;
-        this.deadline = Math.ceil(driver.now() + this.deadline);
+        this.deadline = deadlineAfter(driver.now(), this.deadline);
+      }
+      if (this.deadline === Number.POSITIVE_INFINITY) {
+        // sleep(Infinity): never due, so never on the wheel (virtual time
+        // must not jump to it); only dropping it ends the wait.
+        this.waker = cx.waker;
+        return PENDING;
       }
       // No clock read here: the wheel refuses a deadline it has already
       // passed, and one the clock has passed since fires at the next turn.
@@ -64,6 +70,7 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
 
   /** What a task awaiting it waits on: `"Sleep(until 1500 ms)"` on the runtime's clock. */
   describeWait(): string {
+    if (this.deadline === Number.POSITIVE_INFINITY) return "Sleep(never)";
     if (this.driver === undefined) return `Sleep(${this.deadline} ms, not started)`;
     return `Sleep(until ${this.deadline} ms)`;
   }
@@ -95,10 +102,18 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
  * once; made outside a runtime, at its first poll. Fractions of a
  * millisecond round up: a sleep never ends early.
  *
+ * **Very long sleeps.** A finite duration that reaches past the far future
+ * (2^52 ms, about 142,700 years, on the runtime's clock) ends there, as
+ * tokio clamps to its far future: under virtual time, a runtime with
+ * nothing else to do jumps to it. `sleep(Infinity)` never ends and is not
+ * a timer at all, so virtual time never jumps for it: use it to wait
+ * forever (until dropped). A `blockOn` or `run` left waiting only on it
+ * throws a `StallError`, since nothing can ever wake it.
+ *
  * **Cancel safety:** dropping it cancels the timer at once; nothing is lost.
  *
- * @throws RangeError for a negative, NaN or infinite duration; TypeError
- *   for a non-number.
+ * @throws RangeError for a negative or NaN duration; TypeError for a
+ *   non-number.
  * @example
  * ```ts
  * import { main, sleep } from "mini-tokio";
@@ -109,18 +124,20 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
  * ```
  */
 export function sleep(ms: number): Sleep {
-  checkDuration("sleep(ms)", ms);
+  checkWait("sleep(ms)", ms);
   const driver = currentRuntime()?.time;
   if (driver === undefined) return new Sleep(ms, undefined);
   // Deadline 0 has always passed: the wheel refuses it and the first poll
   // is ready, without reading the clock.
-  return new Sleep(ms === 0 ? 0 : Math.ceil(driver.now() + ms), driver);
+  return new Sleep(ms === 0 ? 0 : deadlineAfter(driver.now(), ms), driver);
 }
 
 /**
  * A future that is ready once the runtime's clock reaches `deadline`
  * (tokio's `time::sleep_until`); ready at its first poll if that has
  * passed. Call it inside a task: an instant belongs to a runtime's clock.
+ * A deadline past the far future (2^52 ms) is clamped to it, as in
+ * {@link sleep}.
  *
  * **Cancel safety:** as {@link sleep}.
  *
@@ -139,5 +156,5 @@ export function sleepUntil(deadline: Instant): Sleep {
   }
   // An Instant only means something on the clock it was read from, so
   // unlike sleep(ms) this cannot wait for its first poll to find a runtime.
-  return new Sleep(Math.ceil(deadline.ms), currentTime("sleepUntil()"));
+  return new Sleep(Math.min(Math.ceil(deadline.ms), FAR_FUTURE_MS), currentTime("sleepUntil()"));
 }

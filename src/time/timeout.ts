@@ -5,9 +5,10 @@
  */
 
 import { Awaitable } from "../async/awaitable.js";
+import { remainingBudget, withBudgetUnconstrained } from "../context/budget.js";
 import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
-import { checkDuration } from "./duration.js";
+import { checkWait } from "./duration.js";
 import { type Sleep, sleep } from "./sleep.js";
 
 /**
@@ -39,6 +40,10 @@ export class TimeoutError extends Error {
   }
 }
 
+function pollSleep(limit: Sleep, cx: Context): Poll<void> {
+  return limit.poll(cx);
+}
+
 /** Races a future against a sleep; see {@link timeout}. */
 class Timeout<T> extends Awaitable<T> {
   private inner: Future<T> | undefined;
@@ -55,6 +60,7 @@ class Timeout<T> extends Awaitable<T> {
   poll(cx: Context): Poll<T> {
     const inner = this.inner;
     if (inner === undefined) throw new Error("timeout() was polled after it completed");
+    const hadBudget = remainingBudget() > 0;
     let value: Poll<T>;
     try {
       value = inner.poll(cx);
@@ -66,7 +72,14 @@ class Timeout<T> extends Awaitable<T> {
       this.finish();
       return value;
     }
-    if (this.limit.poll(cx) === PENDING) return PENDING;
+    // tokio's rule: if the inner future used up the budget, poll the timer
+    // with the budget lifted, or a busy inner future would starve it forever.
+    const limit = this.limit;
+    const expired =
+      hadBudget && remainingBudget() === 0
+        ? withBudgetUnconstrained(pollSleep, limit, cx) !== PENDING
+        : limit.poll(cx) !== PENDING;
+    if (!expired) return PENDING;
     this.finish();
     inner[Symbol.dispose]?.();
     throw new TimeoutError(this.ms);
@@ -97,7 +110,11 @@ class Timeout<T> extends Awaitable<T> {
  * value if it finishes in time; otherwise `f` is dropped (its `finally`
  * blocks run; a JoinHandle's task is aborted) and a {@link TimeoutError} is
  * thrown. `f` is polled first, so a future that is ready at once wins even
- * with `ms = 0`.
+ * with `ms = 0`. If `f` used up the task's cooperative budget, the timer is
+ * polled with the budget lifted (tokio's rule), so a timeout still fires
+ * around a future that keeps its task busy. `timeout(Infinity, f)` never
+ * times out; a finite `ms` past the far future is clamped to it (see
+ * {@link sleep}).
  *
  * **Cancel safety:** dropping the timeout drops `f` and cancels the timer;
  * what is lost is whatever `f` loses when dropped.
@@ -114,7 +131,7 @@ class Timeout<T> extends Awaitable<T> {
  * ```
  */
 export function timeout<T>(ms: number, f: Future<T>): Awaitable<T> {
-  checkDuration("timeout(ms, f)", ms);
+  checkWait("timeout(ms, f)", ms);
   if (!isFuture(f)) {
     throw new TypeError(`timeout(ms, f): f must be a future (an object with a poll(cx) method), got ${describe(f)}`);
   }

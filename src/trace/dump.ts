@@ -98,7 +98,8 @@ export class RuntimeDump {
       );
     }
     const rows = [columns.map((c) => c.title), ...tasks.map((t) => columns.map((c) => c.cell(t)))];
-    const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+    // A fold, not Math.max(...rows): a spread of 10⁵ arguments overflows the stack.
+    const widths = columns.map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? "").length), 0));
     const line = (row: readonly string[]): string =>
       `  ${row
         .map((cell, i) => {

@@ -39,10 +39,33 @@ export function notAFuture(api: string, name: string, value: unknown): TypeError
 
 /** Throws a TypeError naming `futures[i]` for the first element that is not a future. @internal */
 export function checkFutures<T>(api: string, futures: ArrayLike<T>): void {
-  for (let i = 0; i < futures.length; i++) {
+  const n = futures.length;
+  for (let i = 0; i < n; i++) {
     const f = futures[i];
     if (!isFuture(f)) throw notAFuture(api, `futures[${i}]`, f);
   }
+  // The same future twice would be polled by two owners (a select handing
+  // out a guard its twin already released, a join polling a finished
+  // future). A few branches are compared pairwise; many go through a Set.
+  if (n <= 16) {
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (futures[i] === futures[j]) throw sameFuture(api, i, j);
+    return;
+  }
+  const seen = new Set<T>();
+  for (let i = 0; i < n; i++) {
+    const f = futures[i];
+    if (f === undefined) continue;
+    if (seen.has(f)) {
+      for (let j = 0; j < i; j++) if (futures[j] === f) throw sameFuture(api, i, j);
+    }
+    seen.add(f);
+  }
+}
+
+function sameFuture(api: string, i: number, j: number): TypeError {
+  return new TypeError(
+    `${api}: futures[${i}] is the same future as futures[${j}]: a future is polled by one owner, so pass each once (make another, or share its result through a channel)`,
+  );
 }
 
 /**
