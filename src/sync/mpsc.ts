@@ -295,7 +295,9 @@ export class RecvManyFuture<T> extends Awaitable<number> implements RecvWaiter {
       const n = Math.min(available, this.limit);
       const buffer = this.buffer;
       for (let i = 0; i < n; i++) {
-        buffer.push(chan.queue.shift());
+        // Never undefined (n ≤ size, and undefined cannot be sent); the check keeps the type honest.
+        const value = chan.queue.shift();
+        if (value !== undefined) buffer.push(value);
         if (chan.bounded) chan.releaseSlot();
       }
       return n;
