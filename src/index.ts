@@ -28,6 +28,7 @@ export { Barrier, type BarrierWaitResult } from "./sync/barrier.js";
 export { BroadcastReceiver, BroadcastRecvFuture, BroadcastSender, broadcast } from "./sync/broadcast.js";
 export { ClosedFuture } from "./sync/closed.js";
 export { LaggedError, RecvError, SendError } from "./sync/errors.js";
+export * as mpmc from "./sync/mpmc.js";
 export * as mpsc from "./sync/mpsc.js";
 export { Mutex, type MutexGuard } from "./sync/mutex.js";
 export { Notified, Notify } from "./sync/notify.js";
