@@ -36,7 +36,7 @@ export { OnceCell, SetError } from "./sync/once-cell.js";
 export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
 export { RwLock, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
-export { ChangedFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
+export { ChangedFuture, WaitForFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
 export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
