@@ -82,6 +82,39 @@ export interface SemaphorePermit extends Disposable {
   release(): void;
   /** Drops the permits without giving them back: the semaphore has that many fewer for good. */
   forget(): void;
+  /**
+   * Moves every permit of `other` into this one (tokio's
+   * `SemaphorePermit::merge`): `other` then holds none, and releasing this
+   * gives back both.
+   *
+   * @throws TypeError if `other` is not a held permit of the same
+   *   semaphore, or is this permit; Error if this one was released.
+   * @example
+   * ```ts
+   * import { Semaphore } from "mini-tokio";
+   * const sem = new Semaphore(3);
+   * const a = sem.tryAcquire(1);
+   * const b = sem.tryAcquire(2);
+   * if (a && b) a.merge(b); // a.permits === 3, b.permits === 0
+   * ```
+   */
+  merge(other: SemaphorePermit): void;
+  /**
+   * Splits `n` permits off into a new permit (tokio's
+   * `SemaphorePermit::split`); undefined, and nothing moved, if this holds
+   * fewer than `n`.
+   *
+   * @throws RangeError/TypeError unless `n` is an integer ≥ 0.
+   * @example
+   * ```ts
+   * import { Semaphore } from "mini-tokio";
+   * const sem = new Semaphore(4);
+   * const all = sem.tryAcquire(4);
+   * const one = all?.split(1); // all.permits === 3, one.permits === 1
+   * one?.release();
+   * ```
+   */
+  split(n: number): SemaphorePermit | undefined;
   /** Same as {@link SemaphorePermit.release}: `using` calls it. */
   [Symbol.dispose](): void;
 }
@@ -148,8 +181,8 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     readonly semaphore: Semaphore,
     /** The guarded value of a Mutex or RwLock; undefined for a plain permit. */
     readonly cell: LockCell<T> | undefined,
-    /** How many permits this acquires. */
-    readonly requested: number,
+    /** How many permits this acquires (changed only by a held permit's merge or split). */
+    public requested: number,
     /** PERMIT, MUTEX, READ or WRITE. */
     readonly kind: number,
   ) {
@@ -247,6 +280,31 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     if (this.state !== HELD) return;
     this.state = DONE;
     this.semaphore.total -= this.requested;
+  }
+
+  /** Takes every permit of `other`, a held permit of the same semaphore. */
+  merge(other: SemaphorePermit): void {
+    if (this.state !== HELD)
+      throw new Error("SemaphorePermit.merge(other): this permit was already released or forgotten");
+    if (!(other instanceof Acquire) || other.kind !== PERMIT || other.semaphore !== this.semaphore) {
+      throw new TypeError("SemaphorePermit.merge(other): other must be a permit of the same semaphore");
+    }
+    if (other === this) throw new TypeError("SemaphorePermit.merge(other): a permit cannot be merged into itself");
+    if (other.state !== HELD)
+      throw new TypeError("SemaphorePermit.merge(other): other was already released or forgotten");
+    this.requested += other.requested;
+    other.requested = 0;
+    other.state = DONE;
+  }
+
+  /** Moves `n` of this permit's permits into a new one, or undefined if it holds fewer. */
+  split(n: number): SemaphorePermit | undefined {
+    checkCount("SemaphorePermit.split(n)", "n", n, 0, MAX_PERMITS);
+    if (this.state !== HELD || n > this.requested) return undefined;
+    this.requested -= n;
+    const part = new Acquire<never>(this.semaphore, undefined, n, PERMIT);
+    part.state = HELD;
+    return part;
   }
 
   /**
@@ -419,6 +477,33 @@ export class Semaphore {
     checkCount("Semaphore.addPermits(n)", "n", n, 0, MAX_PERMITS - this.total);
     this.total += n;
     this.give(n);
+  }
+
+  /**
+   * Removes up to `n` of the permits that are free right now, for good,
+   * and returns how many it removed (tokio's `forget_permits`). It never
+   * waits and never queues: permits held or assigned to waiters are not
+   * touched, so while anyone waits (no permit is free) it removes none.
+   * With `addPermits`, it resizes a pool at run time; to shrink by more
+   * than is free, acquire the rest and `forget()` them when they come.
+   *
+   * @throws RangeError/TypeError unless `n` is an integer ≥ 0.
+   * @example
+   * ```ts
+   * import { Semaphore } from "mini-tokio";
+   * const workers = new Semaphore(8);
+   * const held = workers.tryAcquire(6);
+   * workers.forgetPermits(4); // 2: only two were free
+   * held?.release();
+   * workers.availablePermits; // 6
+   * ```
+   */
+  forgetPermits(n: number): number {
+    checkCount("Semaphore.forgetPermits(n)", "n", n, 0, Number.MAX_SAFE_INTEGER);
+    const gone = Math.min(n, this.available);
+    this.available -= gone;
+    this.total -= gone;
+    return gone;
   }
 
   /**
