@@ -34,7 +34,7 @@ export { Mutex, type MutexGuard } from "./sync/mutex.js";
 export { Notified, Notify } from "./sync/notify.js";
 export { OnceCell, SetError } from "./sync/once-cell.js";
 export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
-export { RwLock, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
+export { RwLock, type RwLockMappedWriteGuard, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
 export { ChangedFuture, WaitForFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
 export { CancellationToken, DropGuard } from "./task/cancellation-token.js";

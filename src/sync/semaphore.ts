@@ -297,6 +297,37 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     other.state = DONE;
   }
 
+  /** RwLockWriteGuard.downgrade: keeps one permit as a read guard and gives the rest back. */
+  downgrade(): Acquire<T> {
+    if (this.kind !== WRITE) throw new TypeError("downgrade() is a method of RwLockWriteGuard only");
+    if (this.state !== HELD) throw this.noAccess();
+    const read = new Acquire(this.semaphore, this.cell, 1, READ);
+    read.state = HELD;
+    this.state = DONE;
+    // The rest go to the waiters in order: readers first in line proceed at
+    // once, a writer first in line is assigned them and waits for ours.
+    this.semaphore.give(this.requested - 1);
+    return read;
+  }
+
+  /** RwLockWriteGuard.map: the write access moves to a guard of part of the value. */
+  map<U>(project: (value: T) => U): MappedWriteGuard<U> {
+    if (this.kind !== WRITE) throw new TypeError("map(project) is a method of RwLockWriteGuard only");
+    if (typeof project !== "function") {
+      throw new TypeError(`RwLockWriteGuard.map(project): project must be a function, got ${typeof project}`);
+    }
+    const projected = project(this.value); // throws, holding nothing new, if released
+    return new MappedWriteGuard(this.moveOut(), projected);
+  }
+
+  /** @internal A new held acquisition with this one's permits; this one holds nothing after. */
+  moveOut(): Acquire<T> {
+    const moved = new Acquire(this.semaphore, this.cell, this.requested, this.kind);
+    moved.state = HELD;
+    this.state = DONE;
+    return moved;
+  }
+
   /** Moves `n` of this permit's permits into a new one, or undefined if it holds fewer. */
   split(n: number): SemaphorePermit | undefined {
     checkCount("SemaphorePermit.split(n)", "n", n, 0, MAX_PERMITS);
@@ -350,6 +381,65 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     return new Error(
       `this ${GUARD_NAMES[kind]} was released: it no longer gives access to the value (take a new one with ${RETAKE[kind]})`,
     );
+  }
+}
+
+/**
+ * Write access to a part of an {@link RwLock}'s value (tokio's
+ * `RwLockMappedWriteGuard`), made by a write guard's `map`. JavaScript has
+ * no reference to a field, so `value` is the projected object itself, to
+ * change in place; it cannot be replaced (keep the write guard for that).
+ * Releasing it releases the lock.
+ *
+ * @example
+ * ```ts
+ * import { RwLock, Runtime, future } from "mini-tokio";
+ * const state = new RwLock({ users: new Map<string, number>(), version: 1 });
+ * new Runtime().blockOn(future(function* () {
+ *   const w = yield* state.write();
+ *   using users = w.map((s) => s.users); // the guard moves; w holds nothing now
+ *   users.value.set("ada", 1);
+ * }));
+ * ```
+ */
+export class MappedWriteGuard<U> implements Disposable {
+  private readonly projected: U;
+
+  /** @internal Made by `RwLockWriteGuard.map`. */
+  constructor(
+    private readonly held: Acquire<unknown>,
+    projected: U,
+  ) {
+    this.projected = projected;
+  }
+
+  /** The projected part of the value; throws once the guard is released. */
+  get value(): U {
+    if (this.held.permits === 0) {
+      throw new Error(
+        "this RwLockMappedWriteGuard was released: it no longer gives access to the value (take a new one with write())",
+      );
+    }
+    return this.projected;
+  }
+
+  /** Narrows further: the access moves to a guard of a part of this part. */
+  map<V>(project: (value: U) => V): MappedWriteGuard<V> {
+    if (typeof project !== "function") {
+      throw new TypeError(`RwLockMappedWriteGuard.map(project): project must be a function, got ${typeof project}`);
+    }
+    const projected = project(this.value);
+    return new MappedWriteGuard(this.held.moveOut(), projected);
+  }
+
+  /** Gives the write access back. Idempotent. */
+  release(): void {
+    this.held[Symbol.dispose]();
+  }
+
+  /** Same as {@link MappedWriteGuard.release}: `using` calls it. */
+  [Symbol.dispose](): void {
+    this.held[Symbol.dispose]();
   }
 }
 
