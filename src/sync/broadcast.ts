@@ -90,7 +90,10 @@ export class BroadcastShared<T> implements ReceiversGone {
   /** A receiver at `position` leaves: the messages it had still to read no longer wait for it. */
   forgetUnread(position: number): void {
     const capacity = this.capacity;
-    for (let seq = Math.max(position, this.tail - capacity); seq < this.tail; seq++) this.unread[seq % capacity]--;
+    for (let seq = Math.max(position, this.tail - capacity); seq < this.tail; seq++) {
+      const slot = seq % capacity;
+      this.unread[slot] = (this.unread[slot] ?? 1) - 1;
+    }
   }
 
   dropReceiver(): void {
@@ -123,7 +126,7 @@ function pollRecv<T>(
     }
     rx.position = position + 1;
     const slot = position % shared.capacity;
-    shared.unread[slot]--;
+    shared.unread[slot] = (shared.unread[slot] ?? 1) - 1;
     return shared.ring[slot];
   }
   if (shared.senders === 0 || rx.dropped) {
@@ -293,7 +296,7 @@ export class BroadcastSender<T> implements Disposable {
     let high = tail;
     while (low < high) {
       const mid = Math.floor((low + high) / 2);
-      if (unread[mid % capacity] > 0) high = mid;
+      if ((unread[mid % capacity] ?? 0) > 0) high = mid;
       else low = mid + 1;
     }
     return tail - low;

@@ -82,10 +82,11 @@ test("len is the number of messages still in the ring that some receiver alive a
     fc.property(fc.integer({ min: 1, max: 5 }), fc.array(opArb, { maxLength: 60 }), (capacity, ops) => {
       const [tx, first] = broadcast<number>(capacity);
       // The model: each live receiver's next sequence number; sent = messages so far.
-      const live: { rx: typeof first; next: number }[] = [{ rx: first, next: 0 }];
+      const firstModel = { rx: first, next: 0 };
+      const live: { rx: typeof first; next: number }[] = [firstModel];
       const aliveAt: number[][] = []; // for each message, the model indices of receivers alive then
       let sent = 0;
-      const ids: (typeof live)[number][] = [live[0]];
+      const ids: (typeof live)[number][] = [firstModel];
       for (const op of ops) {
         if (op.kind === "send") {
           if (live.length === 0) continue;

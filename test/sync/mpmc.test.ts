@@ -190,13 +190,16 @@ const recvTask = asyncFn(function* (rx: mpmc.Receiver<number>, log: number[]) {
   return v;
 });
 
-function* joinOrCancelled<T>(h: JoinHandle<T>): Generator<unknown, { value: T } | "cancelled", unknown> {
-  try {
-    return { value: yield* h };
-  } catch (e) {
-    if (e instanceof JoinError && e.isCancelled()) return "cancelled";
-    throw e;
-  }
+/** Awaits a task that may have been aborted: its value, or "cancelled". */
+function joinOrCancelled<T>(h: JoinHandle<T>) {
+  return future(function* () {
+    try {
+      return { value: yield* h };
+    } catch (e) {
+      if (e instanceof JoinError && e.isCancelled()) return "cancelled" as const;
+      throw e;
+    }
+  });
 }
 
 test("under any seeded schedule, with receivers dropped at random points and receives aborted, every message reaches exactly one receiver and each sender's order holds", () => {
