@@ -42,7 +42,7 @@ export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";
 export { JoinSet } from "./task/join-set.js";
 export { type Scope, type ScopeBody, scope } from "./task/scope.js";
-export { TaskLocal } from "./task/task-local.js";
+export { TaskLocal, TaskLocalFuture } from "./task/task-local.js";
 export { yieldNow } from "./task/yield-now.js";
 export type { ClockKind } from "./time/clock.js";
 export * as time from "./time/control.js";
