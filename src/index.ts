@@ -24,6 +24,7 @@ export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./ru
 export { fromIterable } from "./stream/from-iterable.js";
 export { type Item, isStream, type Stream } from "./stream/stream.js";
 export { merge, StreamExt, stream } from "./stream/stream-ext.js";
+export { StreamMap } from "./stream/stream-map.js";
 export { Barrier, type BarrierWaitResult } from "./sync/barrier.js";
 export { BroadcastReceiver, BroadcastRecvFuture, BroadcastSender, broadcast } from "./sync/broadcast.js";
 export { ClosedFuture } from "./sync/closed.js";
