@@ -60,12 +60,15 @@ class Entry<T> extends Branch implements ReadyNode<Entry<T>> {
   }
 }
 
+/** A future waiting for a task of the set to finish: a `joinNext()` or a `joinAll()`. */
+interface SetWaiter extends WaitNode<SetWaiter> {}
+
 /** The set's state, shared by the set, its entries and its joinNext futures. */
 class SetCore<T> {
   /** Finished tasks not yet handed out, in the order they finished. */
   readonly ready = new ReadyList<Entry<T>>();
   /** Pending joinNext() futures. */
-  readonly waiters = new WaitList<JoinNext<T>>();
+  readonly waiters = new WaitList<SetWaiter>();
   first: Entry<T> | undefined = undefined;
   last: Entry<T> | undefined = undefined;
   size = 0;
@@ -180,10 +183,10 @@ class SetCore<T> {
 const EMPTY: unique symbol = Symbol("EMPTY");
 
 /** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
-class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
+class JoinNext<T> extends Awaitable<T | undefined> implements SetWaiter {
   waker: Waker | undefined = undefined;
-  prevWaiter: JoinNext<T> | undefined = undefined;
-  nextWaiter: JoinNext<T> | undefined = undefined;
+  prevWaiter: SetWaiter | undefined = undefined;
+  nextWaiter: SetWaiter | undefined = undefined;
   queued = false;
 
   constructor(private readonly core: SetCore<T>) {
@@ -229,10 +232,10 @@ class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<
 }
 
 /** The future `joinAll()` returns: every task's value, in the order they finished. */
-class JoinAll<T> extends Awaitable<T[]> implements WaitNode<JoinAll<T>> {
+class JoinAll<T> extends Awaitable<T[]> implements SetWaiter {
   waker: Waker | undefined = undefined;
-  prevWaiter: JoinAll<T> | undefined = undefined;
-  nextWaiter: JoinAll<T> | undefined = undefined;
+  prevWaiter: SetWaiter | undefined = undefined;
+  nextWaiter: SetWaiter | undefined = undefined;
   queued = false;
   /** Values handed out so far; owned by this future until it returns them. */
   private results: T[] = [];
