@@ -295,15 +295,19 @@ export class SendFuture<T> extends Awaitable<void> implements SendWaiter {
     const chan = this.chan;
     if (this.granted) {
       // A slot handed over holds if the channel was closed since, not if every receiver is gone.
-      if (chan.receiversDropped) this.fail("every receiver was dropped");
+      // Failing spends budget too (tokio's rule), so a retry loop still yields.
       if (!pollProceed(cx)) return PENDING;
+      if (chan.receiversDropped) this.fail("every receiver was dropped");
       this.granted = false;
       this.done = true;
       chan.reserved--;
       chan.push(this.value);
       return undefined;
     }
-    if (chan.isClosed) this.fail(chan.whyClosed());
+    if (chan.isClosed) {
+      if (!pollProceed(cx)) return PENDING;
+      this.fail(chan.whyClosed());
+    }
     if (chan.permits > 0) {
       // Free slots mean nobody waits in line.
       if (!pollProceed(cx)) return PENDING;

@@ -539,11 +539,15 @@ export class ReserveManyFuture<T> extends Awaitable<Permits<T>> implements SlotW
     const chan = this.chan;
     if (this.granted) {
       // As for one slot: granted slots hold if the receiver closed, not if it dropped.
-      if (chan.receiverDropped) this.fail("the receiver was dropped");
+      // Failing spends budget too (tokio's rule), so a retry loop still yields.
       if (!pollProceed(cx)) return PENDING;
+      if (chan.receiverDropped) this.fail("the receiver was dropped");
       return this.finish();
     }
-    if (chan.isClosed) this.fail(chan.whyClosed());
+    if (chan.isClosed) {
+      if (!pollProceed(cx)) return PENDING;
+      this.fail(chan.whyClosed());
+    }
     if (!this.queued) {
       // Free slots mean nobody waits in line: take what is there.
       const missing = this.wanted - this.gathered;

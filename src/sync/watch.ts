@@ -162,9 +162,11 @@ export class WaitForFuture<T> extends Awaitable<T> implements WaitNode<WaitForFu
     const rx = this.rx;
     const shared = rx.shared;
     const waiters = shared.waitForWaiters;
+    let spent = false;
     if (!this.checked || rx.seen !== shared.version) {
       // Spend budget before looking, so a value is never marked seen by a poll that then gives up.
       if (!pollProceed(cx)) return PENDING;
+      spent = true;
       this.checked = true;
       rx.seen = shared.version;
       // Not queued here (a send dequeues every waiter it wakes), so a
@@ -182,6 +184,8 @@ export class WaitForFuture<T> extends Awaitable<T> implements WaitNode<WaitForFu
       }
     }
     if (!shared.senderAlive) {
+      // A value was just checked (and spent budget), or this spends it: a retry loop still yields.
+      if (!spent && !pollProceed(cx)) return PENDING;
       waiters.remove(this);
       this.done = true;
       throw new RecvError("the watch sender was dropped before a value satisfied waitFor's predicate");

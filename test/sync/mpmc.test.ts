@@ -6,6 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   asyncFn,
+  BUDGET,
   future,
   JoinError,
   type JoinHandle,
@@ -16,6 +17,7 @@ import {
   spawn,
   yieldNow,
 } from "../../src/index.js";
+import { roundsBeforeOtherTaskRuns } from "../support/budget.js";
 import { countingContext } from "../support/futures.js";
 import { virtual } from "../support/runtimes.js";
 
@@ -286,4 +288,25 @@ test("under any seeded schedule, with receivers dropped at random points and rec
     ),
     { numRuns: 200, includeErrorInReport: true },
   );
+});
+
+// --- budget ------------------------------------------------------------------------
+
+test("a receiver that always has a message, and a send loop on a closed channel, each still let another task run", () => {
+  const [tx, rx] = mpmc.unbounded<number>();
+  for (let i = 0; i < 10_000; i++) tx.send(i);
+  const seenAt = roundsBeforeOtherTaskRuns(function* () {
+    yield* rx.recv();
+  });
+  assert.ok(seenAt >= 0 && seenAt <= BUDGET + 1, `the other task ran after ${seenAt} receives`);
+  const [ctx, crx] = mpmc.channel<number>(1);
+  crx.close();
+  const failures = roundsBeforeOtherTaskRuns(function* () {
+    try {
+      yield* ctx.send(1);
+    } catch (e) {
+      if (!(e instanceof SendError)) throw e;
+    }
+  });
+  assert.ok(failures >= 0 && failures <= BUDGET + 1, `the other task ran after ${failures} failed sends`);
 });
