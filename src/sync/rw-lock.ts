@@ -14,7 +14,7 @@
 
 import type { Awaitable } from "../future/awaitable.js";
 import { checkCount } from "./count.js";
-import { Acquire, type LockCell, type MappedWriteGuard, READ, Semaphore, WRITE } from "./semaphore.js";
+import { Acquire, type LockCell, READ, Semaphore, WRITE } from "./semaphore.js";
 
 /** Readers that may hold the lock at once; a writer takes all of them. */
 const MAX_READS = Semaphore.MAX_PERMITS;
@@ -106,8 +106,34 @@ export interface RwLockWriteGuard<T> extends Disposable {
   map<U>(project: (value: T) => U): RwLockMappedWriteGuard<U>;
 }
 
-/** Write access to a part of an {@link RwLock}'s value; see `RwLockWriteGuard.map`. */
-export type RwLockMappedWriteGuard<U> = MappedWriteGuard<U>;
+/**
+ * Write access to a part of an {@link RwLock}'s value (tokio's
+ * `RwLockMappedWriteGuard`), made by `RwLockWriteGuard.map`. JavaScript
+ * has no reference to a field, so `value` is the projected part itself, to
+ * change in place; it cannot be replaced (keep the write guard for that).
+ * Releasing it releases the lock.
+ *
+ * @example
+ * ```ts
+ * import { RwLock, Runtime, future } from "mini-tokio";
+ * const state = new RwLock({ users: new Map<string, number>(), version: 1 });
+ * new Runtime().blockOn(future(function* () {
+ *   const w = yield* state.write();
+ *   using users = w.map((s) => s.users); // the access moves; w gives none now
+ *   users.value.set("ada", 1);
+ * }));
+ * ```
+ */
+export interface RwLockMappedWriteGuard<U> extends Disposable {
+  /** The projected part of the value; reading it after release throws. */
+  readonly value: U;
+  /** Narrows further: the access moves to a guard of a part of this part. */
+  map<V>(project: (value: U) => V): RwLockMappedWriteGuard<V>;
+  /** Gives the write access back. Idempotent. */
+  release(): void;
+  /** Same as {@link RwLockMappedWriteGuard.release}: `using` calls it. */
+  [Symbol.dispose](): void;
+}
 
 /**
  * A value that many tasks may read at once or one may write, even across

@@ -385,22 +385,10 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
 }
 
 /**
- * Write access to a part of an {@link RwLock}'s value (tokio's
- * `RwLockMappedWriteGuard`), made by a write guard's `map`. JavaScript has
- * no reference to a field, so `value` is the projected object itself, to
- * change in place; it cannot be replaced (keep the write guard for that).
- * Releasing it releases the lock.
+ * The guard `RwLockWriteGuard.map` makes: it owns the write acquisition
+ * and gives the projected part (see `RwLockMappedWriteGuard`).
  *
- * @example
- * ```ts
- * import { RwLock, Runtime, future } from "mini-tokio";
- * const state = new RwLock({ users: new Map<string, number>(), version: 1 });
- * new Runtime().blockOn(future(function* () {
- *   const w = yield* state.write();
- *   using users = w.map((s) => s.users); // the guard moves; w holds nothing now
- *   users.value.set("ada", 1);
- * }));
- * ```
+ * @internal
  */
 export class MappedWriteGuard<U> implements Disposable {
   private readonly projected: U;
