@@ -114,8 +114,9 @@ export class StreamMap<K, V> implements Stream<[K, V]>, Disposable {
    * import { StreamMap, fromIterable } from "mini-tokio";
    * const map = new StreamMap<string, number>();
    * map.insert("a", fromIterable([1]));
-   * using a = map.remove("a");
+   * const a = map.remove("a"); // the caller owns it now
    * map.size; // 0
+   * a?.[Symbol.dispose]?.();
    * ```
    */
   remove(key: K): Stream<V> | undefined {

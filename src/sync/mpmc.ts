@@ -669,7 +669,13 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
     return pollRecv(this.chan, undefined, undefined);
   }
 
-  /** The stream view of {@link recv}: the next message, `undefined` at the end, or PENDING. */
+  /**
+   * The stream view of {@link recv}: the next message, `undefined` at the
+   * end, or PENDING. The receiver itself is the waiter here, so a receiver
+   * woken for a message keeps that wake until it is polled again or
+   * disposed: keep polling a receiver you read as a stream, or dispose it
+   * (a dropped `recv()` future passes its wake on by itself).
+   */
   pollNext(cx: Context): Poll<T | undefined> {
     if (this.dropped) throw usedAfterDispose("mpmc Receiver.pollNext(cx)");
     return pollRecv(this.chan, this, cx);
