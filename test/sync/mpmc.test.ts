@@ -40,6 +40,21 @@ test("a receive dropped after it was woken for a message passes the wake to the 
   a[Symbol.dispose](); // idempotent
 });
 
+test("a receiver read as a stream and disposed after it was woken passes the wake on", () => {
+  const [tx, rx] = mpmc.unbounded<number>();
+  const streamed = rx.clone();
+  const first = countingContext();
+  const second = countingContext();
+  assert.equal(streamed.pollNext(first.cx), PENDING);
+  const waiting = rx.recv();
+  assert.equal(waiting.poll(second.cx), PENDING);
+  tx.send(1);
+  assert.deepEqual([first.wakes(), second.wakes()], [1, 0]);
+  streamed[Symbol.dispose]();
+  assert.equal(second.wakes(), 1);
+  assert.equal(waiting.poll(second.cx), 1);
+});
+
 test("a dropped recv loses no message: the next recv gets it", () => {
   const [tx, rx] = mpmc.channel<number>(2);
   const { cx } = countingContext();
