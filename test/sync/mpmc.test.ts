@@ -19,6 +19,7 @@ import {
 } from "../../src/index.js";
 import { roundsBeforeOtherTaskRuns } from "../support/budget.js";
 import { countingContext } from "../support/futures.js";
+import { heapGrowthAcross } from "../support/gc.js";
 import { virtual } from "../support/runtimes.js";
 
 // --- cancellation in the middle --------------------------------------------
@@ -92,6 +93,29 @@ test("a dropped send sends nothing and a slot handed to it goes to the next send
   assert.equal(second.poll(cx), undefined);
   assert.deepEqual([rx.tryRecv(), rx.tryRecv()], ["c", PENDING]);
   assert.equal(tx.capacity, 1, "no slot leaked");
+});
+
+test("dropped waiters leave the channel at once: 200,000 pending recvs and sends dropped, the heap where it was", () => {
+  const [tx, rx] = mpmc.channel<number>(1);
+  tx.trySend(0);
+  const [, idle] = mpmc.unbounded<number>();
+  const { cx } = countingContext();
+  const grown = heapGrowthAcross(() => {
+    for (let round = 0; round < 200; round++) {
+      const waiting = [];
+      for (let i = 0; i < 500; i++) {
+        const r = idle.recv();
+        const s = tx.send(i + 1);
+        r.poll(cx);
+        s.poll(cx);
+        waiting.push(r, s);
+      }
+      for (const w of waiting) w[Symbol.dispose]();
+    }
+  });
+  assert.ok(grown < 2_000_000, `heap grew by ${grown} bytes`);
+  assert.equal(rx.tryRecv(), 0);
+  assert.equal(rx.tryRecv(), PENDING, "none of the dropped sends arrived");
 });
 
 // --- closing ---------------------------------------------------------------
