@@ -233,6 +233,17 @@ function leaveRecv<T>(chan: Chan<T>, node: RecvWaiter): void {
  * **Cancel safety:** cancel safe. A message leaves the channel only in the
  * poll that returns it; a receive dropped after it was woken for a message
  * passes the wake to the next waiting receiver. Nothing is lost.
+ *
+ * @example
+ * ```ts
+ * import { future, mpmc, select, sleep } from "mini-tokio";
+ * const [tx, rx] = mpmc.unbounded<string>();
+ * const f = future(function* () {
+ *   // losing the select loses no job: another worker is told of it
+ *   const r = yield* select(rx.recv(), sleep(1000));
+ *   return r.index === 0 ? r.value : "idle";
+ * });
+ * ```
  */
 export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaiter {
   /** @internal */ waker: Waker | undefined = undefined;
@@ -273,6 +284,16 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
  * **Cancel safety:** dropping it before it completes sends nothing and
  * gives up its place in line; a slot already handed to it passes to the
  * next waiting sender. The value is not sent; you still hold it.
+ *
+ * @example
+ * ```ts
+ * import { future, mpmc } from "mini-tokio";
+ * const [tx, rx] = mpmc.channel<number>(1);
+ * const f = future(function* () {
+ *   yield* tx.send(1);
+ *   yield* tx.send(2); // waits until a worker takes 1
+ * });
+ * ```
  */
 export class SendFuture<T> extends Awaitable<void> implements SendWaiter {
   /** @internal */ waker: Waker | undefined = undefined;

@@ -262,6 +262,19 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
  * **Cancel safety:** cancel safe. Messages leave the channel only in the
  * poll that appends them to the buffer, so dropping a pending `recvMany`
  * loses nothing.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<string>(64);
+ * const drain = future(function* () {
+ *   const batch: string[] = [];
+ *   while ((yield* rx.recvMany(batch, 64)) > 0) {
+ *     console.log(`writing ${batch.length} lines at once`);
+ *     batch.length = 0;
+ *   }
+ * });
+ * ```
  */
 export class RecvManyFuture<T> extends Awaitable<number> implements RecvWaiter {
   /** @internal */ waker: Waker | undefined = undefined;
@@ -516,6 +529,17 @@ export class Permit<T> implements Disposable {
  * **Cancel safety:** dropping it before it completes gives up its place
  * in line and passes every slot it had gathered to the next waiting
  * sender, or back to the channel: no capacity leaks.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<number>(4);
+ * const f = future(function* () {
+ *   using pair = yield* tx.reserveMany(2); // both slots, or wait
+ *   pair.send(1);
+ *   pair.send(2);
+ * });
+ * ```
  */
 export class ReserveManyFuture<T> extends Awaitable<Permits<T>> implements SlotWaiter {
   /** @internal */ waker: Waker | undefined = undefined;

@@ -139,6 +139,15 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
  * value, but every value the predicate has already seen (and refused) is
  * marked seen on the receiver, so a later `changed()` waits for a newer
  * one.
+ *
+ * @example
+ * ```ts
+ * import { future, watch } from "mini-tokio";
+ * const [tx, rx] = watch(0);
+ * const f = future(function* () {
+ *   return yield* rx.waitFor((n) => n >= 3); // 3, once some send makes it so
+ * });
+ * ```
  */
 export class WaitForFuture<T> extends Awaitable<T> implements WaitNode<WaitForFuture<T>> {
   /** @internal */ waker: Waker | undefined = undefined;

@@ -31,6 +31,15 @@ interface Slot<T> {
 /**
  * The future `local.scope(value, f)` returns (tokio's `TaskLocalFuture`):
  * it sets the local around every poll of `f`, and owns the value.
+ *
+ * @example
+ * ```ts
+ * import { TaskLocal, future } from "mini-tokio";
+ * const user = new TaskLocal<string>("user");
+ * const scoped = user.scope("ada", future(function* () {
+ *   return user.get().length; // 3
+ * }));
+ * ```
  */
 export class TaskLocalFuture<T, U> extends Awaitable<U> {
   private inner: Future<U> | undefined;
