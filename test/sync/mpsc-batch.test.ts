@@ -6,6 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   asyncFn,
+  BUDGET,
   future,
   mpsc,
   PENDING,
@@ -16,6 +17,7 @@ import {
   TimeoutError,
   yieldNow,
 } from "../../src/index.js";
+import { roundsBeforeOtherTaskRuns } from "../support/budget.js";
 import { countingContext } from "../support/futures.js";
 import { virtual } from "../support/runtimes.js";
 
@@ -366,4 +368,25 @@ test("under any schedule, batches reserved and received in bulk lose no message,
     ),
     { numRuns: 100 },
   );
+});
+
+// --- budget ------------------------------------------------------------------
+
+test("a recvMany loop on a channel that always has data, and a reserveMany loop on a closed channel, still let another task run", () => {
+  const [tx, rx] = mpsc.unbounded<number>();
+  for (let i = 0; i < 100_000; i++) tx.send(i);
+  const batches = roundsBeforeOtherTaskRuns(function* () {
+    yield* rx.recvMany([], 4);
+  });
+  assert.ok(batches >= 0 && batches <= BUDGET + 1, `the other task ran after ${batches} batches`);
+  const [ctx, crx] = mpsc.channel<number>(2);
+  crx.close();
+  const failures = roundsBeforeOtherTaskRuns(function* () {
+    try {
+      yield* ctx.reserveMany(2);
+    } catch (e) {
+      if (!(e instanceof SendError)) throw e;
+    }
+  });
+  assert.ok(failures >= 0 && failures <= BUDGET + 1, `the other task ran after ${failures} failed reserveMany`);
 });
