@@ -46,18 +46,22 @@
 
 import { Awaitable } from "../async/awaitable.js";
 import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
-import type { Context, Future, Output } from "../future/future.js";
+import { type Context, type Future, type Output, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import { checkFutures, futuresFrom } from "../util/check.js";
 import { ReadyList, type ReadyNode, storeWaker } from "../util/list.js";
 import { Branch } from "./branch.js";
+import { describePendingBranches } from "./pending-branches.js";
 
 /**
  * The values of a tuple of futures, element by element:
  * `Joined<[Future<number>, Sleep]>` is `[number, void]`.
  */
 export type Joined<F extends readonly unknown[]> = { -readonly [K in keyof F]: Output<F[K]> };
+
+/** What a generator future says it waits on (GeneratorFuture.describeWait). */
+const GENERATOR = "a generator future";
 
 /** One branch of a join: its future until it ends, and its own waker. */
 class JoinBranch<T> extends Branch implements ReadyNode<JoinBranch<T>> {
@@ -73,6 +77,27 @@ class JoinBranch<T> extends Branch implements ReadyNode<JoinBranch<T>> {
   ) {
     super();
     this.future = future;
+  }
+
+  /**
+   * The last future a generator inside this branch waited on (awaits
+   * report it to their context), so a dump names the leaf instead of "a
+   * generator future". One store per pending await, and only in branches.
+   */
+  awaited: Future<unknown> | undefined = undefined;
+
+  onPending(future: Future<unknown>): void {
+    this.awaited = future;
+  }
+
+  /** What this branch waits on, or undefined once it has ended. */
+  describeWait(): string | undefined {
+    const f = this.future;
+    if (f === undefined) return undefined;
+    const own = waitDescription(f);
+    const awaited = this.awaited;
+    // A generator future only knows it is one; what it awaited last says more.
+    return awaited === undefined ? own : own.replace(GENERATOR, waitDescription(awaited));
   }
 
   wakeBranch(): void {
@@ -121,9 +146,17 @@ class Join<T> extends Awaitable<T[]> {
     this.remaining = n;
   }
 
-  /** What a task awaiting it waits on: `join(2 of 3 pending)` (see `Future.describeWait`). */
+  /**
+   * What a task awaiting it waits on: how many branches are pending and
+   * what each waits on, `join(2 of 3 pending: #0 Sleep(until 100 ms); #2
+   * mpsc Receiver.recv)` (see `Future.describeWait`).
+   */
   describeWait(): string {
-    return `${this.api.slice(0, this.api.indexOf("("))}(${this.remaining} of ${this.values.length} pending)`;
+    const name = this.api.slice(0, this.api.indexOf("("));
+    const head = `${name}(${this.remaining} of ${this.values.length} pending`;
+    const branches = this.branches;
+    if (branches === undefined || this.remaining === 0) return `${head})`;
+    return `${head}: ${describePendingBranches(branches.length, (i) => branches[i]?.describeWait())})`;
   }
 
   poll(cx: Context): Poll<T[]> {

@@ -65,10 +65,11 @@ import { Awaitable } from "../async/awaitable.js";
 import { pollBudgetAvailable } from "../context/budget.js";
 import { THREAD } from "../context/context.js";
 import { type DropFailure, dropKeepingFirst, dropValue } from "../future/drop.js";
-import type { Context, Future, Output } from "../future/future.js";
+import { type Context, type Future, type Output, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import { checkFutures } from "../util/check.js";
 import { suppressed } from "../util/suppressed.js";
+import { describePendingBranches } from "./pending-branches.js";
 
 /**
  * What `select` yields: which branch won and its value, as a union over
@@ -107,9 +108,17 @@ class Select extends Awaitable<unknown> {
     this.branches = branches;
   }
 
-  /** What a task awaiting it waits on: `select(3 branches)` (see `Future.describeWait`). */
+  /**
+   * What a task awaiting it waits on: its branches and what each waits
+   * on, `select(2 branches: #0 Sleep(until 100 ms); #1 mpsc
+   * Receiver.recv)` (see `Future.describeWait`).
+   */
   describeWait(): string {
-    return `${this.api.slice(0, this.api.indexOf("("))}(${this.branches?.length ?? 0} branches)`;
+    const name = this.api.slice(0, this.api.indexOf("("));
+    const branches = this.branches;
+    if (branches === undefined) return `${name}(0 branches)`;
+    const each = describePendingBranches(branches.length, (i) => waitDescription(branches[i]));
+    return `${name}(${branches.length} branches: ${each})`;
   }
 
   poll(cx: Context): Poll<unknown> {

@@ -64,6 +64,13 @@ export class BroadcastShared<T> implements ReceiversGone {
    */
   readonly ring: (T | undefined)[] = [];
   readonly capacity: number;
+  /**
+   * For each slot of the ring, how many receivers alive when its message
+   * was sent have not read it yet (tokio's `rem`). Never larger for an
+   * older message than for a newer one (receivers read in order), so the
+   * sender's `len` is a binary search.
+   */
+  readonly unread: number[] = [];
   /** The sequence number the next message will get (= messages ever sent). */
   tail = 0;
   senders = 1;
@@ -78,6 +85,15 @@ export class BroadcastShared<T> implements ReceiversGone {
   /** For the senders' `closed()`: true once every receiver is dropped. */
   receiversGone(): boolean {
     return this.receivers === 0;
+  }
+
+  /** A receiver at `position` leaves: the messages it had still to read no longer wait for it. */
+  forgetUnread(position: number): void {
+    const capacity = this.capacity;
+    for (let seq = Math.max(position, this.tail - capacity); seq < this.tail; seq++) {
+      const slot = seq % capacity;
+      this.unread[slot] = (this.unread[slot] ?? 1) - 1;
+    }
   }
 
   dropReceiver(): void {
@@ -109,7 +125,9 @@ function pollRecv<T>(
       throw new LaggedError(oldest - position);
     }
     rx.position = position + 1;
-    return shared.ring[position % shared.capacity];
+    const slot = position % shared.capacity;
+    shared.unread[slot] = (shared.unread[slot] ?? 1) - 1;
+    return shared.ring[slot];
   }
   if (shared.senders === 0 || rx.dropped) {
     if (cx !== undefined && !pollProceed(cx)) return PENDING;
@@ -208,7 +226,9 @@ export class BroadcastSender<T> implements Disposable {
     if (value === undefined) throw undefinedMessage("BroadcastSender.send(value)");
     const shared = this.shared;
     if (shared.receivers === 0) throw new SendError(value, "the broadcast channel has no receivers");
-    shared.ring[shared.tail % shared.capacity] = value;
+    const slot = shared.tail % shared.capacity;
+    shared.ring[slot] = value;
+    shared.unread[slot] = shared.receivers;
     shared.tail++;
     if (shared.waiters.head !== undefined) shared.waiters.wakeAll();
     return shared.receivers;
@@ -250,6 +270,36 @@ export class BroadcastSender<T> implements Disposable {
   /** How many receivers are alive: how many a `send` now would reach. */
   get receiverCount(): number {
     return this.shared.receivers;
+  }
+
+  /**
+   * Messages still queued (tokio's `Sender::len`): sent, still in the
+   * ring, and not yet read by every receiver that was alive when each was
+   * sent. A message overwritten by newer sends no longer counts, nor does
+   * one whose last reader was dropped. O(log capacity).
+   *
+   * @example
+   * ```ts
+   * import { broadcast } from "mini-tokio";
+   * const [tx, rx] = broadcast<number>(8);
+   * const fast = tx.subscribe();
+   * tx.send(1);
+   * fast.tryRecv(); // 1
+   * tx.len; // 1: rx has not read it yet
+   * ```
+   */
+  get len(): number {
+    const shared = this.shared;
+    const { capacity, tail, unread } = shared;
+    // The first message someone still has to read; every newer one is unread by someone too.
+    let low = Math.max(0, tail - capacity);
+    let high = tail;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if ((unread[mid % capacity] ?? 0) > 0) high = mid;
+      else low = mid + 1;
+    }
+    return tail - low;
   }
 
   /**
@@ -393,6 +443,7 @@ export class BroadcastReceiver<T> implements Stream<T>, BroadcastWaiter, Disposa
     const shared = this.shared;
     shared.waiters.remove(this);
     this.waker = undefined;
+    shared.forgetUnread(this.position);
     shared.dropReceiver();
   }
 }
@@ -416,3 +467,27 @@ export function broadcast<T>(capacity: number): [BroadcastSender<T>, BroadcastRe
   const shared = new BroadcastShared<T>(capacity);
   return [new BroadcastSender(shared), new BroadcastReceiver(shared, 0)];
 }
+
+/**
+ * A broadcast sender with no receiver yet (tokio's
+ * `broadcast::Sender::new`): receivers come from `subscribe()`. Until
+ * then `send` throws {@link SendError}, since nobody would get the value.
+ * Handy for a struct that owns the sender and hands out receivers on
+ * demand.
+ *
+ * @throws RangeError unless `capacity` is an integer from 1 to 2^30.
+ * @example
+ * ```ts
+ * import { broadcast } from "mini-tokio";
+ * const events = broadcast.sender<string>(32);
+ * const listener = events.subscribe();
+ * events.send("hello"); // 1
+ * ```
+ */
+function broadcastSender<T>(capacity: number): BroadcastSender<T> {
+  checkCapacity("broadcast.sender(capacity)", capacity);
+  const shared = new BroadcastShared<T>(capacity);
+  shared.receivers = 0;
+  return new BroadcastSender(shared);
+}
+broadcast.sender = broadcastSender;

@@ -59,6 +59,8 @@ import type { Context } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import type { Stream } from "../stream/stream.js";
+import { timeout } from "../time/timeout.js";
+import { checkCount } from "../util/check.js";
 import { storeWaker, WaitList, type WaitNode, wakeNode } from "../util/list.js";
 import { Ring } from "../util/ring.js";
 import { ClosedFuture, type ReceiversGone } from "./closed.js";
@@ -71,6 +73,10 @@ interface RecvWaiter extends WaitNode<RecvWaiter> {}
 interface SlotWaiter extends WaitNode<SlotWaiter> {
   /** True once a freed slot was handed to this waiter (counted in `reserved`). */
   granted: boolean;
+  /** Slots this waiter needs: 1, or n for `reserveMany(n)`. */
+  readonly wanted: number;
+  /** Slots handed to it so far (counted in `reserved`); it is granted once it has `wanted`. */
+  gathered: number;
 }
 
 /** The state the two ends share. @internal */
@@ -116,12 +122,17 @@ export class Chan<T> implements ReceiversGone {
    * the free count.
    */
   releaseSlot(): void {
-    const waiter = this.sendWaiters.shift();
+    const waiter = this.sendWaiters.head;
     if (waiter === undefined) {
       this.permits++;
       return;
     }
     this.reserved++;
+    // A reserveMany(n) waiter gathers its slots at the head of the line, so
+    // a stream of single sends behind it cannot starve it (tokio's fair
+    // semaphore does the same).
+    if (++waiter.gathered < waiter.wanted) return;
+    this.sendWaiters.remove(waiter);
     waiter.granted = true;
     wakeNode(waiter);
   }
@@ -244,6 +255,86 @@ export class RecvFuture<T> extends Awaitable<T | undefined> implements RecvWaite
 }
 
 /**
+ * The future of {@link Receiver.recvMany}: how many messages it appended
+ * to the buffer (at least one), or 0 once the channel is closed and
+ * drained.
+ *
+ * **Cancel safety:** cancel safe. Messages leave the channel only in the
+ * poll that appends them to the buffer, so dropping a pending `recvMany`
+ * loses nothing.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<string>(64);
+ * const drain = future(function* () {
+ *   const batch: string[] = [];
+ *   while ((yield* rx.recvMany(batch, 64)) > 0) {
+ *     console.log(`writing ${batch.length} lines at once`);
+ *     batch.length = 0;
+ *   }
+ * });
+ * ```
+ */
+export class RecvManyFuture<T> extends Awaitable<number> implements RecvWaiter {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevNode: RecvWaiter | undefined = undefined;
+  /** @internal */ nextNode: RecvWaiter | undefined = undefined;
+  /** @internal */ linked = false;
+  private done = false;
+
+  /** @internal Use {@link Receiver.recvMany}. */
+  constructor(
+    private readonly chan: Chan<T>,
+    private readonly buffer: T[],
+    private readonly limit: number,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<number> {
+    if (this.done) throw new Error("an mpsc recvMany() future was polled after it completed; call rx.recvMany() again");
+    const chan = this.chan;
+    if (this.limit === 0) {
+      this.done = true;
+      return 0;
+    }
+    const available = chan.queue.size;
+    if (available > 0) {
+      // One unit of budget for the whole batch, as tokio spends.
+      if (!pollProceed(cx)) return PENDING;
+      if (this.linked) chan.recvWaiters.remove(this);
+      this.done = true;
+      const n = Math.min(available, this.limit);
+      const buffer = this.buffer;
+      for (let i = 0; i < n; i++) {
+        // Never undefined (n ≤ size, and undefined cannot be sent); the check keeps the type honest.
+        const value = chan.queue.shift();
+        if (value !== undefined) buffer.push(value);
+        if (chan.bounded) chan.releaseSlot();
+      }
+      return n;
+    }
+    // Empty: pollRecv waits, or sees the end (then it answers undefined).
+    const p = pollRecv(chan, this, cx);
+    if (p === PENDING) return PENDING;
+    this.done = true;
+    return 0;
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "mpsc Receiver.recvMany";
+  }
+
+  /** Drop: leaves the waiter list; no message is taken. Idempotent. */
+  override [Symbol.dispose](): void {
+    this.chan.recvWaiters.remove(this);
+    this.waker = undefined;
+  }
+}
+
+/**
  * What {@link SendFuture} and {@link ReserveFuture} share: a place in the
  * senders' line, the slot handed to it, and how dropping gives both back.
  * {@link SlotFuture.takeSlot} is one step of getting a slot; each subclass
@@ -259,6 +350,8 @@ abstract class SlotFuture<T, R> extends Awaitable<R> implements SlotWaiter {
   /** @internal */ nextNode: SlotWaiter | undefined = undefined;
   /** @internal */ linked = false;
   /** @internal */ granted = false;
+  /** @internal */ readonly wanted = 1;
+  /** @internal */ gathered = 0;
   protected done = false;
 
   constructor(protected readonly chan: Chan<T>) {
@@ -433,6 +526,182 @@ export class Permit<T> implements Disposable {
 }
 
 /**
+ * The future of {@link Sender.reserveMany}: waits in line until `n` slots
+ * are free and yields {@link Permits} holding them.
+ *
+ * **Cancel safety:** dropping it before it completes gives up its place
+ * in line and passes every slot it had gathered to the next waiting
+ * sender, or back to the channel: no capacity leaks.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<number>(4);
+ * const f = future(function* () {
+ *   using pair = yield* tx.reserveMany(2); // both slots, or wait
+ *   pair.send(1);
+ *   pair.send(2);
+ * });
+ * ```
+ */
+export class ReserveManyFuture<T> extends Awaitable<Permits<T>> implements SlotWaiter {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevNode: SlotWaiter | undefined = undefined;
+  /** @internal */ nextNode: SlotWaiter | undefined = undefined;
+  /** @internal */ linked = false;
+  /** @internal */ granted = false;
+  /** @internal */ gathered = 0;
+  private done = false;
+
+  /** @internal Use {@link Sender.reserveMany}. */
+  constructor(
+    private readonly chan: Chan<T>,
+    /** @internal */ readonly wanted: number,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<Permits<T>> {
+    if (this.done) throw new Error("an mpsc reserveMany() future was polled after it completed");
+    const chan = this.chan;
+    if (this.granted) {
+      // As for one slot: granted slots hold if the receiver closed, not if it dropped.
+      // Failing spends budget too (tokio's rule), so a retry loop still yields.
+      if (!pollProceed(cx)) return PENDING;
+      if (chan.receiverDropped) this.fail("the receiver was dropped");
+      return this.finish();
+    }
+    if (chan.isClosed) {
+      if (!pollProceed(cx)) return PENDING;
+      this.fail(chan.whyClosed());
+    }
+    if (!this.linked) {
+      // Free slots mean nobody waits in line: take what is there.
+      const missing = this.wanted - this.gathered;
+      if (chan.permits >= missing) {
+        if (!pollProceed(cx)) return PENDING;
+        chan.permits -= missing;
+        chan.reserved += missing;
+        this.gathered = this.wanted;
+        return this.finish();
+      }
+      // Not enough: hold what is free and wait at the head for the rest.
+      const some = chan.permits;
+      chan.permits = 0;
+      chan.reserved += some;
+      this.gathered += some;
+      chan.sendWaiters.push(this);
+    }
+    storeWaker(this, cx);
+    return PENDING;
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return `mpsc Sender.reserveMany(${this.wanted}) (holding ${this.gathered})`;
+  }
+
+  /** Drop: leaves the line and passes on the slots gathered so far. Idempotent. */
+  override [Symbol.dispose](): void {
+    const chan = this.chan;
+    this.done = true;
+    this.waker = undefined;
+    this.granted = false;
+    // Out of the line first, or the slots given back would come straight back here.
+    chan.sendWaiters.remove(this);
+    for (; this.gathered > 0; this.gathered--) chan.returnReserved();
+  }
+
+  private finish(): Permits<T> {
+    this.done = true;
+    this.granted = false;
+    const n = this.gathered;
+    this.gathered = 0;
+    return new Permits(this.chan, n);
+  }
+
+  private fail(why: string): never {
+    const chan = this.chan;
+    this.done = true;
+    this.granted = false;
+    chan.sendWaiters.remove(this);
+    // Closed: nothing can use the slots; they only go back on the count.
+    chan.reserved -= this.gathered;
+    chan.permits += this.gathered;
+    this.gathered = 0;
+    if (chan.isEnded()) chan.recvWaiters.wakeAll();
+    throw new SendError(undefined, why);
+  }
+}
+
+/**
+ * `n` reserved slots of a bounded channel (tokio's `PermitIterator`):
+ * {@link Permits.send} fills one synchronously; iterating hands each slot
+ * out as a {@link Permit}. Disposing gives back the slots still unused.
+ *
+ * @example
+ * ```ts
+ * import { future, mpsc } from "mini-tokio";
+ * const [tx, rx] = mpsc.channel<number>(8);
+ * const f = future(function* () {
+ *   using batch = yield* tx.reserveMany(3); // all three or none
+ *   for (const n of [1, 2, 3]) batch.send(n);
+ * });
+ * ```
+ */
+export class Permits<T> implements Iterable<Permit<T>>, Disposable {
+  private chan: Chan<T> | undefined;
+  private left: number;
+
+  /** @internal Use {@link Sender.reserveMany}. */
+  constructor(chan: Chan<T>, n: number) {
+    this.chan = n === 0 ? undefined : chan;
+    this.left = n;
+  }
+
+  /** Slots still unused. */
+  get remaining(): number {
+    return this.left;
+  }
+
+  /**
+   * Sends `value` in one of the reserved slots, at once. Throws
+   * {@link SendError} if the receiver was dropped meanwhile, a TypeError
+   * for `undefined`, and an Error if every slot is used.
+   */
+  send(value: T): void {
+    const chan = this.chan;
+    if (chan === undefined)
+      throw new Error("mpsc Permits.send(value): every reserved slot was already used or disposed");
+    if (value === undefined) throw undefinedMessage("mpsc Permits.send(value)");
+    if (--this.left === 0) this.chan = undefined;
+    chan.reserved--;
+    if (chan.receiverDropped) throw new SendError(value, "the receiver was dropped");
+    chan.push(value);
+  }
+
+  /** Hands each unused slot out as a {@link Permit} (tokio's iterator of permits). */
+  [Symbol.iterator](): Iterator<Permit<T>> {
+    return {
+      next: (): IteratorResult<Permit<T>> => {
+        const chan = this.chan;
+        if (chan === undefined) return { done: true, value: undefined };
+        if (--this.left === 0) this.chan = undefined;
+        return { done: false, value: new Permit(chan) };
+      },
+    };
+  }
+
+  /** Drop: the unused slots go back (to waiting senders first). Idempotent. */
+  [Symbol.dispose](): void {
+    const chan = this.chan;
+    if (chan === undefined) return;
+    this.chan = undefined;
+    for (; this.left > 0; this.left--) chan.returnReserved();
+  }
+}
+
+/**
  * The sending half of a bounded channel. Clone it for each producer;
  * the channel closes for the receiver when the last clone is disposed.
  *
@@ -528,6 +797,120 @@ export class Sender<T> implements Disposable {
   }
 
   /**
+   * Waits in line until `n` slots are free at once and yields
+   * {@link Permits} holding all of them (tokio's `reserve_many`): a batch
+   * goes in whole or not at all. While it waits at the head of the line it
+   * keeps the slots it has gathered, so smaller sends behind it cannot
+   * starve it. `n = 0` is ready at once with no slots. Throws
+   * {@link SendError} if the receiver closes or is dropped first.
+   *
+   * **Cancel safety:** dropping the future before it completes gives up
+   * its place in line and passes every slot it had gathered on: no
+   * capacity leaks.
+   *
+   * @throws RangeError (at the call) unless `n` is an integer from 0 to
+   *   `maxCapacity` (tokio reports `n > max_capacity` as a send error; a
+   *   request that can never be met is a bad argument here).
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<string>(4);
+   * const f = future(function* () {
+   *   using batch = yield* tx.reserveMany(2);
+   *   batch.send("header");
+   *   batch.send("body");
+   * });
+   * ```
+   */
+  reserveMany(n: number): ReserveManyFuture<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.reserveMany(n)");
+    checkCount("mpsc Sender.reserveMany(n)", "n", n, 0, this.chan.capacity);
+    return new ReserveManyFuture(this.chan, n);
+  }
+
+  /**
+   * Reserves a slot now if one is free (tokio's `try_reserve`): a
+   * {@link Permit}, or `undefined` if the channel is full. Like `trySend`
+   * it never overtakes senders waiting in line. Throws {@link SendError}
+   * if the receiver closed or was dropped.
+   *
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<number>(1);
+   * const permit = tx.tryReserve(); // a Permit
+   * tx.tryReserve(); // undefined: full
+   * permit?.send(1);
+   * ```
+   */
+  tryReserve(): Permit<T> | undefined {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.tryReserve()");
+    return this.takeFree(1) ? new Permit(this.chan) : undefined;
+  }
+
+  /**
+   * Reserves `n` slots now if that many are free (tokio's
+   * `try_reserve_many`): {@link Permits}, or `undefined` if fewer are free
+   * (none is taken then). Throws {@link SendError} if the receiver closed
+   * or was dropped.
+   *
+   * @throws RangeError unless `n` is an integer from 0 to `maxCapacity`.
+   * @example
+   * ```ts
+   * import { mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<number>(4);
+   * using batch = tx.tryReserveMany(3);
+   * batch?.send(1);
+   * ```
+   */
+  tryReserveMany(n: number): Permits<T> | undefined {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.tryReserveMany(n)");
+    checkCount("mpsc Sender.tryReserveMany(n)", "n", n, 0, this.chan.capacity);
+    return this.takeFree(n) ? new Permits(this.chan, n) : undefined;
+  }
+
+  /** Takes `n` free slots into `reserved`, or none; throws SendError when closed. */
+  private takeFree(n: number): boolean {
+    const chan = this.chan;
+    if (chan.isClosed) throw new SendError(undefined, chan.whyClosed());
+    if (chan.permits < n) return false;
+    chan.permits -= n;
+    chan.reserved += n;
+    return true;
+  }
+
+  /**
+   * Sends `value`, waiting at most `ms` milliseconds for room (tokio's
+   * `send_timeout`). Throws {@link TimeoutError} if no slot came in time
+   * (the value was not sent; you still hold it), {@link SendError} with
+   * the value if the receiver closes or is dropped first.
+   *
+   * **Cancel safety:** as {@link Sender.send}: dropping it sends nothing
+   * and gives up its place in line; a slot already handed to it passes on.
+   *
+   * @throws TypeError (at the call) for `undefined`; RangeError/TypeError
+   *   for a bad duration.
+   * @example
+   * ```ts
+   * import { TimeoutError, future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.channel<string>(1);
+   * const f = future(function* () {
+   *   try {
+   *     yield* tx.sendTimeout("job", 100);
+   *   } catch (e) {
+   *     if (!(e instanceof TimeoutError)) throw e;
+   *     console.log("the consumer is behind; dropping the job");
+   *   }
+   * });
+   * ```
+   */
+  sendTimeout(value: T, ms: number): Awaitable<void> {
+    if (this.dropped) throw usedAfterDispose("mpsc Sender.sendTimeout(value, ms)");
+    if (value === undefined) throw undefinedMessage("mpsc Sender.sendTimeout(value, ms)");
+    return timeout(ms, new SendFuture(this.chan, value));
+  }
+
+  /**
    * A new sender for the same channel; the channel stays open for the
    * receiver until every clone is disposed.
    *
@@ -574,6 +957,11 @@ export class Sender<T> implements Disposable {
   /** The bound the channel was made with. */
   get maxCapacity(): number {
     return this.chan.capacity;
+  }
+
+  /** Messages waiting in the channel (tokio's `len`, also on the receiver). */
+  get len(): number {
+    return this.chan.queue.size;
   }
 
   /** Drop: the channel closes for the receiver when the last sender is dropped. Idempotent. */
@@ -640,6 +1028,11 @@ export class UnboundedSender<T> implements Disposable {
   /** True once the receiver closed or was dropped: every send will fail. */
   get isClosed(): boolean {
     return this.chan.isClosed;
+  }
+
+  /** Messages waiting in the channel (as the receiver's `len`). */
+  get len(): number {
+    return this.chan.queue.size;
   }
 
   /**
@@ -716,6 +1109,41 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
   }
 
   /**
+   * Waits for at least one message, then moves up to `limit` of those
+   * waiting into `buffer` (appended) and yields how many it moved
+   * (tokio's `recv_many`). Yields 0 once the channel is closed and
+   * drained, and at once when `limit` is 0. One batch spends one unit of
+   * budget, so it is the cheap way to drain a busy channel.
+   *
+   * **Cancel safety:** cancel safe. Messages leave the channel only in the
+   * poll that appends them; dropping a pending `recvMany` loses none.
+   *
+   * @throws TypeError unless `buffer` is an array; RangeError/TypeError
+   *   unless `limit` is an integer ≥ 0.
+   * @example
+   * ```ts
+   * import { future, mpsc } from "mini-tokio";
+   * const [tx, rx] = mpsc.unbounded<number>();
+   * for (const n of [1, 2, 3]) tx.send(n);
+   * const f = future(function* () {
+   *   const batch: number[] = [];
+   *   const n = yield* rx.recvMany(batch, 10); // 3: batch is [1, 2, 3]
+   *   return n;
+   * });
+   * ```
+   */
+  recvMany(buffer: T[], limit: number): RecvManyFuture<T> {
+    if (this.dropped) throw usedAfterDispose("mpsc Receiver.recvMany(buffer, limit)");
+    if (!Array.isArray(buffer)) {
+      throw new TypeError(
+        `mpsc Receiver.recvMany(buffer, limit): buffer must be an array to append to, got ${typeof buffer}`,
+      );
+    }
+    checkCount("mpsc Receiver.recvMany(buffer, limit)", "limit", limit, 0, Number.MAX_SAFE_INTEGER);
+    return new RecvManyFuture(this.chan, buffer, limit);
+  }
+
+  /**
    * Receives without waiting: the next message; `undefined` if the
    * channel is closed and drained; {@link PENDING} if it is empty for now.
    * (It is `pollNext` without a waker.)
@@ -774,6 +1202,25 @@ export class Receiver<T> implements Stream<T>, RecvWaiter, Disposable {
   /** Messages waiting in the channel. */
   get size(): number {
     return this.chan.queue.size;
+  }
+
+  /** Messages waiting in the channel: tokio's name for {@link Receiver.size}. */
+  get len(): number {
+    return this.chan.queue.size;
+  }
+
+  /**
+   * Free slots right now, as the sender's `capacity` (tokio's
+   * `Receiver::capacity`): the bound minus buffered messages and reserved
+   * slots. `Infinity` for an unbounded channel.
+   */
+  get capacity(): number {
+    return this.chan.bounded ? this.chan.permits : Number.POSITIVE_INFINITY;
+  }
+
+  /** The bound the channel was made with; `Infinity` for an unbounded channel. */
+  get maxCapacity(): number {
+    return this.chan.capacity;
   }
 
   /**

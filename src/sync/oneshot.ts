@@ -151,6 +151,44 @@ export class OneshotReceiver<T> extends Awaitable<T> implements ReceiversGone, D
     wakeNode(this);
   }
 
+  /**
+   * True once the receiver has given its outcome, the value or a
+   * {@link RecvError} (tokio's `is_terminated`): awaiting or `tryRecv` on
+   * it again is an error. Check this, not `isEmpty`, to know whether it
+   * may still be awaited.
+   *
+   * @example
+   * ```ts
+   * import { oneshot } from "mini-tokio";
+   * const [tx, rx] = oneshot<number>();
+   * tx.send(1);
+   * rx.isTerminated; // false: the value is there, not taken
+   * rx.tryRecv(); // 1
+   * rx.isTerminated; // true
+   * ```
+   */
+  get isTerminated(): boolean {
+    return this.done;
+  }
+
+  /**
+   * True while no value is in the channel (tokio's `is_empty`): not sent
+   * yet, never to be sent, or already taken. An empty receiver may still
+   * be terminated; see {@link OneshotReceiver.isTerminated}.
+   *
+   * @example
+   * ```ts
+   * import { oneshot } from "mini-tokio";
+   * const [tx, rx] = oneshot<string>();
+   * rx.isEmpty; // true
+   * tx.send("v");
+   * rx.isEmpty; // false
+   * ```
+   */
+  get isEmpty(): boolean {
+    return this.value === NOTHING;
+  }
+
   /** What a task awaiting it waits on (see `Future.describeWait`). */
   describeWait(): string {
     return "oneshot Receiver";

@@ -13,6 +13,7 @@
  */
 
 import type { Awaitable } from "../async/awaitable.js";
+import { checkCount } from "../util/check.js";
 import { Acquire, type LockCell, READ, Semaphore, WRITE } from "./semaphore.js";
 
 /** Readers that may hold the lock at once; a writer takes all of them. */
@@ -62,6 +63,76 @@ export interface RwLockWriteGuard<T> extends Disposable {
   release(): void;
   /** Same as {@link RwLockWriteGuard.release}: `using` calls it. */
   [Symbol.dispose](): void;
+  /**
+   * Turns the write access into read access without letting go (tokio's
+   * `RwLockWriteGuard::downgrade`): no writer can slip in between. Readers
+   * waiting first in line get in at once; this guard gives no access
+   * afterwards.
+   *
+   * @throws Error if this guard was already released.
+   * @example
+   * ```ts
+   * import { RwLock, Runtime, future } from "mini-tokio";
+   * const lock = new RwLock(0);
+   * new Runtime().blockOn(future(function* () {
+   *   const w = yield* lock.write();
+   *   w.value = 42;
+   *   using r = w.downgrade(); // others may read 42 now, nobody may write
+   *   console.log(r.value);
+   * }));
+   * ```
+   */
+  downgrade(): RwLockReadGuard<T>;
+  /**
+   * Moves the write access to a guard of a part of the value (tokio's
+   * `RwLockWriteGuard::map`): `project` picks the part, an object to change
+   * in place (JavaScript has no reference to a field, so the part cannot be
+   * replaced through the new guard). This guard gives no access afterwards.
+   * If `project` throws, nothing moves.
+   *
+   * @throws TypeError unless `project` is a function; Error if this guard
+   *   was already released.
+   * @example
+   * ```ts
+   * import { RwLock, Runtime, future } from "mini-tokio";
+   * const lock = new RwLock({ queue: [] as string[], paused: false });
+   * new Runtime().blockOn(future(function* () {
+   *   const w = yield* lock.write();
+   *   using queue = w.map((s) => s.queue);
+   *   queue.value.push("job");
+   * }));
+   * ```
+   */
+  map<U>(project: (value: T) => U): RwLockMappedWriteGuard<U>;
+}
+
+/**
+ * Write access to a part of an {@link RwLock}'s value (tokio's
+ * `RwLockMappedWriteGuard`), made by `RwLockWriteGuard.map`. JavaScript
+ * has no reference to a field, so `value` is the projected part itself, to
+ * change in place; it cannot be replaced (keep the write guard for that).
+ * Releasing it releases the lock.
+ *
+ * @example
+ * ```ts
+ * import { RwLock, Runtime, future } from "mini-tokio";
+ * const state = new RwLock({ users: new Map<string, number>(), version: 1 });
+ * new Runtime().blockOn(future(function* () {
+ *   const w = yield* state.write();
+ *   using users = w.map((s) => s.users); // the access moves; w gives none now
+ *   users.value.set("ada", 1);
+ * }));
+ * ```
+ */
+export interface RwLockMappedWriteGuard<U> extends Disposable {
+  /** The projected part of the value; reading it after release throws. */
+  readonly value: U;
+  /** Narrows further: the access moves to a guard of a part of this part. */
+  map<V>(project: (value: U) => V): RwLockMappedWriteGuard<V>;
+  /** Gives the write access back. Idempotent. */
+  release(): void;
+  /** Same as {@link RwLockMappedWriteGuard.release}: `using` calls it. */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -90,12 +161,43 @@ export class RwLock<T> {
 
   /** One permit per possible reader; a writer holds them all. */
   private readonly permits = new Semaphore(MAX_READS);
+  /** Readers that may hold the lock at once: what a write takes. */
+  private maxReads = MAX_READS;
   /** The value, reached through guards. */
   private readonly cell: LockCell<T>;
 
   /** An unlocked lock guarding `value`. */
   constructor(value: T) {
     this.cell = { data: value };
+  }
+
+  /**
+   * An unlocked lock guarding `value` that lets at most `maxReaders`
+   * readers in at once (tokio's `RwLock::with_max_readers`); the next
+   * reader waits in line.
+   *
+   * @throws RangeError/TypeError unless `maxReaders` is an integer from 1
+   *   to {@link RwLock.MAX_READS}.
+   * @example
+   * ```ts
+   * import { RwLock } from "mini-tokio";
+   * const lock = RwLock.withMaxReaders("shared", 2);
+   * const a = lock.tryRead();
+   * const b = lock.tryRead();
+   * lock.tryRead(); // undefined: two readers already
+   * ```
+   */
+  static withMaxReaders<T>(value: T, maxReaders: number): RwLock<T> {
+    checkCount("RwLock.withMaxReaders(value, maxReaders)", "maxReaders", maxReaders, 1, MAX_READS);
+    const lock = new RwLock(value);
+    lock.maxReads = maxReaders;
+    lock.permits.forgetPermits(MAX_READS - maxReaders);
+    return lock;
+  }
+
+  /** Readers that may hold the lock at once (what {@link RwLock.withMaxReaders} set). */
+  get maxReaders(): number {
+    return this.maxReads;
   }
 
   /**
@@ -144,7 +246,7 @@ export class RwLock<T> {
    * ```
    */
   write(): Awaitable<RwLockWriteGuard<T>> {
-    return new Acquire(this.permits, this.cell, MAX_READS, WRITE);
+    return new Acquire(this.permits, this.cell, this.maxReads, WRITE);
   }
 
   /**
@@ -180,6 +282,6 @@ export class RwLock<T> {
    * ```
    */
   tryWrite(): RwLockWriteGuard<T> | undefined {
-    return this.permits.tryTake(MAX_READS, this.cell, WRITE);
+    return this.permits.tryTake(this.maxReads, this.cell, WRITE);
   }
 }

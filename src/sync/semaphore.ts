@@ -82,6 +82,39 @@ export interface SemaphorePermit extends Disposable {
   release(): void;
   /** Drops the permits without giving them back: the semaphore has that many fewer for good. */
   forget(): void;
+  /**
+   * Moves every permit of `other` into this one (tokio's
+   * `SemaphorePermit::merge`): `other` then holds none, and releasing this
+   * gives back both.
+   *
+   * @throws TypeError if `other` is not a held permit of the same
+   *   semaphore, or is this permit; Error if this one was released.
+   * @example
+   * ```ts
+   * import { Semaphore } from "mini-tokio";
+   * const sem = new Semaphore(3);
+   * const a = sem.tryAcquire(1);
+   * const b = sem.tryAcquire(2);
+   * if (a && b) a.merge(b); // a.permits === 3, b.permits === 0
+   * ```
+   */
+  merge(other: SemaphorePermit): void;
+  /**
+   * Splits `n` permits off into a new permit (tokio's
+   * `SemaphorePermit::split`); undefined, and nothing moved, if this holds
+   * fewer than `n`.
+   *
+   * @throws RangeError/TypeError unless `n` is an integer ≥ 0.
+   * @example
+   * ```ts
+   * import { Semaphore } from "mini-tokio";
+   * const sem = new Semaphore(4);
+   * const all = sem.tryAcquire(4);
+   * const one = all?.split(1); // all.permits === 3, one.permits === 1
+   * one?.release();
+   * ```
+   */
+  split(n: number): SemaphorePermit | undefined;
   /** Same as {@link SemaphorePermit.release}: `using` calls it. */
   [Symbol.dispose](): void;
 }
@@ -148,8 +181,8 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     readonly semaphore: Semaphore,
     /** The guarded value of a Mutex or RwLock; undefined for a plain permit. */
     readonly cell: LockCell<T> | undefined,
-    /** How many permits this acquires. */
-    readonly requested: number,
+    /** How many permits this acquires (changed only by a held permit's merge or split). */
+    public requested: number,
     /** PERMIT, MUTEX, READ or WRITE. */
     readonly kind: number,
   ) {
@@ -252,6 +285,62 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     this.semaphore.total -= this.requested;
   }
 
+  /** Takes every permit of `other`, a held permit of the same semaphore. */
+  merge(other: SemaphorePermit): void {
+    if (this.state !== HELD)
+      throw new Error("SemaphorePermit.merge(other): this permit was already released or forgotten");
+    if (!(other instanceof Acquire) || other.kind !== PERMIT || other.semaphore !== this.semaphore) {
+      throw new TypeError("SemaphorePermit.merge(other): other must be a permit of the same semaphore");
+    }
+    if (other === this) throw new TypeError("SemaphorePermit.merge(other): a permit cannot be merged into itself");
+    if (other.state !== HELD)
+      throw new TypeError("SemaphorePermit.merge(other): other was already released or forgotten");
+    this.requested += other.requested;
+    other.requested = 0;
+    other.state = DONE;
+  }
+
+  /** RwLockWriteGuard.downgrade: keeps one permit as a read guard and gives the rest back. */
+  downgrade(): Acquire<T> {
+    if (this.kind !== WRITE) throw new TypeError("downgrade() is a method of RwLockWriteGuard only");
+    if (this.state !== HELD) throw this.noAccess();
+    const read = new Acquire(this.semaphore, this.cell, 1, READ);
+    read.state = HELD;
+    this.state = DONE;
+    // The rest go to the waiters in order: readers first in line proceed at
+    // once, a writer first in line is assigned them and waits for ours.
+    this.semaphore.give(this.requested - 1);
+    return read;
+  }
+
+  /** RwLockWriteGuard.map: the write access moves to a guard of part of the value. */
+  map<U>(project: (value: T) => U): MappedWriteGuard<U> {
+    if (this.kind !== WRITE) throw new TypeError("map(project) is a method of RwLockWriteGuard only");
+    if (typeof project !== "function") {
+      throw new TypeError(`RwLockWriteGuard.map(project): project must be a function, got ${typeof project}`);
+    }
+    const projected = project(this.value); // throws, holding nothing new, if released
+    return new MappedWriteGuard(this.moveOut(), projected);
+  }
+
+  /** @internal A new held acquisition with this one's permits; this one holds nothing after. */
+  moveOut(): Acquire<T> {
+    const moved = new Acquire(this.semaphore, this.cell, this.requested, this.kind);
+    moved.state = HELD;
+    this.state = DONE;
+    return moved;
+  }
+
+  /** Moves `n` of this permit's permits into a new one, or undefined if it holds fewer. */
+  split(n: number): SemaphorePermit | undefined {
+    checkCount("SemaphorePermit.split(n)", "n", n, 0, MAX_PERMITS);
+    if (this.state !== HELD || n > this.requested) return undefined;
+    this.requested -= n;
+    const part = new Acquire<never>(this.semaphore, undefined, n, PERMIT);
+    part.state = HELD;
+    return part;
+  }
+
   /**
    * Drop. A held permit or guard is released; a pending acquire leaves the
    * queue and the permits already assigned to it go on to the next
@@ -295,6 +384,53 @@ export class Acquire<T> extends Awaitable<Acquire<T>> implements WaitNode<Acquir
     return new Error(
       `this ${GUARD_NAMES[kind]} was released: it no longer gives access to the value (take a new one with ${RETAKE[kind]})`,
     );
+  }
+}
+
+/**
+ * The guard `RwLockWriteGuard.map` makes: it owns the write acquisition
+ * and gives the projected part (see `RwLockMappedWriteGuard`).
+ *
+ * @internal
+ */
+export class MappedWriteGuard<U> implements Disposable {
+  private readonly projected: U;
+
+  /** @internal Made by `RwLockWriteGuard.map`. */
+  constructor(
+    private readonly held: Acquire<unknown>,
+    projected: U,
+  ) {
+    this.projected = projected;
+  }
+
+  /** The projected part of the value; throws once the guard is released. */
+  get value(): U {
+    if (this.held.permits === 0) {
+      throw new Error(
+        "this RwLockMappedWriteGuard was released: it no longer gives access to the value (take a new one with write())",
+      );
+    }
+    return this.projected;
+  }
+
+  /** Narrows further: the access moves to a guard of a part of this part. */
+  map<V>(project: (value: U) => V): MappedWriteGuard<V> {
+    if (typeof project !== "function") {
+      throw new TypeError(`RwLockMappedWriteGuard.map(project): project must be a function, got ${typeof project}`);
+    }
+    const projected = project(this.value);
+    return new MappedWriteGuard(this.held.moveOut(), projected);
+  }
+
+  /** Gives the write access back. Idempotent. */
+  release(): void {
+    this.held[Symbol.dispose]();
+  }
+
+  /** Same as {@link MappedWriteGuard.release}: `using` calls it. */
+  [Symbol.dispose](): void {
+    this.held[Symbol.dispose]();
   }
 }
 
@@ -422,6 +558,33 @@ export class Semaphore {
     checkCount("Semaphore.addPermits(n)", "n", n, 0, MAX_PERMITS - this.total);
     this.total += n;
     this.give(n);
+  }
+
+  /**
+   * Removes up to `n` of the permits that are free right now, for good,
+   * and returns how many it removed (tokio's `forget_permits`). It never
+   * waits and never queues: permits held or assigned to waiters are not
+   * touched, so while anyone waits (no permit is free) it removes none.
+   * With `addPermits`, it resizes a pool at run time; to shrink by more
+   * than is free, acquire the rest and `forget()` them when they come.
+   *
+   * @throws RangeError/TypeError unless `n` is an integer ≥ 0.
+   * @example
+   * ```ts
+   * import { Semaphore } from "mini-tokio";
+   * const workers = new Semaphore(8);
+   * const held = workers.tryAcquire(6);
+   * workers.forgetPermits(4); // 2: only two were free
+   * held?.release();
+   * workers.availablePermits; // 6
+   * ```
+   */
+  forgetPermits(n: number): number {
+    checkCount("Semaphore.forgetPermits(n)", "n", n, 0, Number.MAX_SAFE_INTEGER);
+    const gone = Math.min(n, this.available);
+    this.available -= gone;
+    this.total -= gone;
+    return gone;
   }
 
   /**

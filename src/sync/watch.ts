@@ -56,6 +56,8 @@ export class WatchShared<T> implements ReceiversGone {
   senders = 1;
   receivers = 1;
   readonly waiters = new WaitList<ChangedFuture<T>>();
+  /** Pending `waitFor()`s: a list of their own, so `changed()` futures keep one node type. */
+  readonly waitForWaiters = new WaitList<WaitForFuture<T>>();
   readonly closedWaiters = new WaitList<ClosedFuture>();
 
   constructor(value: T) {
@@ -72,6 +74,7 @@ export class WatchShared<T> implements ReceiversGone {
     this.value = value;
     this.version++;
     if (this.waiters.head !== undefined) this.waiters.wakeAll();
+    if (this.waitForWaiters.head !== undefined) this.waitForWaiters.wakeAll();
   }
 }
 
@@ -128,6 +131,92 @@ export class ChangedFuture<T> extends Awaitable<void> implements WaitNode<Change
   /** Drop: leaves the waiter list; nothing is marked seen. Idempotent. */
   override [Symbol.dispose](): void {
     this.rx.shared.waiters.remove(this);
+    this.waker = undefined;
+  }
+}
+
+/**
+ * The future of {@link WatchReceiver.waitFor}: the first value, the
+ * current one included, for which the predicate is true.
+ *
+ * **Cancel safety:** cancel safe in tokio's sense: dropping it loses no
+ * value, but every value the predicate has already seen (and refused) is
+ * marked seen on the receiver, so a later `changed()` waits for a newer
+ * one.
+ *
+ * @example
+ * ```ts
+ * import { future, watch } from "mini-tokio";
+ * const [tx, rx] = watch(0);
+ * const f = future(function* () {
+ *   return yield* rx.waitFor((n) => n >= 3); // 3, once some send makes it so
+ * });
+ * ```
+ */
+export class WaitForFuture<T> extends Awaitable<T> implements WaitNode<WaitForFuture<T>> {
+  /** @internal */ waker: Waker | undefined = undefined;
+  /** @internal */ prevNode: WaitForFuture<T> | undefined = undefined;
+  /** @internal */ nextNode: WaitForFuture<T> | undefined = undefined;
+  /** @internal */ linked = false;
+  /** False until the current value has been checked: it is, even if already seen. */
+  private checked = false;
+  private done = false;
+
+  /** @internal Use {@link WatchReceiver.waitFor}. */
+  constructor(
+    private readonly rx: WatchReceiver<T>,
+    private readonly predicate: (value: T) => boolean,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T> {
+    if (this.done) throw new Error("a watch waitFor() future was polled after it completed; call rx.waitFor() again");
+    const rx = this.rx;
+    const shared = rx.shared;
+    const waiters = shared.waitForWaiters;
+    let spent = false;
+    if (!this.checked || rx.seen !== shared.version) {
+      // Spend budget before looking, so a value is never marked seen by a poll that then gives up.
+      if (!pollProceed(cx)) return PENDING;
+      spent = true;
+      this.checked = true;
+      rx.seen = shared.version;
+      // Not queued here (a send dequeues every waiter it wakes), so a
+      // throwing predicate leaves nothing registered behind.
+      let found: boolean;
+      try {
+        found = this.predicate(shared.value);
+      } catch (error) {
+        this.done = true;
+        throw error;
+      }
+      if (found) {
+        this.done = true;
+        return shared.value;
+      }
+    }
+    if (!shared.senderAlive) {
+      // A value was just checked (and spent budget), or this spends it: a retry loop still yields.
+      if (!spent && !pollProceed(cx)) return PENDING;
+      waiters.remove(this);
+      this.done = true;
+      throw new RecvError("the watch sender was dropped before a value satisfied waitFor's predicate");
+    }
+    storeWaker(this, cx);
+    if (!this.linked) waiters.push(this);
+    return PENDING;
+  }
+
+  /** What a task awaiting it waits on (see `Future.describeWait`). */
+  describeWait(): string {
+    return "watch Receiver.waitFor";
+  }
+
+  /** Drop: leaves the waiter list. Idempotent. */
+  override [Symbol.dispose](): void {
+    this.done = true;
+    this.rx.shared.waitForWaiters.remove(this);
     this.waker = undefined;
   }
 }
@@ -192,6 +281,43 @@ export class WatchSender<T> implements Disposable {
       throw new TypeError(`WatchSender.sendModify(modify): modify must be a function, got ${describe(modify)}`);
     }
     this.shared.publish(modify(this.shared.value));
+  }
+
+  /**
+   * Lets `modify` change the value in place and notifies the receivers
+   * only if it returns true (tokio's `send_if_modified`): a change that
+   * turns out to be no change wakes nobody. Works whether or not there are
+   * receivers; returns what `modify` returned. Made for values that are
+   * objects; a primitive value cannot be changed in place (use
+   * `sendModify` or `sendReplace`). If `modify` throws, nobody is notified,
+   * but what it changed before throwing stays changed.
+   *
+   * @throws TypeError unless `modify` is a function that returns a boolean.
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch({ peers: new Set<string>() });
+   * tx.sendIfModified((s) => {
+   *   if (s.peers.has("a")) return false; // already known: nobody is woken
+   *   s.peers.add("a");
+   *   return true;
+   * }); // true
+   * ```
+   */
+  sendIfModified(modify: (current: T) => boolean): boolean {
+    if (this.dropped) throw usedAfterDispose("WatchSender.sendIfModified(modify)");
+    if (typeof modify !== "function") {
+      throw new TypeError(`WatchSender.sendIfModified(modify): modify must be a function, got ${describe(modify)}`);
+    }
+    const shared = this.shared;
+    const modified: unknown = modify(shared.value);
+    if (typeof modified !== "boolean") {
+      throw new TypeError(
+        `WatchSender.sendIfModified(modify): modify must return true (it changed the value: notify) or false (no change), got ${describe(modified)}`,
+      );
+    }
+    if (modified) shared.publish(shared.value);
+    return modified;
   }
 
   /**
@@ -290,6 +416,7 @@ export class WatchSender<T> implements Disposable {
     if (--this.shared.senders > 0) return;
     this.shared.senderAlive = false;
     this.shared.waiters.wakeAll();
+    this.shared.waitForWaiters.wakeAll();
   }
 }
 
@@ -336,6 +463,41 @@ export class WatchReceiver<T> implements Disposable {
   }
 
   /**
+   * Marks the current value unseen (tokio's `mark_changed`): the next
+   * `changed()` is ready at once and `hasChanged()` says true. Useful to
+   * make a new receiver act on the value it starts with.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch("initial");
+   * rx.markChanged();
+   * rx.hasChanged(); // true
+   * ```
+   */
+  markChanged(): void {
+    // Any version but the current one reads as unseen; versions only grow.
+    this.seen = this.shared.version - 1;
+  }
+
+  /**
+   * Marks the current value seen without reading it (tokio's
+   * `mark_unchanged`): `changed()` waits for the next send.
+   *
+   * @example
+   * ```ts
+   * import { watch } from "mini-tokio";
+   * const [tx, rx] = watch(0);
+   * tx.send(1);
+   * rx.markUnchanged();
+   * rx.hasChanged(); // false
+   * ```
+   */
+  markUnchanged(): void {
+    this.seen = this.shared.version;
+  }
+
+  /**
    * True if a value this receiver has not seen is there. Throws
    * {@link RecvError} once the sender is dropped (tokio's rule: nothing
    * will change any more).
@@ -377,6 +539,36 @@ export class WatchReceiver<T> implements Disposable {
   changed(): ChangedFuture<T> {
     if (this.dropped) throw usedAfterDispose("WatchReceiver.changed()");
     return new ChangedFuture(this);
+  }
+
+  /**
+   * Waits for a value for which `predicate` is true and yields it
+   * (tokio's `wait_for`). The current value is checked first, even if it
+   * was already seen; after that, each new value once. Every value checked
+   * is marked seen. Throws {@link RecvError} once the sender is dropped and
+   * the last value was refused; an error thrown by `predicate` propagates.
+   * Spends one unit of budget per value checked.
+   *
+   * **Cancel safety:** cancel safe: dropping it loses no value, but the
+   * values already checked (and refused) stay marked seen.
+   *
+   * @throws TypeError (at the call) unless `predicate` is a function.
+   * @example
+   * ```ts
+   * import { future, watch } from "mini-tokio";
+   * const [tx, rx] = watch({ ready: false, peers: 0 });
+   * const f = future(function* () {
+   *   const state = yield* rx.waitFor((s) => s.ready);
+   *   return state.peers;
+   * });
+   * ```
+   */
+  waitFor(predicate: (value: T) => boolean): WaitForFuture<T> {
+    if (this.dropped) throw usedAfterDispose("WatchReceiver.waitFor(predicate)");
+    if (typeof predicate !== "function") {
+      throw new TypeError(`WatchReceiver.waitFor(predicate): predicate must be a function, got ${describe(predicate)}`);
+    }
+    return new WaitForFuture(this, predicate);
   }
 
   /**

@@ -29,7 +29,7 @@
 
 import { Awaitable } from "../async/awaitable.js";
 import { pollProceed } from "../context/budget.js";
-import { type Context, describe } from "../future/future.js";
+import { type Context, describe, type Future, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import { storeWaker, WaitList, type WaitNode } from "../util/list.js";
@@ -72,6 +72,62 @@ class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
   private stopWaiting(): void {
     this.waiters.remove(this);
     this.waker = undefined;
+  }
+}
+
+/** The future `runUntilCancelled(f)` returns: `f`'s value, or undefined once the token is cancelled. */
+class RunUntilCancelled<T> extends Awaitable<T | undefined> {
+  private inner: Future<T> | undefined;
+
+  constructor(
+    inner: Future<T>,
+    private readonly cancelled: Cancelled,
+  ) {
+    super();
+    this.inner = inner;
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    const inner = this.inner;
+    if (inner === undefined)
+      throw new Error("runUntilCancelled() was polled after it completed; a future is awaited once");
+    // Biased towards the work, as tokio-util's: a value that is ready is
+    // never thrown away because the token was cancelled in the meantime.
+    let out: Poll<T>;
+    try {
+      out = inner.poll(cx);
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+    if (out !== PENDING) {
+      this.finish();
+      return out;
+    }
+    if (this.cancelled.poll(cx) === PENDING) return PENDING;
+    this.finish();
+    inner[Symbol.dispose]?.();
+    return undefined;
+  }
+
+  /** What a task awaiting it waits on: the work, until the token is cancelled. */
+  describeWait(): string {
+    const inner = this.inner;
+    return inner === undefined
+      ? "CancellationToken.runUntilCancelled"
+      : `CancellationToken.runUntilCancelled of ${waitDescription(inner)}`;
+  }
+
+  /** Drop: drops the work and leaves the token's wait list. Idempotent. */
+  override [Symbol.dispose](): void {
+    const inner = this.inner;
+    this.finish();
+    inner?.[Symbol.dispose]?.();
+  }
+
+  private finish(): void {
+    this.inner = undefined;
+    this.cancelled[Symbol.dispose]();
   }
 }
 
@@ -199,6 +255,41 @@ export class CancellationToken implements Disposable {
    */
   cancelled(): Awaitable<void> {
     return new Cancelled(this, this.#waiters);
+  }
+
+  /**
+   * Runs `future` until it finishes or the token is cancelled, whichever
+   * comes first (tokio-util's `run_until_cancelled`): its value, or
+   * `undefined` once the token is cancelled (then `future` is dropped: its
+   * `finally` blocks run). A value that is ready wins over a cancellation
+   * seen in the same poll. For a future whose value may itself be
+   * `undefined`, tell the two apart with `token.isCancelled`.
+   *
+   * **Cancel safety:** dropping it drops `future`; what is lost is what
+   * `future` loses when dropped.
+   *
+   * @throws TypeError (at the call) when `future` is not a future.
+   * @example
+   * ```ts
+   * import { CancellationToken, future, mpsc } from "mini-tokio";
+   * const shutdown = new CancellationToken();
+   * const [tx, rx] = mpsc.unbounded<string>();
+   * const worker = future(function* () {
+   *   for (;;) {
+   *     const job = yield* shutdown.runUntilCancelled(rx.recv());
+   *     if (job === undefined) return; // shut down, or the channel closed
+   *     console.log("job", job);
+   *   }
+   * });
+   * ```
+   */
+  runUntilCancelled<T>(future: Future<T>): Awaitable<T | undefined> {
+    if (!isFuture(future)) {
+      throw new TypeError(
+        `CancellationToken.runUntilCancelled(future): future must be a future (an object with a poll(cx) method), got ${describe(future)}`,
+      );
+    }
+    return new RunUntilCancelled(future, new Cancelled(this, this.#waiters));
   }
 
   /**

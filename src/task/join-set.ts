@@ -27,7 +27,7 @@ import { withBudgetUnconstrained } from "../context/budget.js";
 import { currentRuntime } from "../context/current.js";
 import type { SpawnOptions } from "../context/handle.js";
 import type { AbortHandle, JoinHandle } from "../context/join-handle.js";
-import { type DropFailure, dropKeepingFirst } from "../future/drop.js";
+import { type DropFailure, dropAll, dropKeepingFirst } from "../future/drop.js";
 import { type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
@@ -64,12 +64,15 @@ class Entry<T> extends Branch implements ReadyNode<Entry<T>>, ListNode<Entry<T>>
   }
 }
 
+/** A future waiting for a task of the set to finish: a `joinNext()` or a `joinAll()`. */
+interface SetWaiter extends WaitNode<SetWaiter> {}
+
 /** The set's state, shared by the set, its entries and its joinNext futures. */
 class SetCore<T> {
   /** Finished tasks not yet handed out, in the order they finished. */
   readonly ready = new ReadyList<Entry<T>>();
   /** Pending joinNext() futures. */
-  readonly waiters = new WaitList<JoinNext<T>>();
+  readonly waiters = new WaitList<SetWaiter>();
   /** Every task in the set, oldest first. */
   readonly entries = new List<Entry<T>>();
 
@@ -151,6 +154,18 @@ class SetCore<T> {
     this.waiters.wakeAll();
     return failed;
   }
+
+  /** Empties the set, detaching every handle: the tasks run on, nobody joins them. */
+  detachAll(): void {
+    const handles: JoinHandle<T>[] = [];
+    for (let e = this.entries.shift(); e !== undefined; e = this.entries.shift()) {
+      if (e.handle !== undefined) handles.push(e.handle);
+      e.handle = undefined;
+    }
+    this.ready.clear();
+    for (const handle of handles) handle.detach();
+    this.waiters.wakeAll();
+  }
 }
 
 /** What {@link SetCore.next} returns for an empty set. */
@@ -162,10 +177,10 @@ function nextOf<T>(core: SetCore<T>, cx: Context): Poll<T> | typeof EMPTY {
 }
 
 /** The future `joinNext()` returns; while it waits, it is its own node in the set's wait list. */
-class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<T>> {
+class JoinNext<T> extends Awaitable<T | undefined> implements SetWaiter {
   waker: Waker | undefined = undefined;
-  prevNode: JoinNext<T> | undefined = undefined;
-  nextNode: JoinNext<T> | undefined = undefined;
+  prevNode: SetWaiter | undefined = undefined;
+  nextNode: SetWaiter | undefined = undefined;
   linked = false;
 
   constructor(private readonly core: SetCore<T>) {
@@ -202,6 +217,68 @@ class JoinNext<T> extends Awaitable<T | undefined> implements WaitNode<JoinNext<
   /** Drop: stops waiting. Nothing is lost: finished tasks stay in the set. */
   override [Symbol.dispose](): void {
     this.stopWaiting();
+  }
+
+  private stopWaiting(): void {
+    this.core.waiters.remove(this);
+    this.waker = undefined;
+  }
+}
+
+/** The future `joinAll()` returns: every task's value, in the order they finished. */
+class JoinAll<T> extends Awaitable<T[]> implements SetWaiter {
+  waker: Waker | undefined = undefined;
+  prevNode: SetWaiter | undefined = undefined;
+  nextNode: SetWaiter | undefined = undefined;
+  linked = false;
+  /** Values handed out so far; owned by this future until it returns them. */
+  private results: T[] = [];
+
+  constructor(private readonly core: SetCore<T>) {
+    super();
+  }
+
+  /** What a task awaiting it waits on: how far it got, for `rt.dump()`. */
+  describeWait(): string {
+    return `JoinSet.joinAll (${this.results.length} joined, ${this.core.size} to go)`;
+  }
+
+  poll(cx: Context): Poll<T[]> {
+    const core = this.core;
+    for (;;) {
+      let out: Poll<T> | typeof EMPTY;
+      try {
+        out = core.next(cx);
+      } catch (error) {
+        // tokio's join_all panics here, dropping the set: the others are aborted.
+        // The task's JoinError is the error to report; a disposal's error is not.
+        this.stopWaiting();
+        let failed = core.clear();
+        for (const value of this.takeResults()) failed = dropKeepingFirst(value, failed);
+        throw error;
+      }
+      if (out === EMPTY) {
+        this.stopWaiting();
+        return this.takeResults();
+      }
+      if (out === PENDING) break;
+      this.results.push(out);
+    }
+    storeWaker(this, cx);
+    if (!this.linked) core.waiters.push(this);
+    return PENDING;
+  }
+
+  /** Drop: stops waiting; the values joined so far are dropped (disposed if Disposable). */
+  override [Symbol.dispose](): void {
+    this.stopWaiting();
+    dropAll(this.takeResults());
+  }
+
+  private takeResults(): T[] {
+    const results = this.results;
+    this.results = [];
+    return results;
   }
 
   private stopWaiting(): void {
@@ -264,7 +341,9 @@ export class JoinSet<T> implements Disposable {
    * Waits for the next task of the set to finish and yields its value, in
    * completion order; throws its {@link JoinError} if it failed or was
    * cancelled. Either way the task leaves the set. Yields `undefined` at
-   * once when the set is empty.
+   * once when the set is empty: a `select` loop with a `joinNext()` branch
+   * spins on an empty set (that branch wins every time), so guard it with
+   * `set.size > 0`, as tokio users do.
    *
    * **Cancel safety:** safe. A task's result is taken only in the poll
    * that returns it, so a dropped `joinNext()` (a lost `select`) leaves
@@ -332,6 +411,80 @@ export class JoinSet<T> implements Disposable {
    */
   abortAll(): void {
     this.#core.forEach(abort);
+  }
+
+  /**
+   * Waits for every task in the set and yields their values in the order
+   * they finished (tokio's `join_all`); the set is empty afterwards. If a
+   * task fails or is cancelled, its {@link JoinError} is thrown and every
+   * task still in the set is aborted and removed (tokio panics and drops
+   * the set), and the values joined so far are dropped.
+   *
+   * **Cancel safety:** not cancel safe. Dropping it drops the values
+   * joined so far (disposing the Disposable ones); the tasks not yet
+   * joined stay in the set.
+   *
+   * @example
+   * ```ts
+   * import { JoinSet, asyncFn, future, sleep } from "mini-tokio";
+   * const work = asyncFn(function* (ms: number) { yield* sleep(ms); return ms; });
+   * const f = future(function* () {
+   *   using set = new JoinSet<number>();
+   *   set.extend([work(20), work(10)]);
+   *   return yield* set.joinAll(); // [10, 20]
+   * });
+   * ```
+   */
+  joinAll(): Awaitable<T[]> {
+    return new JoinAll(this.#core);
+  }
+
+  /**
+   * Spawns every future of `futures` into the set (tokio's `Extend` for
+   * `JoinSet`). Every element is checked before any is spawned.
+   *
+   * @throws TypeError (spawning none) if an element is not a future;
+   *   Error outside a runtime.
+   * @example
+   * ```ts
+   * import { JoinSet, future, yieldNow } from "mini-tokio";
+   * const f = future(function* () {
+   *   using set = new JoinSet<string>();
+   *   set.extend(["a", "b"].map((s) => future(function* () { yield* yieldNow(); return s; })));
+   *   return set.size; // 2
+   * });
+   * ```
+   */
+  extend(futures: Iterable<Future<T>>): void {
+    if (futures === null || typeof futures !== "object" || !(Symbol.iterator in futures)) {
+      throw new TypeError(`JoinSet.extend(futures): futures must be an iterable of futures, got ${typeof futures}`);
+    }
+    const all = Array.from(futures);
+    all.forEach((f, i) => {
+      if (!isFuture(f)) throw notAFuture("JoinSet.extend(futures)", `futures[${i}]`, f);
+    });
+    for (const f of all) this.spawn(f);
+  }
+
+  /**
+   * Removes every task from the set without aborting it (tokio's
+   * `detach_all`): each runs on with nobody to join it. A finished task's
+   * value that nobody joined is dropped, as `detach()` drops it. A waiting
+   * `joinNext()` then yields `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { JoinSet, future, sleep } from "mini-tokio";
+   * const f = future(function* () {
+   *   const set = new JoinSet<void>();
+   *   set.spawn(sleep(100)); // say, a flush that must finish
+   *   set.detachAll();
+   *   return set.size; // 0, and the flush runs on
+   * });
+   * ```
+   */
+  detachAll(): void {
+    this.#core.detachAll();
   }
 
   /**

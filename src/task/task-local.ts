@@ -28,17 +28,58 @@ interface Slot<T> {
   value: T | typeof UNSET;
 }
 
-/** The future `local.scope(value, f)` returns. */
-class TaskLocalFuture<T, U> extends Awaitable<U> {
+/**
+ * The future `local.scope(value, f)` returns (tokio's `TaskLocalFuture`):
+ * it sets the local around every poll of `f`, and owns the value.
+ *
+ * @example
+ * ```ts
+ * import { TaskLocal, future } from "mini-tokio";
+ * const user = new TaskLocal<string>("user");
+ * const scoped = user.scope("ada", future(function* () {
+ *   return user.get().length; // 3
+ * }));
+ * ```
+ */
+export class TaskLocalFuture<T, U> extends Awaitable<U> {
   private inner: Future<U> | undefined;
+  /** The scope's value; UNSET once taken with takeValue(). */
+  private value: T | typeof UNSET;
 
+  /** @internal Use {@link TaskLocal.scope}. */
   constructor(
     private readonly slot: Slot<T>,
-    private readonly value: T,
+    value: T,
     inner: Future<U>,
   ) {
     super();
+    this.value = value;
     this.inner = inner;
+  }
+
+  /**
+   * Takes the scope's value back out (tokio's `take_value`): the value
+   * the first time, `undefined` after (it was taken). From then on the
+   * future no longer sets the local: if it is polled or dropped again, the
+   * code inside reads the local as unset (`get()` throws, `tryGet()` says
+   * `undefined`). Use it to get back a value that was lent to a scope once
+   * the work is done or was given up.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, TaskLocal, future } from "mini-tokio";
+   * const budget = new TaskLocal<{ spent: number }>("budget");
+   * const scoped = budget.scope({ spent: 0 }, future(function* () {
+   *   budget.get().spent += 3;
+   * }));
+   * new Runtime().blockOn(scoped);
+   * console.log(scoped.takeValue()?.spent); // 3
+   * ```
+   */
+  takeValue(): T | undefined {
+    const value = this.value;
+    this.value = UNSET;
+    return value === UNSET ? undefined : value;
   }
 
   /** A task-local scope is transparent: it waits on what its future waits on. */
@@ -128,7 +169,7 @@ export class TaskLocal<T> {
    * }));
    * ```
    */
-  scope<U>(value: T, future: Future<U>): Awaitable<U> {
+  scope<U>(value: T, future: Future<U>): TaskLocalFuture<T, U> {
     if (!isFuture(future)) throw notAFuture(`${this.label()}.scope(value, future)`, "future", future);
     return new TaskLocalFuture(this.#slot, value, future);
   }

@@ -123,6 +123,126 @@ export class Interval implements Stream<Instant>, Disposable {
     return PENDING;
   }
 
+  /**
+   * Restarts the schedule so the next tick is one period from now
+   * (tokio's `Interval::reset`): ticks missed so far are forgotten.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, future, interval, now, sleep } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   using every = interval(100);
+   *   yield* every.tick(); // at 0
+   *   yield* sleep(50);
+   *   every.reset();
+   *   yield* every.tick();
+   *   console.log(now().ms); // 150
+   * }));
+   * ```
+   */
+  reset(): void {
+    const driver = this.ensureDriver("interval.reset()");
+    this.moveDue(driver, driver.now() + this.period);
+  }
+
+  /**
+   * Makes the next tick due now (tokio's `Interval::reset_immediately`);
+   * the ones after it follow every period from then.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, future, interval, now, sleep } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   using every = interval(100);
+   *   yield* every.tick(); // at 0
+   *   yield* sleep(50);
+   *   every.resetImmediately();
+   *   yield* every.tick(); // at 50
+   *   yield* every.tick();
+   *   console.log(now().ms); // 150
+   * }));
+   * ```
+   */
+  resetImmediately(): void {
+    const driver = this.ensureDriver("interval.resetImmediately()");
+    this.moveDue(driver, driver.now());
+  }
+
+  /**
+   * Makes the next tick due `ms` milliseconds from now, however that
+   * compares with the period (tokio's `Interval::reset_after`); the ones
+   * after it follow every period from then.
+   *
+   * @throws TypeError for a non-number; RangeError for a negative, NaN or
+   *   infinite duration.
+   * @example
+   * ```ts
+   * import { Runtime, future, interval, now } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   using every = interval(100);
+   *   every.resetAfter(30);
+   *   yield* every.tick();
+   *   console.log(now().ms); // 30
+   * }));
+   * ```
+   */
+  resetAfter(ms: number): void {
+    checkDuration("interval.resetAfter(ms)", ms);
+    const driver = this.ensureDriver("interval.resetAfter(ms)");
+    this.moveDue(driver, driver.now() + ms);
+  }
+
+  /**
+   * Makes the next tick due at `deadline` (tokio's `Interval::reset_at`),
+   * even if that is more than a period away; the ones after it follow
+   * every period from then. A deadline already passed makes the tick due
+   * at once, and the missed-tick behaviour catches up from there. Missed
+   * ticks from before the reset are forgotten.
+   *
+   * @throws TypeError unless `deadline` is an Instant.
+   * @example
+   * ```ts
+   * import { Runtime, future, interval, now } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   using every = interval(100);
+   *   every.resetAt(now().add(250));
+   *   const at = yield* every.tick();
+   *   console.log(at.ms); // 250
+   * }));
+   * ```
+   */
+  resetAt(deadline: Instant): void {
+    if (!(deadline instanceof Instant)) {
+      throw new TypeError(
+        `interval.resetAt(deadline): deadline must be an Instant (from now()), got ${typeof deadline}`,
+      );
+    }
+    this.moveDue(this.ensureDriver("interval.resetAt(deadline)"), deadline.ms);
+  }
+
+  /** The driver, found now if the interval was made outside a runtime. */
+  private ensureDriver(api: string): TimeHandle {
+    let driver = this.driver;
+    if (driver === undefined) {
+      driver = currentTime(api);
+      this.driver = driver;
+    }
+    return driver;
+  }
+
+  /**
+   * Sets the next tick's deadline. A tick waiting on the old deadline is
+   * woken to register the new one (the wheel entry forgets its waker when
+   * cancelled); one spurious poll is cheaper than a second way to move an
+   * entry.
+   */
+  private moveDue(driver: TimeHandle, due: number): void {
+    const waker = this.timer.waker;
+    driver.cancel(this.timer);
+    this.due = due;
+    waker?.wake();
+  }
+
   /** The deadline after a tick scheduled for `scheduled` was taken at `now`. */
   private following(scheduled: number, now: number): number {
     const period = this.period;

@@ -68,6 +68,97 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
     return PENDING;
   }
 
+  /**
+   * True once the deadline has passed and the timer fired (tokio's
+   * `is_elapsed`). A sleep whose deadline passed but which nobody has
+   * polled since, or which the wheel has not fired yet, still says false:
+   * it reports what the timer saw, not a fresh clock reading.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, future, sleep } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   const s = sleep(10);
+   *   console.log(s.isElapsed); // false
+   *   yield* s;
+   *   console.log(s.isElapsed); // true
+   * }));
+   * ```
+   */
+  get isElapsed(): boolean {
+    return this.expired;
+  }
+
+  /**
+   * The instant the sleep ends (tokio's `Sleep::deadline`). The
+   * `deadline` property is taken by the timer-wheel entry the sleep is
+   * (whole ms on the clock), hence the name.
+   *
+   * @throws Error for a sleep made outside a runtime and never polled:
+   *   its deadline is fixed only at its first poll.
+   * @example
+   * ```ts
+   * import { Runtime, future, sleep } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   const s = sleep(250);
+   *   console.log(s.getDeadline().ms); // 250
+   * }));
+   * ```
+   */
+  getDeadline(): Instant {
+    if (this.driver === undefined) {
+      throw new Error(
+        "sleep.getDeadline(): this sleep was made outside a runtime and has not been polled, so its deadline is not fixed yet",
+      );
+    }
+    return new Instant(this.deadline);
+  }
+
+  /**
+   * Moves the deadline to `deadline` (tokio's `Sleep::reset`), earlier or
+   * later, whether the sleep is waiting, not yet polled or already
+   * finished: a finished sleep becomes pending again and can be awaited
+   * once more. A task waiting on it is woken at the new deadline (at once
+   * if that has passed). No new object is made: the same wheel entry
+   * moves.
+   *
+   * @throws TypeError unless `deadline` is an Instant; Error outside a
+   *   runtime for a sleep that never found one.
+   * @example
+   * ```ts
+   * import { Runtime, future, now, sleep } from "mini-tokio";
+   * new Runtime({ clock: "virtual" }).blockOn(future(function* () {
+   *   const idle = sleep(1000);
+   *   // activity seen: push the idle deadline back
+   *   idle.reset(now().add(5000));
+   *   yield* idle;
+   *   console.log(now().ms); // 5000
+   * }));
+   * ```
+   */
+  reset(deadline: Instant): void {
+    if (!(deadline instanceof Instant)) {
+      throw new TypeError(`sleep.reset(deadline): deadline must be an Instant (from now()), got ${typeof deadline}`);
+    }
+    let driver = this.driver;
+    if (driver === undefined) {
+      driver = currentTime("sleep.reset(deadline)");
+      this.driver = driver;
+    }
+    const waker = this.waker;
+    if (this.isRegistered) driver.cancel(this);
+    this.deadline = Math.ceil(deadline.ms);
+    this.expired = false;
+    // Nobody waits (not polled yet, finished, or dropped): the next poll
+    // registers, so a reset never leaves a dropped sleep in the wheel.
+    if (waker === undefined) return;
+    if (driver.register(this, this.deadline)) this.waker = waker;
+    else {
+      this.expired = true;
+      waker.wake();
+    }
+  }
+
   /** What a task awaiting it waits on: `"Sleep(until 1500 ms)"` on the runtime's clock. */
   describeWait(): string {
     if (this.deadline === Number.POSITIVE_INFINITY) return "Sleep(never)";

@@ -224,7 +224,9 @@ test("shutdown drops every task even when onTaskError throws, then rethrows the 
           yield* sleep(1000);
         } finally {
           cleaned.push(id);
-          if (id < 3) throw new Error(`cleanup ${id}`); // a drop that throws fails the task: reported
+          // A drop that throws fails the task, which is reported to onTaskError.
+          // biome-ignore lint/correctness/noUnsafeFinally: the point of the test is a cleanup that throws
+          if (id < 3) throw new Error(`cleanup ${id}`);
         }
       }),
     ).detach();

@@ -124,7 +124,7 @@ test("a task awaiting a combinator is shown waiting on the combinator, with how 
     }),
   );
   const joining = byName(rt.dump(), "joiner");
-  assert.equal(joining.waitingOn, "join(1 of 2 pending)");
+  assert.equal(joining.waitingOn, "join(1 of 2 pending: #1 Sleep(until 2000 ms))");
   assert.ok(joining.awaitLocation?.startsWith(lineOf(here, "← await: join of two")), joining.awaitLocation);
   rt.shutdown();
 });
