@@ -19,7 +19,7 @@ export { fromPromise, toPromise } from "./interop/promise.js";
 export { BUDGET, consumeBudget, pollProceed, remainingBudget } from "./runtime/budget.js";
 export { currentRuntime, type RuntimeHandle, type SpawnOptions, spawn } from "./runtime/current.js";
 export { type HostOperation, hostOperation } from "./runtime/host-operation.js";
-export { main } from "./runtime/main.js";
+export { type MainOptions, main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
 export { fromIterable } from "./stream/from-iterable.js";
 export { type Item, isStream, type Stream } from "./stream/stream.js";
