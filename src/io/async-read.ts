@@ -84,6 +84,12 @@ export interface AsyncBufRead extends AsyncRead {
   pollFillBuf(cx: Context): Poll<Uint8Array>;
   /** Marks the first `n` bytes of the last view as read. */
   consume(n: number): void;
+  /**
+   * True when every view is a buffer of its own that the reader never
+   * writes again (Node's chunks are), so a consumer may keep a view after
+   * `consume` and hand it to a writer without copying. Absent means false.
+   */
+  readonly stableViews?: boolean;
 }
 
 /** True when `value` is an {@link AsyncRead}: an object with a `pollRead` method. */

@@ -86,6 +86,9 @@ export class NodeReader implements AsyncBufRead, Disposable {
     readable.on("close", this.#onClose);
   }
 
+  /** Node hands over a new `Buffer` per chunk and never writes it again. */
+  readonly stableViews = true;
+
   /** The Node stream underneath. */
   get readable(): Readable {
     return this.#readable;
@@ -224,7 +227,8 @@ function notBytes(what: string, chunk: unknown): TypeError {
 /**
  * Reads a Node `Readable` through the poll model: the result is an
  * {@link AsyncBufRead} for `read`, `readExact`, `lines`, `Framed`, `copy`…
- * The stream must produce bytes (no encoding, no object mode). `name` is
+ * The stream must produce bytes: no encoding; in object mode, only
+ * `Uint8Array` chunks (a read of anything else throws a TypeError). `name` is
  * shown in `rt.dump()` (`"Readable.read()"` by default).
  *
  * @example
@@ -246,9 +250,9 @@ export function fromReadable(readable: Readable, options?: { name?: string }): N
   if (typeof readable !== "object" || readable === null || typeof readable.read !== "function") {
     throw new TypeError(`fromReadable(readable): expected a Node Readable stream, got ${kindOf(readable)}`);
   }
-  if (readable.readableObjectMode || readable.readableEncoding !== null) {
+  if (readable.readableEncoding !== null) {
     throw new TypeError(
-      "fromReadable(readable): the stream is in object mode or has an encoding set; AsyncRead reads bytes, so make it without either",
+      `fromReadable(readable): the stream has the encoding "${readable.readableEncoding}" set, so it yields strings; AsyncRead reads bytes, so make it without setEncoding`,
     );
   }
   return new NodeReader(readable, { kind: options?.name ?? "Readable", where: "" });

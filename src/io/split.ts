@@ -36,6 +36,10 @@ export class ReadHalf implements AsyncBufRead, Disposable {
   pollRead(cx: Context, buf: Uint8Array): Poll<number> {
     return this.#io().pollRead(cx, buf);
   }
+  get stableViews(): boolean {
+    const io = this.#shared?.io;
+    return io !== undefined && isAsyncBufRead(io) && io.stableViews === true;
+  }
   pollFillBuf(cx: Context): Poll<Uint8Array> {
     const io = this.#io();
     if (!isAsyncBufRead(io))

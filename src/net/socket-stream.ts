@@ -37,6 +37,9 @@ export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposab
     this.#writer = new NodeWriter(socket, { kind, where });
   }
 
+  /** Views are Node's own chunks, never written again. */
+  readonly stableViews = true;
+
   pollFillBuf(cx: Context): Poll<Uint8Array> {
     return this.#reader.pollFillBuf(cx);
   }
