@@ -1,0 +1,269 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import {
+  createDir,
+  File,
+  metadata,
+  readDir,
+  readFile,
+  readToString,
+  remove,
+  rename,
+  writeFile,
+} from "../../src/fs/index.js";
+import { type AsyncBody, future, noopWaker, PENDING, Runtime, stream, time, timeout } from "../../src/index.js";
+import { IoError, readToEnd } from "../../src/io/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "mini-tokio-fs-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = (name = "f") => join(dir, `${name}-${n++}`);
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function run<T>(body: () => AsyncBody<T>, rt = new Runtime()): Promise<T> {
+  try {
+    return await rt.run(future(body));
+  } finally {
+    rt.shutdown();
+  }
+}
+
+/** Settles the host's pending fs callbacks (a few event-loop turns). */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+test("writeFile, readFile and readToString round-trip bytes and text", async () => {
+  const p = fresh();
+  const [b, s] = await run(function* () {
+    yield* writeFile(p, "héllo");
+    return [yield* readFile(p), yield* readToString(p)] as const;
+  });
+  assert.equal(text(b), "héllo");
+  assert.equal(s, "héllo");
+});
+
+test("a missing file is an IoError with Node's code ENOENT", async () => {
+  const e = await run(function* () {
+    try {
+      yield* readFile(join(dir, "missing"));
+    } catch (error) {
+      return error;
+    }
+  });
+  assert.ok(e instanceof IoError);
+  assert.equal(e.code, "ENOENT");
+  assert.match(e.message, /fs\.readFile\(.*missing\) failed/);
+});
+
+test("metadata, rename, createDir (recursive) and remove (file, empty dir, tree)", async () => {
+  const a = fresh("a");
+  const b = fresh("b");
+  const tree = join(fresh("tree"), "x", "y");
+  await run(function* () {
+    yield* writeFile(a, bytes("1234"));
+    assert.equal((yield* metadata(a)).size, 4);
+    yield* rename(a, b);
+    yield* createDir(tree, { recursive: true });
+    yield* createDir(tree, { recursive: true }); // exists: fine when recursive
+    yield* remove(b);
+    yield* remove(tree); // an empty directory
+    yield* remove(join(tree, ".."), { recursive: true });
+  });
+  for (const gone of [a, b, tree]) {
+    await assert.rejects(
+      run(function* () {
+        return yield* metadata(gone);
+      }),
+      (e: unknown) => e instanceof IoError && e.code === "ENOENT",
+    );
+  }
+  await assert.rejects(
+    run(function* () {
+      yield* createDir(dir);
+    }),
+    (e: unknown) => e instanceof IoError && e.code === "EEXIST",
+  );
+});
+
+test("readDir streams every entry, then ends, and closes the directory", async () => {
+  const d = fresh("dir");
+  await run(function* () {
+    yield* createDir(d);
+    for (const name of ["a", "b", "c"]) yield* writeFile(join(d, name), name);
+    yield* createDir(join(d, "sub"));
+  });
+  const entries = await run(function* () {
+    return yield* stream(readDir(d))
+      .map((e) => `${e.name}${e.isDirectory() ? "/" : ""}`)
+      .collect();
+  });
+  assert.deepEqual(entries.sort(), ["a", "b", "c", "sub/"]);
+  const missing = await run(function* () {
+    try {
+      yield* readDir(join(d, "nope")).nextEntry();
+    } catch (e) {
+      return e;
+    }
+  });
+  assert.ok(missing instanceof IoError && missing.code === "ENOENT");
+});
+
+test("a dropped readDir closes its directory, even with a read in flight", async () => {
+  const d = fresh("dir");
+  await run(function* () {
+    yield* createDir(d);
+    yield* writeFile(join(d, "a"), "a");
+  });
+  const before = process.getActiveResourcesInfo().length;
+  const rd = readDir(d);
+  assert.equal(rd.pollNext({ waker: noopWaker() }), PENDING);
+  rd[Symbol.dispose]();
+  rd[Symbol.dispose]();
+  assert.equal(rd.pollNext({ waker: noopWaker() }), undefined);
+  await settle();
+  await settle();
+  assert.ok(process.getActiveResourcesInfo().length <= before);
+});
+
+test("File: write, flush, seek and read back; the position is exact", async () => {
+  const p = fresh();
+  const out = await run(function* () {
+    using f = yield* File.open(p, { read: true, write: true, create: true });
+    yield* f.writeAll(bytes("hello world"));
+    yield* f.flush();
+    assert.equal(yield* f.seek(6), 6);
+    const buf = new Uint8Array(5);
+    assert.equal(yield* f.read(buf), 5);
+    assert.equal(yield* f.seek(0, "current"), 11);
+    assert.equal(yield* f.read(new Uint8Array(4)), 0, "0 at the end");
+    assert.equal(yield* f.seek(-5, "end"), 6);
+    yield* f.writeAll(bytes("WORLD"));
+    yield* f.syncAll();
+    assert.equal((yield* f.metadata()).size, 11);
+    yield* f.seek(0);
+    return [text(buf), text(yield* readToEnd(f))];
+  });
+  assert.deepEqual(out, ["world", "hello WORLD"]);
+});
+
+test("File: a write after a partial read goes where the reader stopped, not past the read-ahead", async () => {
+  const p = fresh();
+  writeFileSync(p, "abcdefgh");
+  await run(function* () {
+    using f = yield* File.open(p, { read: true, write: true });
+    const two = new Uint8Array(2);
+    yield* f.read(two); // the file read ahead all 8 bytes; 2 were handed out
+    yield* f.writeAll(bytes("XY"));
+    yield* f.flush();
+  });
+  assert.equal(readFileSync(p, "utf8"), "abXYefgh");
+});
+
+test("File: writes bigger than one chunk are written whole", async () => {
+  const p = fresh();
+  const big = new Uint8Array(200_000).map((_, i) => i % 251);
+  await run(function* () {
+    using f = yield* File.create(p);
+    yield* f.writeAll(big);
+    yield* f.flush();
+  });
+  assert.deepEqual(new Uint8Array(readFileSync(p)), big);
+});
+
+test("File: append and createNew behave as their flags say", async () => {
+  const p = fresh();
+  writeFileSync(p, "one\n");
+  await run(function* () {
+    using f = yield* File.open(p, { append: true });
+    yield* f.seek(0); // appending ignores the position
+    yield* f.writeAll(bytes("two\n"));
+    yield* f.flush();
+  });
+  assert.equal(readFileSync(p, "utf8"), "one\ntwo\n");
+  await assert.rejects(
+    run(function* () {
+      yield* File.open(p, { write: true, createNew: true });
+    }),
+    (e: unknown) => e instanceof IoError && e.code === "EEXIST",
+  );
+});
+
+test("File: dropping a read mid-flight never writes into the dropped buffer; the bytes go to the next read", async () => {
+  const p = fresh();
+  writeFileSync(p, "0123456789");
+  const rt = new Runtime();
+  const [lent, next] = await run(function* () {
+    using f = yield* File.open(p);
+    const lent = new Uint8Array(4).fill(0xee);
+    const r = f.read(lent);
+    assert.equal(r.poll({ waker: noopWaker() }), PENDING); // the read is in flight
+    r[Symbol.dispose]();
+    const next = new Uint8Array(10);
+    const got = yield* f.read(next);
+    return [lent, text(next.subarray(0, got))] as const;
+  }, rt);
+  assert.deepEqual([...lent], [0xee, 0xee, 0xee, 0xee], "the dropped future's buffer was not touched");
+  assert.equal(next, "0123456789", "no byte was lost");
+});
+
+test("File: a dropped open closes the file that opens afterwards (no descriptor leaks)", async (t) => {
+  if (!existsSync("/proc/self/fd")) return t.skip("needs /proc/self/fd to count descriptors");
+  const p = fresh();
+  writeFileSync(p, "x");
+  const fds = () => readdirSync("/proc/self/fd").length;
+  const before = fds();
+  for (let i = 0; i < 5; i++) {
+    const open = File.open(p);
+    assert.equal(open.poll({ waker: noopWaker() }), PENDING);
+    open[Symbol.dispose]();
+  }
+  await settle();
+  assert.equal(fds(), before);
+  // And a File dropped with a read in flight closes once the read is done.
+  await run(function* () {
+    const f = yield* File.open(p);
+    assert.equal(f.read(new Uint8Array(1)).poll({ waker: noopWaker() }), PENDING);
+    f[Symbol.dispose]();
+  });
+  await settle();
+  assert.equal(fds(), before);
+});
+
+test("File: an fs call holds virtual time still, so a timeout cannot fire before the disk answers", async () => {
+  const p = fresh();
+  writeFileSync(p, "data");
+  const got = await run(
+    function* () {
+      return text(yield* timeout(1, readFile(p)));
+    },
+    new Runtime({ clock: "virtual" }),
+  );
+  assert.equal(got, "data");
+  assert.ok(time);
+});
+
+test("bad input is refused at the call", () => {
+  assert.throws(() => File.open(""), /non-empty string/);
+  assert.throws(() => File.open(fresh(), {}), /set read, write or append/);
+  assert.throws(() => File.open(fresh(), { read: true, create: true }), /need write or append/);
+  assert.throws(() => File.open(fresh(), { append: true, truncate: true }), /cannot be combined/);
+  assert.throws(() => File.open(fresh(), { write: "yes" as never }), /must be a boolean/);
+  assert.throws(() => File.open(new URL("https://example.com/x")), /file: URL/);
+  assert.throws(() => writeFile(fresh(), 42 as never), /Uint8Array or a string/);
+});
+
+test("a dropped File refuses further use with EBADF", async () => {
+  const p = fresh();
+  writeFileSync(p, "x");
+  await run(function* () {
+    const f = yield* File.open(p);
+    f[Symbol.dispose]();
+    assert.throws(
+      () => f.pollRead({ waker: noopWaker() }, new Uint8Array(1)),
+      (e: unknown) => e instanceof IoError && e.code === "EBADF",
+    );
+  });
+});
