@@ -42,7 +42,6 @@ import {
   type AsyncWrite,
   flush,
   IoError,
-  type IoFuture,
   read as readInto,
   writeAll,
   write as writeSome,
@@ -286,7 +285,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
    * });
    * ```
    */
-  read(buf: Uint8Array): IoFuture<number> {
+  read(buf: Uint8Array): Awaitable<number> {
     return readInto(this, buf);
   }
 
@@ -307,7 +306,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
    * });
    * ```
    */
-  write(bytes: Uint8Array): IoFuture<number> {
+  write(bytes: Uint8Array): Awaitable<number> {
     return writeSome(this, bytes);
   }
 
@@ -329,7 +328,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
    * });
    * ```
    */
-  writeAll(bytes: Uint8Array): IoFuture<void> {
+  writeAll(bytes: Uint8Array): Awaitable<void> {
     return writeAll(this, bytes);
   }
 
@@ -350,7 +349,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
    * });
    * ```
    */
-  flush(): IoFuture<void> {
+  flush(): Awaitable<void> {
     return flush(this);
   }
 

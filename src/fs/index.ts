@@ -9,5 +9,5 @@
 
 export { File, type OpenOptions, type SeekFrom } from "./file.js";
 export type { PathLike } from "./path-like.js";
-export { ReadDir, readDir } from "./read-dir.js";
 export { createDir, metadata, readFile, readToString, remove, rename, writeFile } from "./path-operations.js";
+export { ReadDir, readDir } from "./read-dir.js";
