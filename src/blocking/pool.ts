@@ -314,7 +314,7 @@ export class BlockingPool implements Disposable {
     const moved: Transferable[] = [];
     const plain = args.map((a) => unwrapTransfer(a, moved));
     const id = nextJobId++;
-    const shortName = `${href.slice(href.lastIndexOf("/") + 1)}#${name}`;
+    const shortName = `${href.startsWith("data:") ? "data:…" : href.slice(href.lastIndexOf("/") + 1)}#${name}`;
     const job = new BlockingHandle<JobOutput<ReturnType<F>>>(
       this,
       id,
