@@ -223,6 +223,8 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
       return 0;
     }
     this.#readAhead();
+    // A host that calls back synchronously has the bytes buffered already.
+    if (!this.#busy) return this.pollRead(cx, buf);
     return this.#wait(cx);
   }
 
@@ -624,6 +626,7 @@ class FileCall<T> extends Awaitable<T> {
           }
           this.#file.finish();
         });
+        if (this.#state === SETTLED) return this.poll(cx); // called back synchronously
         return this.#file.wait(cx);
       }
       case RUNNING:

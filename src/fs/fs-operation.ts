@@ -63,11 +63,20 @@ export class FsOperation<T> extends Awaitable<T> {
       return result.value;
     }
     if (this.#state === DONE) throw new Error(`${this.#what} was polled after it completed or was dropped`);
-    if (this.#state === IDLE) this.#begin();
+    if (this.#state === IDLE) {
+      this.#begin();
+      // A host that calls back synchronously has settled it already.
+      if (this.#settled()) return this.poll(cx);
+    }
     const held = this.#waker;
     if (held === undefined || !held.willWake(cx.waker)) this.#waker = cx.waker;
     if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
     return PENDING;
+  }
+
+  /** A method, so TypeScript does not narrow the state across the host call. */
+  #settled(): boolean {
+    return this.#state === SETTLED;
   }
 
   #begin(): void {

@@ -48,22 +48,31 @@ export class ReadDir implements Stream<Dirent>, Disposable {
   }
 
   pollNext(cx: Context): Poll<Dirent | undefined> {
-    if (this.#dropped) return undefined;
-    const next = this.#next;
-    if (next !== undefined) {
-      if (!pollProceed(cx)) return PENDING;
-      this.#next = undefined;
-      this.#stopWaiting();
-      return next;
+    // A loop, not one pass: a host may call back synchronously (the entry is
+    // then there at once), and opening is followed by the first read.
+    for (;;) {
+      if (this.#dropped) return undefined;
+      const next = this.#next;
+      if (next !== undefined) {
+        if (!pollProceed(cx)) return PENDING;
+        this.#next = undefined;
+        this.#stopWaiting();
+        return next;
+      }
+      if (this.#error !== undefined) {
+        const error = this.#error;
+        this.#error = undefined;
+        this.#ended = true;
+        this.#stopWaiting();
+        throw error;
+      }
+      if (this.#ended) {
+        this.#stopWaiting();
+        return undefined;
+      }
+      if (this.#busy) break;
+      this.#advance();
     }
-    if (this.#error !== undefined) {
-      const error = this.#error;
-      this.#error = undefined;
-      this.#ended = true;
-      throw error;
-    }
-    if (this.#ended) return undefined;
-    if (!this.#busy) this.#advance();
     const held = this.#waker;
     if (held === undefined || !held.willWake(cx.waker)) this.#waker = cx.waker;
     if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
@@ -110,19 +119,21 @@ export class ReadDir implements Stream<Dirent>, Disposable {
 
   #advance(): void {
     this.#busy = true;
-    const dir = this.#dir;
     if (!this.#started) {
       this.#started = true;
       opendir(this.path, (error, opened) => {
         if (error !== null) this.#error = IoError.from(error, `readDir(${this.path})`);
         else this.#dir = opened;
         this.#settled();
-        // Opened and not dropped: read the first entry at once.
-        if (error === null && !this.#dropped && this.#waker !== undefined) this.#advance();
       });
       return;
     }
-    if (dir === undefined) return;
+    const dir = this.#dir;
+    if (dir === undefined) {
+      this.#busy = false;
+      this.#ended = true;
+      return;
+    }
     dir.read((error, entry) => {
       if (error !== null) this.#error = IoError.from(error, `readDir(${this.path})`);
       else if (entry === null) this.#ended = true;
@@ -131,14 +142,12 @@ export class ReadDir implements Stream<Dirent>, Disposable {
     });
   }
 
+  /** A call finished: close if dropped meanwhile, else wake the waiter (which reads on after an open). */
   #settled(): void {
     this.#busy = false;
     if (this.#dropped) {
       this.#close();
       return;
-    }
-    if (this.#dir !== undefined && this.#next === undefined && this.#error === undefined && !this.#ended) {
-      return; // opendir finished: the read that follows will wake
     }
     const waker = this.#waker;
     this.#stopWaiting();

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { FsOperation } from "../../src/fs/fs-operation.js";
 import {
   createDir,
   File,
@@ -214,6 +215,7 @@ test("File: a dropped open closes the file that opens afterwards (no descriptor 
   const p = fresh();
   writeFileSync(p, "x");
   const fds = () => readdirSync("/proc/self/fd").length;
+  await settle(); // let earlier tests' closes land
   const before = fds();
   for (let i = 0; i < 5; i++) {
     const open = File.open(p);
@@ -221,7 +223,7 @@ test("File: a dropped open closes the file that opens afterwards (no descriptor 
     open[Symbol.dispose]();
   }
   await settle();
-  assert.equal(fds(), before);
+  assert.ok(fds() <= before, `${fds()} descriptors open, ${before} before`);
   // And a File dropped with a read in flight closes once the read is done.
   await run(function* () {
     const f = yield* File.open(p);
@@ -229,7 +231,7 @@ test("File: a dropped open closes the file that opens afterwards (no descriptor 
     f[Symbol.dispose]();
   });
   await settle();
-  assert.equal(fds(), before);
+  assert.ok(fds() <= before, `${fds()} descriptors open, ${before} before`);
 });
 
 test("File: an fs call holds virtual time still, so a timeout cannot fire before the disk answers", async () => {
@@ -266,4 +268,21 @@ test("a dropped File refuses further use with EBADF", async () => {
       (e: unknown) => e instanceof IoError && e.code === "EBADF",
     );
   });
+});
+
+test("a host that calls back synchronously (as Deno's fs can) does not stall the operation", async () => {
+  const got = await run(function* () {
+    const sync = new FsOperation<number>("sync call", (done) => done(null, 42));
+    const failing = new FsOperation<number>("sync failure", (done) =>
+      done(Object.assign(new Error("nope"), { code: "EACCES" }), 0),
+    );
+    let code = "";
+    try {
+      yield* failing;
+    } catch (e) {
+      if (e instanceof IoError) code = e.code;
+    }
+    return [yield* sync, code];
+  });
+  assert.deepEqual(got, [42, "EACCES"]);
 });
