@@ -45,6 +45,18 @@ test("bytes written to cat's piped stdin come back on its stdout", async () => {
   assert.equal(out, "echo through cat\n".repeat(5000));
 });
 
+test("what a child wrote before it exited is still there for a read after wait()", async () => {
+  const out = await run(function* () {
+    using child = new Command(node).args(["-e", "process.stdout.write('written before exit')"]).stdout("piped").spawn();
+    const stdout = child.stdout;
+    assert.ok(stdout !== undefined);
+    yield* child.wait();
+    yield* sleep(20); // Node drains unread stdio a tick after the exit
+    return text(yield* readToEnd(stdout));
+  });
+  assert.equal(out, "written before exit");
+});
+
 test("output() collects stdout and stderr, and status() reports exit codes", async () => {
   const [out, failed] = await run(function* () {
     const out = yield* new Command(node)
