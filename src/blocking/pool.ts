@@ -545,9 +545,9 @@ let defaultPool: BlockingPool | undefined;
  * ```ts no-run
  * import { main } from "mini-tokio";
  * import { spawnBlocking } from "mini-tokio/blocking";
- * import type { fib } from "./jobs.js";
+ * // jobs.js exports `function fib(n) { … }`; `typeof fib` works as well when it is typed.
  * await main(function* () {
- *   const n = yield* spawnBlocking<typeof fib>(new URL("./jobs.js", import.meta.url), "fib", 30);
+ *   const n = yield* spawnBlocking<(n: number) => number>(new URL("./jobs.js", import.meta.url), "fib", 30);
  *   console.log(n); // typed number
  * });
  * ```

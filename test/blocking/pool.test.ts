@@ -3,14 +3,13 @@ import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { BlockingError, BlockingPool, spawnBlocking, transfer } from "../../src/blocking/index.js";
-import { type AsyncBody, future, JoinError, Runtime, sleep, spawn, yieldNow } from "../../src/index.js";
+import { type AsyncBody, future, JoinError, Runtime, sleep, spawn, timeout, yieldNow } from "../../src/index.js";
 import type * as jobs from "./fixtures/jobs.js";
 
 const JOBS = new URL("./fixtures/jobs.ts", import.meta.url);
 
 /** Runs `body` on a fresh real-clock runtime, shut down afterwards. */
-async function run<T>(body: () => AsyncBody<T>): Promise<T> {
-  const rt = new Runtime();
+async function run<T>(body: () => AsyncBody<T>, rt = new Runtime()): Promise<T> {
   try {
     return await rt.run(future(body));
   } finally {
@@ -240,4 +239,25 @@ test("close() cancels queued and running jobs with a cancelled JoinError", async
     return out;
   });
   assert.deepEqual(errors, [true, true]);
+});
+
+test("a waiting job holds virtual time still (a timeout cannot fire first) and rt.dump() names it", async () => {
+  using pool = new BlockingPool({ size: 1 });
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const rt = new Runtime({ clock: "virtual" });
+  const waiting: (string | undefined)[] = [];
+  const value = await run(function* () {
+    const job = spawn(timeout(1, pool.spawn<typeof jobs.blockUntilOpen>(JOBS, "blockUntilOpen", gate, counter, 0)));
+    while (Atomics.load(counter, 0) === 0) yield* yieldNow(); // the job is running
+    for (const t of rt.dump().tasks) waiting.push(t.waitingOn);
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+    return yield* job;
+  }, rt);
+  assert.equal(value, 0, "the 1 ms timeout did not fire while the job ran");
+  assert.ok(
+    waiting.some((w) => w !== undefined && /of spawnBlocking\(jobs\.ts#blockUntilOpen\) running/.test(w)),
+    JSON.stringify(waiting),
+  );
 });
