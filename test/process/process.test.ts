@@ -185,3 +185,18 @@ test("bad input is refused at the call", () => {
   assert.throws(() => new Command("ls").stdout("pipe" as never), /"piped", "inherit" or "null"/);
   assert.throws(() => new Command("ls").killOnDrop(1 as never), /boolean/);
 });
+
+test("a waiting Child.wait() holds virtual time still: a timeout cannot fire before the child exits", async () => {
+  const rt = new Runtime({ clock: "virtual" });
+  try {
+    const status = await rt.run(
+      future(function* () {
+        using child = new Command(node).args(["-e", "setTimeout(() => process.exit(5), 100)"]).spawn();
+        return yield* timeout(1, child.wait());
+      }),
+    );
+    assert.equal(status.code, 5);
+  } finally {
+    rt.shutdown();
+  }
+});

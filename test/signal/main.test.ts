@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { main, yieldNow } from "../../src/index.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/interrupted-main.ts", import.meta.url));
 
@@ -68,4 +69,34 @@ test("a second Ctrl-C exits at once with 130, even while a graceful shutdown han
   const ended = await interrupt("hang", ["SIGINT", "SIGINT"], "shutting down gracefully");
   assert.equal(ended.code, 130);
   assert.equal(ended.stdout, "ready\nshutting down gracefully\n");
+});
+
+test("main() removes its SIGINT/SIGTERM listeners when the root future ends", async () => {
+  const before = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+  let during: number[] = [];
+  const value = await main(function* () {
+    during = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+    yield* yieldNow();
+    return 7;
+  });
+  assert.equal(value, 7);
+  assert.deepEqual(
+    during,
+    before.map((n) => n + 1),
+  );
+  assert.deepEqual([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")], before);
+  await main(
+    function* () {
+      during = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+    },
+    { dropOnSignal: false },
+  );
+  assert.deepEqual(during, before, "dropOnSignal: false adds none");
+});
+
+test("main() refuses a dropOnSignal that is not a boolean", async () => {
+  await assert.rejects(
+    main(function* () {}, { dropOnSignal: "yes" as never }),
+    /dropOnSignal must be a boolean/,
+  );
 });
