@@ -244,6 +244,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
   }
 
   pollFlush(cx: Context): Poll<void> {
+    this.#checkOpen("flush");
     if (this.#busy) return this.#wait(cx);
     this.#throwPending();
     this.#stopWaiting();
