@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import fc from "fast-check";
 import { FsOperation } from "../../src/fs/fs-operation.js";
 import {
   createDir,
@@ -13,6 +14,7 @@ import {
   readToString,
   remove,
   rename,
+  type SeekFrom,
   writeFile,
 } from "../../src/fs/index.js";
 import { type AsyncBody, future, noopWaker, PENDING, Runtime, stream, time, timeout } from "../../src/index.js";
@@ -285,4 +287,62 @@ test("a host that calls back synchronously (as Deno's fs can) does not stall the
     return [yield* sync, code];
   });
   assert.deepEqual(got, [42, "EACCES"]);
+});
+
+type FileStep =
+  | { readonly op: "write"; readonly bytes: Uint8Array }
+  | { readonly op: "read"; readonly n: number }
+  | { readonly op: "seek"; readonly offset: number; readonly from: SeekFrom };
+
+const fileStep: fc.Arbitrary<FileStep> = fc.oneof(
+  fc.record({ op: fc.constant("write" as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 300 }) }),
+  fc.record({ op: fc.constant("read" as const), n: fc.integer({ min: 1, max: 300 }) }),
+  fc.record({
+    op: fc.constant("seek" as const),
+    offset: fc.integer({ min: 0, max: 400 }),
+    from: fc.constantFrom<SeekFrom>("start", "current", "end"),
+  }),
+);
+
+test("File behaves like an in-memory byte array under any mix of writes, reads and seeks", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fileStep, { maxLength: 25 }), async (steps) => {
+      const p = fresh("model");
+      let model = new Uint8Array(0);
+      let pos = 0;
+      await run(function* () {
+        using f = yield* File.open(p, { read: true, write: true, create: true, truncate: true });
+        for (const step of steps) {
+          if (step.op === "write") {
+            yield* f.writeAll(step.bytes);
+            const end = Math.max(model.length, pos + step.bytes.length);
+            const grown = new Uint8Array(end);
+            grown.set(model);
+            grown.set(step.bytes, pos);
+            model = grown;
+            pos += step.bytes.length;
+          } else if (step.op === "read") {
+            const buf = new Uint8Array(step.n);
+            const got = yield* f.read(buf);
+            const want = model.subarray(Math.min(pos, model.length), Math.min(pos + step.n, model.length));
+            // A read returns what is there, possibly fewer bytes than asked; never wrong ones.
+            assert.ok(got <= want.length);
+            assert.deepEqual(buf.subarray(0, got), want.subarray(0, got));
+            if (want.length > 0) assert.ok(got > 0, "a read with bytes left returns some");
+            pos += got;
+          } else {
+            // Offsets count back from the current position and the end, forward from the start.
+            const offset =
+              step.from === "start" ? step.offset : -Math.min(step.offset, step.from === "end" ? model.length : pos);
+            const base = step.from === "start" ? 0 : step.from === "current" ? pos : model.length;
+            assert.equal(yield* f.seek(offset, step.from), base + offset);
+            pos = base + offset;
+          }
+        }
+        yield* f.flush();
+      });
+      assert.deepEqual(new Uint8Array(readFileSync(p)), model);
+    }),
+    { numRuns: 40 },
+  );
 });
