@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type AsyncBody, future, Runtime, sleep, spawn, TimeoutError, timeout, yieldNow } from "../../src/index.js";
-import { IoError, readToEnd, writeAll } from "../../src/io/index.js";
+import { flush, IoError, readToEnd, writeAll } from "../../src/io/index.js";
 import { Command } from "../../src/process/index.js";
 
 async function run<T>(body: () => AsyncBody<T>): Promise<T> {
@@ -199,4 +199,23 @@ test("a waiting Child.wait() holds virtual time still: a timeout cannot fire bef
   } finally {
     rt.shutdown();
   }
+});
+
+test("writing to a child that exited without reading fails with an IoError; it never hangs", async () => {
+  const e = await run(function* () {
+    using child = new Command(node).args(["-e", "process.exit(0)"]).stdin("piped").spawn();
+    const stdin = child.stdin;
+    assert.ok(stdin !== undefined);
+    const big = new Uint8Array(4 << 20);
+    try {
+      for (let i = 0; i < 8; i++) yield* writeAll(stdin, big);
+      yield* sleep(50);
+      yield* writeAll(stdin, big);
+      yield* flush(stdin);
+    } catch (error) {
+      return error;
+    }
+  });
+  assert.ok(e instanceof IoError, String(e));
+  assert.match(e.code, /EPIPE|ERR_STREAM_DESTROYED|ECONNRESET/);
 });
