@@ -247,6 +247,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
     this.#checkOpen("flush");
     if (this.#busy) return this.#wait(cx);
     this.#throwPending();
+    if (!pollProceed(cx)) return PENDING;
     this.#stopWaiting();
   }
 
