@@ -10,10 +10,11 @@
  * signal (128 + its number: 130, 143). A second signal ends the process at
  * once, for cleanup that hangs.
  *
- * A program that listens for the signal itself (through
- * `mini-tokio/signal`, whose listeners carry a registered mark) handles the
- * first one its own way, say a graceful shutdown; a second still ends the
- * process at once.
+ * A program that listens for the signal itself (`ctrlC()`, a
+ * `signal("SIGTERM")` stream, or a plain `process.on("SIGINT", …)`) handles
+ * the first one its own way, say a graceful shutdown: Node's own rule (a
+ * listener replaces the default action), kept. A second signal still ends
+ * the process at once.
  *
  * Engine-agnostic: everything about `process` is feature-detected, so on a
  * host without it this is a no-op.
@@ -31,8 +32,12 @@ const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 type TerminationSignal = (typeof SIGNALS)[number];
 
-/** The mark `mini-tokio/signal` puts on its listeners (see that module). */
-const PROGRAM_HANDLES = Symbol.for("mini-tokio.signal.programHandles");
+/**
+ * Marks main's own listeners, so one main() does not take another's (two
+ * running at once, or a copy of the package bundled twice) for the
+ * program's. A registered symbol, so every copy agrees.
+ */
+const MAIN_LISTENER = Symbol.for("mini-tokio.main.signalListener");
 
 /** The slice of Node's `process` used here. */
 interface SignalHost {
@@ -88,6 +93,7 @@ export class Interruptible<T> extends Awaitable<T | undefined> {
     if (host === undefined) return;
     const handlers = SIGNALS.map((name) => {
       const handler = () => this.#onSignal(host, name);
+      Object.defineProperty(handler, MAIN_LISTENER, { value: true });
       host.on(name, handler);
       return [name, handler] as const;
     });
@@ -113,8 +119,8 @@ export class Interruptible<T> extends Awaitable<T | undefined> {
       return;
     }
     this.signal = name;
-    const programHandles = host.listeners(name).some((l) => typeof l === "function" && PROGRAM_HANDLES in l);
-    if (programHandles) return; // the program's own listener handles the first one
+    const programHandles = host.listeners(name).some((l) => typeof l === "function" && !(MAIN_LISTENER in l));
+    if (programHandles) return; // the program listens: the first one is its to handle
     const waker = this.#waker;
     this.#waker = undefined;
     this.#interrupted = true;

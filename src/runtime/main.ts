@@ -16,8 +16,9 @@ export interface MainOptions extends RuntimeOptions {
    * Drop the root future on SIGINT (Ctrl-C) or SIGTERM, so its `finally`
    * blocks and `using` declarations run, then end the process with code
    * 130 or 143 (default true). A second signal ends the process at once.
-   * A program listening for the signal itself (`mini-tokio/signal`) gets
-   * the first one instead. `false` leaves signals to Node's defaults.
+   * A program listening for the signal itself (`ctrlC()`, a `signal()`
+   * stream, or `process.on`) gets the first one instead. `false` leaves
+   * signals to Node's defaults.
    */
   readonly dropOnSignal?: boolean;
 }

@@ -14,8 +14,8 @@
  * (exiting); once all are dropped, it does again (unlike tokio, whose
  * handler stays installed for the life of the process).
  *
- * Listeners are marked so that `main()` knows the program handles a signal
- * itself (see `main`'s `dropOnSignal`).
+ * While one listens, `main()` leaves the first SIGINT or SIGTERM to the
+ * program (see `main`'s `dropOnSignal`).
  *
  * @module
  */
@@ -26,13 +26,6 @@ import { holdAlive, releaseAlive } from "./keep-alive.js";
 
 /** A signal's name, as Node spells it (`"SIGINT"`, `"SIGTERM"`, `"SIGHUP"`, …). */
 export type SignalName = NodeJS.Signals;
-
-/**
- * Marks a listener as the program's own handling of a signal: `main()`
- * leaves the first such signal to the program. A registered symbol, so the
- * engine-agnostic core can read it without importing this Node-only module.
- */
-const PROGRAM_HANDLES = Symbol.for("mini-tokio.signal.programHandles");
 
 /** Signals a process cannot catch: listening for them is refused by the OS. */
 const UNCATCHABLE = new Set(["SIGKILL", "SIGSTOP"]);
@@ -69,7 +62,6 @@ class Listener {
       this.waker = undefined;
       waker?.wake();
     };
-    Object.defineProperty(onSignal, PROGRAM_HANDLES, { value: true });
     this.#onSignal = onSignal;
   }
 

@@ -65,6 +65,12 @@ test("a program awaiting ctrlC() handles the first Ctrl-C itself and ends normal
   assert.equal(ended.stdout, "ready\nshutting down gracefully\nfinally ran\nguard disposed\nafter main\n");
 });
 
+test("a program listening with a plain process.on('SIGINT') gets the first Ctrl-C too (Node's rule)", async () => {
+  const ended = await interrupt("raw", ["SIGINT"]);
+  assert.equal(ended.code, 0);
+  assert.equal(ended.stdout, "ready\nshutting down gracefully\nfinally ran\nguard disposed\nafter main\n");
+});
+
 test("a second Ctrl-C exits at once with 130, even while a graceful shutdown hangs", async () => {
   const ended = await interrupt("hang", ["SIGINT", "SIGINT"], "shutting down gracefully");
   assert.equal(ended.code, 130);
