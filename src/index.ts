@@ -22,7 +22,7 @@ export { isPending, isReady, PENDING, type Poll, type Suspend } from "./future/p
 export { noopWaker, type RawWaker, type RawWakerVTable, Waker, wakerFromFn } from "./future/waker.js";
 export { fromAsyncIterable, toAsyncIterable } from "./interop/async-iterable.js";
 export { fromPromise, toPromise } from "./interop/promise.js";
-export { main } from "./runtime/main.js";
+export { type MainOptions, main } from "./runtime/main.js";
 export { Runtime, type RuntimeOptions, StallError, type WaitingTask } from "./runtime/runtime.js";
 export { fromIterable } from "./stream/from-iterable.js";
 export { type Item, isStream, type Stream } from "./stream/stream.js";

@@ -1,0 +1,259 @@
+/**
+ * `NodeReader`: a Node `Readable` as an {@link AsyncBufRead}; `libuv` is
+ * the reactor and `'readable'` is the readiness event.
+ *
+ * The stream stays in paused mode: a poll calls `readable.read()`, which
+ * hands over what Node buffered (its own `Buffer`, never copied by us), and
+ * when that is nothing the reader stores the waker, listens for
+ * `'readable'` and holds a host operation (so paused time does not skip past
+ * the socket). Node stops reading from the kernel once its buffer reaches
+ * the stream's high-water mark, so a task that reads slowly slows the peer
+ * down: that is the backpressure, and nothing is lost.
+ *
+ * @module
+ */
+
+import type { Readable } from "node:stream";
+import {
+  type Context,
+  currentRuntime,
+  type HostOperation,
+  hostOperation,
+  PENDING,
+  type Poll,
+  pollProceed,
+  type Waker,
+} from "../index.js";
+import { type AsyncBufRead, kindOf } from "./async-read.js";
+import { IoError } from "./io-error.js";
+
+/** The view returned at the end of the stream. */
+const EMPTY = new Uint8Array(0);
+
+/** How a Node object is named in waits and errors. @internal */
+export interface IoName {
+  /** `"TcpStream"`, `"Readable"`, … */
+  readonly kind: string;
+  /** What it is connected to (`"127.0.0.1:53122"`), or "" when nothing useful. */
+  readonly where: string;
+}
+
+/**
+ * A Node `Readable` (a socket, a file stream, a child's stdout) read
+ * through the poll model. Made by {@link fromReadable}; `TcpStream` and the
+ * other `net` types read through one.
+ *
+ * One task reads at a time (the reader keeps one waker). Dropping the
+ * reader removes every listener it put on the stream; it does not destroy
+ * the stream, which belongs to whoever made it.
+ *
+ * @example
+ * ```ts
+ * import { Readable } from "node:stream";
+ * import { main } from "mini-tokio";
+ * import { fromReadable, readToEnd } from "mini-tokio/io";
+ * await main(function* () {
+ *   const r = fromReadable(Readable.from([Buffer.from("hello "), Buffer.from("world")]));
+ *   console.log(new TextDecoder().decode(yield* readToEnd(r)));
+ * });
+ * ```
+ * ```text output
+ * hello world
+ * ```
+ */
+export class NodeReader implements AsyncBufRead, Disposable {
+  readonly #readable: Readable;
+  readonly #name: IoName;
+  /** The chunk Node last handed over, and how much of it was consumed. */
+  #chunk: Uint8Array | undefined = undefined;
+  #offset = 0;
+  /** The task waiting for `'readable'` (set only while waiting). */
+  #waker: Waker | undefined = undefined;
+  #operation: HostOperation | undefined = undefined;
+  #listening = false;
+  #error: IoError | undefined = undefined;
+  #ended = false;
+  #disposed = false;
+
+  /** @internal Use {@link fromReadable}. */
+  constructor(readable: Readable, name: IoName) {
+    this.#readable = readable;
+    this.#name = name;
+    // These three live as long as the reader: an 'error' without a listener
+    // would crash the process, and 'end'/'close' must wake a waiting read.
+    readable.on("end", this.#onEnd);
+    readable.on("error", this.#onError);
+    readable.on("close", this.#onClose);
+  }
+
+  /** Node hands over a new `Buffer` per chunk and never writes it again. */
+  readonly stableViews = true;
+
+  /** The Node stream underneath. */
+  get readable(): Readable {
+    return this.#readable;
+  }
+
+  pollFillBuf(cx: Context): Poll<Uint8Array> {
+    const chunk = this.#chunk;
+    if (chunk !== undefined) return this.#offset === 0 ? chunk : chunk.subarray(this.#offset);
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#disposed) throw this.#closedError();
+    const read: unknown = this.#readable.read();
+    if (read !== null) {
+      if (!(read instanceof Uint8Array)) throw notBytes(this.describeOperation("read"), read);
+      this.#chunk = read;
+      this.#offset = 0;
+      this.#stopWaiting();
+      // The chunk is kept either way: a refusal only delays handing it out.
+      return pollProceed(cx) ? read : PENDING;
+    }
+    if (this.#ended || this.#readable.readableEnded) {
+      this.#stopListening();
+      return EMPTY;
+    }
+    if (this.#readable.destroyed) {
+      if (this.#error !== undefined) throw this.#error;
+      this.#stopListening();
+      throw this.#closedError();
+    }
+    this.#wait(cx);
+    return PENDING;
+  }
+
+  consume(n: number): void {
+    const chunk = this.#chunk;
+    const left = chunk === undefined ? 0 : chunk.length - this.#offset;
+    if (!Number.isInteger(n) || n < 0 || n > left) {
+      throw new RangeError(`consume(n): n must be an integer from 0 to ${left} (the bytes in the last view), got ${n}`);
+    }
+    this.#offset += n;
+    if (chunk !== undefined && this.#offset === chunk.length) {
+      this.#chunk = undefined;
+      this.#offset = 0;
+    }
+  }
+
+  pollRead(cx: Context, buf: Uint8Array): Poll<number> {
+    if (buf.length === 0) return 0;
+    const view = this.pollFillBuf(cx);
+    if (view === PENDING) return PENDING;
+    const n = Math.min(view.length, buf.length);
+    buf.set(n === view.length ? view : view.subarray(0, n));
+    this.consume(n);
+    return n;
+  }
+
+  cancelRead(): void {
+    this.#stopListening();
+  }
+
+  describeOperation(operation: string): string {
+    return `${this.#name.kind}.${operation}(${this.#name.where})`;
+  }
+
+  /** Drop: removes every listener the reader put on the stream. Idempotent. */
+  [Symbol.dispose](): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#stopListening();
+    this.#chunk = undefined;
+    const r = this.#readable;
+    r.off("end", this.#onEnd);
+    r.off("error", this.#onError);
+    r.off("close", this.#onClose);
+  }
+
+  #wait(cx: Context): void {
+    const stored = this.#waker;
+    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
+    if (!this.#listening) {
+      this.#listening = true;
+      this.#readable.on("readable", this.#onReadable);
+    }
+    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+  }
+
+  /** The wait is over: the listener stays (the next read will likely wait again), the host operation ends. */
+  #stopWaiting(): void {
+    this.#waker = undefined;
+    const op = this.#operation;
+    if (op !== undefined) {
+      this.#operation = undefined;
+      op.end();
+    }
+  }
+
+  #stopListening(): void {
+    this.#stopWaiting();
+    if (this.#listening) {
+      this.#listening = false;
+      this.#readable.off("readable", this.#onReadable);
+    }
+  }
+
+  #wake(): void {
+    const waker = this.#waker;
+    if (waker === undefined) return;
+    this.#stopWaiting();
+    waker.wake();
+  }
+
+  #closedError(): IoError {
+    return new IoError(
+      "ERR_STREAM_PREMATURE_CLOSE",
+      `${this.describeOperation("read")}: the stream was closed before it ended`,
+    );
+  }
+
+  readonly #onReadable = (): void => this.#wake();
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    this.#wake();
+  };
+  readonly #onError = (error: unknown): void => {
+    this.#error ??= IoError.from(error, this.describeOperation("read"));
+    this.#wake();
+  };
+  readonly #onClose = (): void => this.#wake();
+}
+
+function notBytes(what: string, chunk: unknown): TypeError {
+  return new TypeError(
+    `${what}: the stream produced ${typeof chunk === "string" ? "a string" : kindOf(chunk)}, not bytes: AsyncRead reads bytes, so do not set an encoding or object mode on the stream`,
+  );
+}
+
+/**
+ * Reads a Node `Readable` through the poll model: the result is an
+ * {@link AsyncBufRead} for `read`, `readExact`, `lines`, `Framed`, `copy`…
+ * The stream must produce bytes: no encoding; in object mode, only
+ * `Uint8Array` chunks (a read of anything else throws a TypeError). `name` is
+ * shown in `rt.dump()` (`"Readable.read()"` by default).
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from "node:fs";
+ * import { main } from "mini-tokio";
+ * import { fromReadable, readToEnd } from "mini-tokio/io";
+ * await main(function* () {
+ *   using r = fromReadable(createReadStream("package.json"), { name: "package.json" });
+ *   const bytes = yield* readToEnd(r);
+ *   console.log(bytes.length > 0);
+ * });
+ * ```
+ * ```text output
+ * true
+ * ```
+ */
+export function fromReadable(readable: Readable, options?: { name?: string }): NodeReader {
+  if (typeof readable !== "object" || readable === null || typeof readable.read !== "function") {
+    throw new TypeError(`fromReadable(readable): expected a Node Readable stream, got ${kindOf(readable)}`);
+  }
+  if (readable.readableEncoding !== null) {
+    throw new TypeError(
+      `fromReadable(readable): the stream has the encoding "${readable.readableEncoding}" set, so it yields strings; AsyncRead reads bytes, so make it without setEncoding`,
+    );
+  }
+  return new NodeReader(readable, { kind: options?.name ?? "Readable", where: "" });
+}

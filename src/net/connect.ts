@@ -1,0 +1,115 @@
+/**
+ * `Connect`: the future of `TcpStream.connect` and `UnixStream.connect`.
+ *
+ * @module
+ */
+
+import type { Socket } from "node:net";
+import {
+  Awaitable,
+  type Context,
+  currentRuntime,
+  type HostOperation,
+  hostOperation,
+  PENDING,
+  type Poll,
+  pollProceed,
+  type Waker,
+} from "../index.js";
+import { IoError } from "../io/io-error.js";
+
+/**
+ * Connects at its first poll (futures are lazy), waits for `'connect'` or
+ * `'error'`, and yields the stream made from the socket. Dropped before
+ * that, it destroys the socket.
+ *
+ * @internal
+ */
+export class Connect<S> extends Awaitable<S> {
+  #socket: Socket | undefined = undefined;
+  #connected = false;
+  #error: IoError | undefined = undefined;
+  #done = false;
+  #waker: Waker | undefined = undefined;
+  #operation: HostOperation | undefined = undefined;
+
+  constructor(
+    private readonly open: () => Socket,
+    private readonly wrap: (socket: Socket) => S,
+    private readonly what: string,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<S> {
+    if (this.#done) throw new Error(`${this.what} was polled after it completed: await each future once`);
+    let socket = this.#socket;
+    if (socket === undefined) {
+      socket = this.open();
+      this.#socket = socket;
+      socket.once("connect", this.#onConnect);
+      socket.once("error", this.#onError);
+    }
+    if (this.#error !== undefined) {
+      this.#finish();
+      socket.destroy();
+      throw this.#error;
+    }
+    if (this.#connected) {
+      if (!pollProceed(cx)) return PENDING;
+      this.#finish();
+      this.#socket = undefined;
+      return this.wrap(socket);
+    }
+    const stored = this.#waker;
+    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
+    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    return PENDING;
+  }
+
+  describeWait(): string {
+    return this.what;
+  }
+
+  /** Drop: a connection not yet handed out is destroyed. Idempotent. */
+  override [Symbol.dispose](): void {
+    const socket = this.#socket;
+    this.#finish();
+    if (socket !== undefined) {
+      this.#socket = undefined;
+      socket.on("error", () => {});
+      socket.destroy();
+    }
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#waker = undefined;
+    const socket = this.#socket;
+    if (socket !== undefined) {
+      socket.off("connect", this.#onConnect);
+      socket.off("error", this.#onError);
+    }
+    const op = this.#operation;
+    this.#operation = undefined;
+    op?.end();
+  }
+
+  #wake(): void {
+    const op = this.#operation;
+    this.#operation = undefined;
+    op?.end();
+    const w = this.#waker;
+    this.#waker = undefined;
+    w?.wake();
+  }
+
+  readonly #onConnect = (): void => {
+    this.#connected = true;
+    this.#wake();
+  };
+  readonly #onError = (error: unknown): void => {
+    this.#error = IoError.from(error, this.what);
+    this.#wake();
+  };
+}
