@@ -172,8 +172,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
 
   /** The executor's turn for this task: poll once, or carry out an abort. */
   run(): void {
-    if (this.mustCancel()) this.cancel();
-    else if (!isComplete(this.state)) this.pollOnce(this);
+    const s = this.state;
+    if (isAborting(s)) this.cancel();
+    else if (!isComplete(s)) this.pollOnce(this);
   }
 
   /** True when this turn must carry out an abort rather than poll (the observer asks too). */
