@@ -690,8 +690,13 @@ export class Runtime implements Handle, Scheduler, Disposable {
         `${api}(future): future must be a future (an object with a poll(cx) method, such as future(function* () { … })), got ${describe(future)}`,
       );
     }
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(
+        `${api}(future, options): options must be an object such as { name: "worker" }, got ${describe(options)}`,
+      );
+    }
     const name = options?.name;
-    if (options !== undefined && (typeof options !== "object" || (name !== undefined && typeof name !== "string"))) {
+    if (name !== undefined && typeof name !== "string") {
       throw new TypeError(`${api}(future, options): options.name must be a string, got ${describe(name)}`);
     }
     if (this.closed) throw new Error(`${api}(): the runtime was shut down and accepts no new tasks`);

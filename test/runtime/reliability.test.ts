@@ -304,3 +304,21 @@ test("many concurrent run() calls share one beforeExit listener", async () => {
   await Promise.all(runs);
   assert.equal(process.listenerCount("beforeExit"), before, "the listener goes with the last run");
 });
+
+test("spawn with a string where options go says options must be an object, naming what it got", () => {
+  const rt = virtual();
+  const f = future(function* () {});
+  assert.throws(
+    // @ts-expect-error: options must be an object
+    () => rt.spawn(f, "worker"),
+    {
+      name: "TypeError",
+      message: 'spawn(future, options): options must be an object such as { name: "worker" }, got the string "worker"',
+    },
+  );
+  assert.throws(
+    // @ts-expect-error: name must be a string
+    () => rt.spawn(f, { name: 7 }),
+    { name: "TypeError", message: "spawn(future, options): options.name must be a string, got number 7" },
+  );
+});
