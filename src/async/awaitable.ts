@@ -26,7 +26,7 @@
  */
 
 import "../future/symbols.js";
-import { THREAD } from "../context/context.js";
+import { currentPoll, THREAD } from "../context/context.js";
 import type { AwaitIterator, Context, Future } from "../future/future.js";
 import { describe, isFuture, waitDescription } from "../future/future.js";
 import { PENDING, type Poll, type Suspend } from "../future/poll.js";
@@ -44,7 +44,7 @@ const READY_STEP: { done: true; value: unknown } = { done: true, value: undefine
  * @internal
  */
 export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
-  const cx = THREAD.poll;
+  const cx = currentPoll();
   if (cx === undefined) throw awaitOutsidePoll();
   const p: Poll<T> = f.poll(cx);
   if (p === PENDING) {
@@ -67,7 +67,7 @@ export function awaitStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
  * @internal
  */
 export function awaitNestedStep<T>(f: Future<T>): IteratorResult<Suspend, T> {
-  const cx = THREAD.poll;
+  const cx = currentPoll();
   if (cx === undefined) throw awaitOutsidePoll();
   const p: Poll<T> = f.poll(cx);
   if (p === PENDING) return PENDING_STEP;

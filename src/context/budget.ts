@@ -10,7 +10,7 @@
  * task and says no: the leaf returns PENDING, the task goes to the back of
  * the run queue, and everyone else gets a turn first.
  *
- * The units left live in the per-thread record (`THREAD.budget`). Outside
+ * The units left live in the per-thread record (`budgetLeft()`). Outside
  * a task poll the budget is unlimited, so polling a future by hand in a
  * test is not affected.
  *
@@ -18,14 +18,14 @@
  */
 
 import type { Context } from "../future/future.js";
-import { THREAD } from "./context.js";
+import { budgetLeft, setBudget, THREAD } from "./context.js";
 
 /** Units each task poll may spend (tokio's figure). */
 export const BUDGET = 128;
 
 /** Gives the task about to be polled a fresh budget. @internal */
 export function resetBudget(): void {
-  THREAD.budget = BUDGET;
+  setBudget(BUDGET);
 }
 
 /**
@@ -44,9 +44,9 @@ export function resetBudget(): void {
  * ```
  */
 export function pollProceed(cx: Context): boolean {
-  const remaining = THREAD.budget;
+  const remaining = budgetLeft();
   if (remaining > 0) {
-    THREAD.budget = remaining - 1;
+    setBudget(remaining - 1);
     return true;
   }
   return refuse(cx);
@@ -55,9 +55,9 @@ export function pollProceed(cx: Context): boolean {
 /** The budget is spent: wake the task (it goes to the back of the run queue) and say no. */
 function refuse(cx: Context): false {
   const thread = THREAD;
-  if (thread.budget === 0) {
+  if (budgetLeft() === 0) {
     // The first refusal in this poll: the budget forced a yield.
-    thread.budget = -1;
+    setBudget(-1);
     thread.exhaustions++;
     const hook = thread.onBudgetExhausted;
     if (hook !== undefined) hook();
@@ -76,7 +76,7 @@ function refuse(cx: Context): false {
  * @internal
  */
 export function pollBudgetAvailable(cx: Context): boolean {
-  return THREAD.budget > 0 || refuse(cx);
+  return budgetLeft() > 0 || refuse(cx);
 }
 
 /**
@@ -90,18 +90,18 @@ export function pollBudgetAvailable(cx: Context): boolean {
  * @internal
  */
 export function withBudgetUnconstrained<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
-  const saved = THREAD.budget;
-  THREAD.budget = Number.POSITIVE_INFINITY;
+  const saved = budgetLeft();
+  setBudget(Number.POSITIVE_INFINITY);
   try {
     return fn(a, b);
   } finally {
-    THREAD.budget = saved;
+    setBudget(saved);
   }
 }
 
 /** The units left in this poll's budget (Infinity outside a task poll). */
 export function remainingBudget(): number {
-  return Math.max(THREAD.budget, 0);
+  return Math.max(budgetLeft(), 0);
 }
 
 /** Sets (or clears) the function told when a poll's budget runs out; returns the one it replaced. @internal */

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { enterRuntime, leaveRuntime, type RuntimeEntry, THREAD } from "../context/context.js";
+import { currentPoll, enterRuntime, leaveRuntime, type RuntimeEntry, THREAD } from "../context/context.js";
 import type { Handle, SpawnOptions, TimeHandle } from "../context/handle.js";
 import type { JoinHandle } from "../context/join-handle.js";
 import type { Future } from "../future/future.js";
@@ -453,7 +453,8 @@ export class Runtime implements Handle, Scheduler, Disposable {
       while (!root.isFinished()) {
         const task = this.nextTask();
         if (task !== undefined) {
-          this.runTask(task);
+          if (this.observer === undefined) task.run();
+          else this.observer.run(task);
           // Fire due timers now and then, even while tasks keep each other busy.
           if (--turn === 0) {
             turn = this.eventInterval;
@@ -593,7 +594,7 @@ export class Runtime implements Handle, Scheduler, Disposable {
   private runningTask(): Task<unknown> | undefined {
     const running = this.observer?.running;
     if (running !== undefined) return running;
-    const cx = THREAD.poll;
+    const cx = currentPoll();
     return cx instanceof Task && cx.scheduler === this && !cx.isFinished() ? cx : undefined;
   }
 
@@ -675,13 +676,6 @@ export class Runtime implements Handle, Scheduler, Disposable {
     this.requestTurn();
   }
 
-  /** One task's turn: straight to the task, or through the observer when someone watches. */
-  private runTask(task: Task<unknown>): void {
-    const observer = this.observer;
-    if (observer === undefined) task.run();
-    else observer.run(task);
-  }
-
   // --- driving -------------------------------------------------------------
 
   private spawnTask<T>(future: Future<T>, options: SpawnOptions | undefined, api: string): Task<T> {
@@ -745,7 +739,8 @@ export class Runtime implements Handle, Scheduler, Disposable {
       for (let n = this.eventInterval; n > 0; n--) {
         const task = this.nextTask();
         if (task === undefined) break;
-        this.runTask(task);
+        if (this.observer === undefined) task.run();
+        else this.observer.run(task);
       }
     } finally {
       this.leaveDriving(outer);

@@ -172,9 +172,10 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
 
   /** The executor's turn for this task: poll once, or carry out an abort. */
   run(): void {
-    const s = this.state;
-    if (isAborting(s)) this.cancel();
-    else if (!isComplete(s)) this.pollOnce(this);
+    const future = this.future;
+    if (future === undefined) return; // completed while queued (dropped by its runtime)
+    if (isAborting(this.state)) this.cancel();
+    else this.pollOnce(future, this);
   }
 
   /** True when this turn must carry out an abort rather than poll (the observer asks too). */
@@ -182,15 +183,19 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
     return isAborting(this.state);
   }
 
+  /** Polls the future once with `cx` (the observer's context that also records where awaits are). */
+  pollWith(cx: Context): void {
+    const future = this.future;
+    if (future !== undefined) this.pollOnce(future, cx);
+  }
+
   /**
    * Polls the future once, with `cx` (the task itself, or the observer's
-   * context that also records where awaits are), and acts on the outcome:
-   * finish, re-queue, or wait for a wake. @internal
+   * context), and acts on the outcome: finish, re-queue, or wait for a
+   * wake. Kept small: it is inlined into the executor's loop.
    */
-  pollOnce(cx: Context): void {
+  private pollOnce(future: Future<T>, cx: Context): void {
     transitionToRunning(this);
-    const future = this.future;
-    if (future === undefined) throw new Error(`internal: task #${this.id} was polled after it completed`);
     this.polls++;
     resetBudget();
     let out: Poll<T>;

@@ -280,7 +280,7 @@ export class Observer {
     const start = clock === undefined ? 0 : clock();
     this.pollStart = start;
     try {
-      task.pollOnce(capture ?? task);
+      task.pollWith(capture ?? task);
     } finally {
       this.current = outerCurrent;
       this.polling = outerPolling;
