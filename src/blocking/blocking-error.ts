@@ -4,6 +4,7 @@
  * @module
  */
 
+import { textOf } from "../future/future.js";
 import { JoinError } from "../index.js";
 
 /** How a blocking job failed. */
@@ -47,7 +48,7 @@ export class BlockingError extends JoinError {
     Object.defineProperty(this, "name", { value: "BlockingError", configurable: true });
     this.kind = kind;
     this.job = job;
-    const said = cause instanceof Error ? cause.message : String(cause);
+    const said = textOf(cause);
     this.message =
       kind === "threw"
         ? `blocking job #${jobId} (${job}) threw: ${said}`

@@ -25,6 +25,7 @@ import { availableParallelism, cpus } from "node:os";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Transferable, Worker } from "node:worker_threads";
+import { describe, textOf } from "../future/future.js";
 import {
   Awaitable,
   type Context,
@@ -255,12 +256,12 @@ export class BlockingPool implements Disposable {
     }
     const size = options.size ?? defaultSize();
     if (!Number.isInteger(size) || size < 1) {
-      throw new RangeError(`new BlockingPool({ size }): size must be an integer ≥ 1, got ${String(size)}`);
+      throw new RangeError(`new BlockingPool({ size }): size must be an integer ≥ 1, got ${describe(size)}`);
     }
     const idle = options.idleTimeoutMs ?? 10_000;
     if (typeof idle !== "number" || !(idle >= 0) || !Number.isFinite(idle)) {
       throw new RangeError(
-        `new BlockingPool({ idleTimeoutMs }): idleTimeoutMs must be a finite number ≥ 0, got ${String(idle)}`,
+        `new BlockingPool({ idleTimeoutMs }): idleTimeoutMs must be a finite number ≥ 0, got ${describe(idle)}`,
       );
     }
     this.size = size;
@@ -435,7 +436,7 @@ export class BlockingPool implements Disposable {
       slot.worker.postMessage(message, moved);
     } catch (error) {
       slot.job = undefined;
-      const why = error instanceof Error ? error.message : String(error);
+      const why = textOf(error);
       job.settle(false, new TypeError(`spawnBlocking(${job.job}): an argument cannot be sent to a thread: ${why}`));
       this.#park(slot);
       return;

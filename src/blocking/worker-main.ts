@@ -9,6 +9,7 @@
  */
 
 import { isMainThread, parentPort, type Transferable } from "node:worker_threads";
+import { textOf } from "../future/future.js";
 import { unwrapTransfer } from "./transfer.js";
 
 /** A job as the pool posts it. */
@@ -61,7 +62,7 @@ function sendable(error: unknown): unknown {
     structuredClone(error);
     return error;
   } catch {
-    return new Error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    return new Error(error instanceof Error ? `${textOf(error.name)}: ${textOf(error)}` : textOf(error));
   }
 }
 
@@ -79,7 +80,7 @@ port.on("message", (message: unknown) => {
         port.postMessage({ id: message.id, ok: true, value }, moved);
       } catch (error) {
         // The value could not be cloned (a function, a class with private state…).
-        const why = error instanceof Error ? error.message : String(error);
+        const why = textOf(error);
         port.postMessage({
           id: message.id,
           ok: false,

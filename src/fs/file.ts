@@ -26,6 +26,7 @@
  */
 
 import { close, constants, fstat, fsync, open, read, type Stats, write } from "node:fs";
+import { describe } from "../future/future.js";
 import {
   Awaitable,
   type Context,
@@ -381,10 +382,10 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
    */
   seek(offset: number, from: SeekFrom = "start"): Awaitable<number> {
     if (!Number.isSafeInteger(offset)) {
-      throw new TypeError(`File.seek(offset): offset must be an integer, got ${String(offset)}`);
+      throw new TypeError(`File.seek(offset): offset must be an integer, got ${describe(offset)}`);
     }
     if (from !== "start" && from !== "current" && from !== "end") {
-      throw new RangeError(`File.seek(offset, from): from must be "start", "current" or "end", got ${String(from)}`);
+      throw new RangeError(`File.seek(offset, from): from must be "start", "current" or "end", got ${describe(from)}`);
     }
     return new FileCall(this, `File.seek(${this.path})`, (fd, done) => {
       const settle = (base: number): void => {

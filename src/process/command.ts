@@ -5,6 +5,7 @@
  */
 
 import { spawn as nodeSpawn, type StdioOptions } from "node:child_process";
+import { describe } from "../future/future.js";
 import { type AsyncBody, type Awaitable, asyncFn, future, join } from "../index.js";
 import { IoError, readToEnd } from "../io/index.js";
 import { Child, type ExitStatus } from "./child.js";
@@ -24,7 +25,7 @@ export interface Output {
 
 function checkStdio(api: string, value: unknown): Stdio {
   if (value === "piped" || value === "inherit" || value === "null") return value;
-  throw new TypeError(`${api}: must be "piped", "inherit" or "null", got ${String(value)}`);
+  throw new TypeError(`${api}: must be "piped", "inherit" or "null", got ${describe(value)}`);
 }
 
 /** What a stream that was not piped yields to output(): no bytes. */
@@ -37,7 +38,7 @@ function nodeStdio(s: Stdio): "pipe" | "inherit" | "ignore" {
 }
 
 function checkString(api: string, value: unknown): string {
-  if (typeof value !== "string") throw new TypeError(`${api}: expected a string, got ${typeof value}`);
+  if (typeof value !== "string") throw new TypeError(`${api}: expected a string, got ${describe(value)}`);
   if (value.includes("\0")) throw new TypeError(`${api}: a string with a NUL character cannot be passed to a process`);
   return value;
 }

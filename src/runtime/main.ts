@@ -5,7 +5,7 @@
  */
 
 import { type AsyncBody, future } from "../async/generator.js";
-import type { Future } from "../future/future.js";
+import { describe, type Future } from "../future/future.js";
 import { setFailureExitCode } from "./host.js";
 import { Interruptible } from "./interrupt.js";
 import { Runtime, type RuntimeOptions } from "./runtime.js";
@@ -46,7 +46,7 @@ export interface MainOptions extends RuntimeOptions {
 export async function main<T>(body: (() => AsyncBody<T>) | Future<T>, options?: MainOptions): Promise<T | undefined> {
   const { dropOnSignal = true, ...runtimeOptions } = options ?? {};
   if (typeof dropOnSignal !== "boolean") {
-    throw new TypeError(`main(body, { dropOnSignal }): dropOnSignal must be a boolean, got ${String(dropOnSignal)}`);
+    throw new TypeError(`main(body, { dropOnSignal }): dropOnSignal must be a boolean, got ${describe(dropOnSignal)}`);
   }
   const rt = new Runtime(options === undefined ? undefined : runtimeOptions);
   const root = new Interruptible(typeof body === "function" ? future(body) : body);

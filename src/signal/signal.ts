@@ -21,6 +21,7 @@
  */
 
 import { constants } from "node:os";
+import { describe } from "../future/future.js";
 import { Awaitable, type Context, PENDING, type Poll, pollProceed, type Stream, type Waker } from "../index.js";
 import { holdAlive, releaseAlive } from "./keep-alive.js";
 
@@ -36,7 +37,7 @@ function isSignalName(name: unknown): name is SignalName {
 
 function checkSignal(api: string, name: unknown): SignalName {
   if (!isSignalName(name)) {
-    throw new TypeError(`${api}: name must be a signal name such as "SIGTERM" or "SIGHUP", got ${String(name)}`);
+    throw new TypeError(`${api}: name must be a signal name such as "SIGTERM" or "SIGHUP", got ${describe(name)}`);
   }
   if (UNCATCHABLE.has(name)) {
     throw new RangeError(`${api}: ${name} cannot be caught by a process; listen for SIGTERM or SIGINT instead`);

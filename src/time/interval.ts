@@ -325,7 +325,7 @@ export function interval(periodMs: number, options: IntervalOptions = {}): Inter
   const missedTick = options.missedTick ?? "burst";
   if (!BEHAVIOURS.includes(missedTick)) {
     throw new RangeError(
-      `interval(periodMs, { missedTick }): missedTick must be "burst", "delay" or "skip", got ${String(missedTick)}`,
+      `interval(periodMs, { missedTick }): missedTick must be "burst", "delay" or "skip", got ${describe(missedTick)}`,
     );
   }
   return new Interval(periodMs, missedTick, currentRuntime()?.time);
