@@ -36,6 +36,6 @@ export { type LineOptions, lines, readLine } from "./lines.js";
 export { fromReadable, NodeReader } from "./node-reader.js";
 export { fromWritable, NodeWriter } from "./node-writer.js";
 export { Once, once } from "./once.js";
-export { read, readExact, readToEnd } from "./read.js";
+export { fillBuf, read, readExact, readToEnd } from "./read.js";
 export { ReadHalf, split, WriteHalf } from "./split.js";
 export { flush, shutdown, write, writeAll } from "./write.js";
