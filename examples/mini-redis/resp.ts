@@ -127,6 +127,80 @@ export class RespParser {
   }
 }
 
+/** The most bytes a single request may occupy while it arrives (bulk limit plus headers). */
+export const MAX_REQUEST = 64 * 1024 * 1024;
+
+/**
+ * A connection's incoming side: hands every complete request in the bytes
+ * read to a handler and keeps the start of one that is cut by the chunk
+ * boundary. Requests are parsed straight out of the chunk read; only that
+ * cut-off tail is copied, into the buffer's own memory.
+ */
+export class RequestBuffer {
+  readonly parser = new RespParser();
+  #pending = Buffer.allocUnsafe(0);
+  #pendingLength = 0;
+
+  /** Bytes of an incomplete request held. */
+  get pending(): number {
+    return this.#pendingLength;
+  }
+
+  /**
+   * Calls `handle(args, argc)` for each complete request in `view` (after
+   * what was pending) until it returns false. Returns false when the
+   * connection must close: the handler said so, or the bytes broke the
+   * protocol (the error reply is then written to `out`).
+   */
+  feed(view: Uint8Array, handle: (args: string[], argc: number) => boolean, out: ByteBuffer): boolean {
+    let buf: Buffer;
+    let p = 0;
+    let end: number;
+    if (this.#pendingLength === 0) {
+      buf = view instanceof Buffer ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+      end = view.length;
+    } else {
+      this.#keep(view, 0, view.length);
+      buf = this.#pending;
+      end = this.#pendingLength;
+    }
+    const parser = this.parser;
+    try {
+      while (parser.parse(buf, p, end)) {
+        p = parser.next;
+        if (!handle(parser.args, parser.argc)) return false;
+      }
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      error(out, `ERR Protocol error: ${e.message}`);
+      return false;
+    }
+    if (buf === this.#pending) {
+      this.#pending.copy(this.#pending, 0, p, end);
+      this.#pendingLength = end - p;
+    } else {
+      this.#pendingLength = 0;
+      if (p < end) this.#keep(buf, p, end);
+    }
+    if (this.#pendingLength > MAX_REQUEST) {
+      error(out, "ERR Protocol error: request too large");
+      return false;
+    }
+    return true;
+  }
+
+  #keep(bytes: Uint8Array, from: number, to: number): void {
+    const need = this.#pendingLength + (to - from);
+    if (need > this.#pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.#pending.length * 2, 4096));
+      this.#pending.copy(grown, 0, 0, this.#pendingLength);
+      this.#pending = grown;
+    }
+    this.#pending.set(bytes.subarray(from, to), this.#pendingLength);
+    this.#pendingLength = need;
+  }
+}
+
 // --- replies -----------------------------------------------------------------
 
 /** `+OK\r\n` and friends. */

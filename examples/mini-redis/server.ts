@@ -37,7 +37,7 @@ import type { TcpListener, TcpStream } from "../../src/net/index.js";
 import { CLOSE, commandName, execute, PUBSUB } from "./commands.js";
 import { Db } from "./db.js";
 import { type Delivery, Hub, Subscriptions } from "./pubsub.js";
-import { arrayHeader, bulk, error, integer, ProtocolError, RespParser, simple } from "./resp.js";
+import { arrayHeader, bulk, error, integer, RequestBuffer, simple } from "./resp.js";
 
 /** Options of {@link serve}. */
 export interface ServerOptions {
@@ -46,9 +46,6 @@ export interface ServerOptions {
   /** How long in-flight connections may finish after shutdown starts (default 2,000 ms). */
   readonly graceMs?: number;
 }
-
-/** The most bytes a single request may occupy while it arrives (bulk limit plus headers). */
-const MAX_REQUEST = 64 * 1024 * 1024;
 
 /** What every connection shares. */
 class Shared {
@@ -66,13 +63,10 @@ class Shared {
 const KEEP_GOING = 0;
 const HANG_UP = 1;
 
-/** One client's state: its parser, the part of a request not yet complete, and the replies being gathered. */
+/** One client's state: its requests being parsed, the replies being gathered, its subscriptions. */
 class Connection {
-  readonly parser = new RespParser();
+  readonly requests = new RequestBuffer();
   readonly out = new ByteBuffer(16 * 1024);
-  /** Bytes of a request that has not fully arrived (own memory: Node's chunk is given back). */
-  pending = Buffer.allocUnsafe(0);
-  pendingLength = 0;
   /** True while the task waits for the client (nothing in hand): shutdown may close it at once. */
   idle = true;
   subscriptions: Subscriptions | undefined = undefined;
@@ -84,64 +78,20 @@ class Connection {
   ) {}
 
   /**
-   * Runs every complete request in `view` (after what was pending), writes
-   * their replies into `out`, and keeps the bytes of an incomplete one.
-   * Returns HANG_UP after QUIT or a protocol error.
+   * Runs every complete request in `view` (after what was pending) and
+   * writes their replies into `out`. Returns HANG_UP after QUIT or a
+   * protocol error.
    */
   process(view: Uint8Array): number {
-    let buf: Buffer;
-    let p = 0;
-    let end: number;
-    if (this.pendingLength === 0) {
-      buf = view instanceof Buffer ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-      end = view.length;
-    } else {
-      this.#keep(view, 0, view.length);
-      buf = this.pending;
-      end = this.pendingLength;
-    }
-    const parser = this.parser;
-    try {
-      while (parser.parse(buf, p, end)) {
-        p = parser.next;
-        if (this.#run() === HANG_UP) return HANG_UP;
-      }
-    } catch (e) {
-      if (!(e instanceof ProtocolError)) throw e;
-      error(this.out, `ERR Protocol error: ${e.message}`);
-      return HANG_UP;
-    }
-    // Keep what is left of an incomplete request.
-    if (buf === this.pending) {
-      this.pending.copy(this.pending, 0, p, end);
-      this.pendingLength = end - p;
-    } else {
-      this.pendingLength = 0;
-      if (p < end) this.#keep(buf, p, end);
-    }
-    if (this.pendingLength > MAX_REQUEST) {
-      error(this.out, "ERR Protocol error: request too large");
-      return HANG_UP;
-    }
-    return KEEP_GOING;
+    return this.requests.feed(view, this.#handle, this.out) ? KEEP_GOING : HANG_UP;
   }
 
-  #keep(bytes: Uint8Array, from: number, to: number): void {
-    const need = this.pendingLength + (to - from);
-    if (need > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.pending.length * 2, 4096));
-      this.pending.copy(grown, 0, 0, this.pendingLength);
-      this.pending = grown;
-    }
-    this.pending.set(bytes.subarray(from, to), this.pendingLength);
-    this.pendingLength = need;
-  }
+  readonly #handle = (args: string[], argc: number): boolean => this.#run(args, argc) === KEEP_GOING;
 
   /** One parsed request. */
-  #run(): number {
-    const { args, argc } = this.parser;
+  #run(args: string[], argc: number): number {
     const out = this.out;
-    if (this.subscriptions !== undefined && this.subscriptions.size > 0) return this.#runSubscribed();
+    if (this.subscriptions !== undefined && this.subscriptions.size > 0) return this.#runSubscribed(args, argc);
     const outcome = execute(this.shared.db, args, argc, out);
     if (outcome === CLOSE) return HANG_UP;
     if (outcome !== PUBSUB) return KEEP_GOING;
@@ -151,12 +101,11 @@ class Connection {
       else integer(out, this.shared.hub.publish(args[1] ?? "", args[2] ?? ""));
       return KEEP_GOING;
     }
-    return this.#runSubscribed();
+    return this.#runSubscribed(args, argc);
   }
 
   /** In subscriber mode only (UN)SUBSCRIBE, PING and QUIT are allowed, as in Redis. */
-  #runSubscribed(): number {
-    const { args, argc } = this.parser;
+  #runSubscribed(args: string[], argc: number): number {
     const out = this.out;
     const cmd = commandName(args[0] ?? "");
     if (cmd === "SUBSCRIBE") {
