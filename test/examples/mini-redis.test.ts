@@ -222,3 +222,43 @@ test("npm run mini-redis prints its address, serves, and shuts down gracefully o
     child.kill("SIGKILL");
   }
 });
+
+test("graceful shutdown: stops accepting, closes idle clients, lets a busy one finish its batch", {
+  skip,
+}, async () => {
+  const own = new Runtime();
+  const token = new CancellationToken();
+  const listener = await own.run(TcpListener.bind("127.0.0.1:0"));
+  const addr = listener.localAddr();
+  const done = own.run(serve(listener, token, { graceMs: 1_000 }));
+  const idle = net.connect({ port: addr.port, host: "127.0.0.1" });
+  idle.on("error", () => {});
+  const idleClosed = new Promise((r) => idle.once("close", r));
+  await new Promise((r) => idle.once("connect", r));
+  // A client whose requests are being answered when the shutdown starts.
+  const busy = net.connect({ port: addr.port, host: "127.0.0.1" });
+  await new Promise((r) => busy.once("connect", r));
+  const replies: Buffer[] = [];
+  const firstReply = new Promise((r) => busy.once("data", r));
+  busy.on("data", (c: Buffer) => replies.push(c));
+  const busyClosed = new Promise((r) => busy.once("close", r));
+  busy.write("*1\r\n$4\r\nPING\r\n".repeat(1000));
+  await firstReply;
+  token.cancel();
+  await done;
+  await Promise.all([idleClosed, busyClosed]);
+  const text = Buffer.concat(replies).toString();
+  assert.ok(
+    text.length > 0 && text.replaceAll("+PONG\r\n", "") === "",
+    "the busy client got whole replies, then a close",
+  );
+  const refused = await new Promise((r) => {
+    const s = net.connect({ port: addr.port, host: "127.0.0.1" });
+    s.on("error", (e: NodeJS.ErrnoException) => r(e.code));
+    s.on("connect", () => {
+      s.destroy();
+      r("connected");
+    });
+  });
+  assert.equal(refused, "ECONNREFUSED");
+});
