@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { future, noopWaker, PENDING, Runtime, sleep, spawn, yieldNow } from "../../src/index.js";
+import { future, noopWaker, PENDING, Runtime, sleep, spawn, timeout, yieldNow } from "../../src/index.js";
 import { IoError, read, readToEnd, shutdown, writeAll } from "../../src/io/index.js";
 import { TcpListener, TcpStream, UdpSocket, UnixListener, UnixStream } from "../../src/net/index.js";
 
@@ -223,9 +223,10 @@ test("a full accept queue closes the connection it cannot keep, and keeps the ot
       // The third was closed on arrival: its client reads the end (or a reset).
       let sawEnd = false;
       try {
-        sawEnd = (yield* read(clients[2] as TcpStream, new Uint8Array(1))) === 0;
+        // Bounded: with the queue unbounded, this read would wait forever.
+        sawEnd = (yield* timeout(2_000, read(clients[2] as TcpStream, new Uint8Array(1)))) === 0;
       } catch (e) {
-        sawEnd = e instanceof IoError;
+        sawEnd = e instanceof IoError; // a reset; a TimeoutError means the connection was kept
       }
       const queued = listener.queued;
       for (const c of clients) c[Symbol.dispose]();
