@@ -90,12 +90,20 @@ export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposab
     return split(this);
   }
 
-  /** Drop: destroys the socket (no goodbye: use `shutdown` first for a clean close). Idempotent. */
+  /**
+   * Drop: destroys the socket (no goodbye: use `shutdown` first for a
+   * clean close). When the writing side was shut down and Node still holds
+   * bytes for it, they are sent first (`destroySoon`), as the kernel would
+   * after tokio's shutdown: dropping a split stream's halves one after the
+   * other loses nothing written. Idempotent.
+   */
   [Symbol.dispose](): void {
     if (this.#dropped) return;
     this.#dropped = true;
     this.#reader[Symbol.dispose]();
     this.#writer[Symbol.dispose]();
-    this.socket.destroy();
+    const socket = this.socket;
+    if (socket.writableEnded && !socket.writableFinished && !socket.destroyed) socket.destroySoon();
+    else socket.destroy();
   }
 }

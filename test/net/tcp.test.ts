@@ -276,3 +276,23 @@ test("a UDP receive dropped mid-wait lets virtual time move on; the datagram wai
   );
   assert.deepEqual(got, [true, "later"]);
 });
+
+test("dropping both halves right after a big write still delivers every byte", async () => {
+  const rt = new Runtime();
+  const n = await rt.run(
+    future(function* () {
+      using listener = yield* TcpListener.bind("127.0.0.1:0");
+      const accepting = spawn(listener.accept());
+      const client = yield* TcpStream.connect(listener.localAddr());
+      const [conn] = yield* accepting;
+      using server = conn;
+      const reading = spawn(readToEnd(server));
+      const [rd, wr] = client.split();
+      yield* writeAll(wr, Buffer.alloc(4 << 20, 7)); // much of it still in Node's buffer
+      wr[Symbol.dispose]();
+      rd[Symbol.dispose]();
+      return (yield* reading).length;
+    }),
+  );
+  assert.equal(n, 4 << 20);
+});
