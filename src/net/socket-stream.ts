@@ -20,7 +20,18 @@ function ignore(): void {}
 /**
  * A connected stream socket: reads and writes through the poll model,
  * with Node's buffering and backpressure underneath. Dropping it destroys
- * the socket.
+ * the socket. `TcpStream` and `UnixStream` are the two kinds.
+ *
+ * @example
+ * ```ts no-run
+ * import { main } from "mini-tokio";
+ * import { readLine } from "mini-tokio/io";
+ * import { type SocketStream, TcpStream } from "mini-tokio/net";
+ * await main(function* () {
+ *   using s: SocketStream = yield* TcpStream.connect("127.0.0.1:7000");
+ *   console.log(yield* readLine(s));
+ * });
+ * ```
  */
 export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposable {
   /** @internal */

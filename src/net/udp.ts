@@ -75,7 +75,7 @@ export class UdpSocket implements Disposable {
 
   /**
    * Binds a socket to `addr` (`"127.0.0.1:0"` picks a free port) and
-   * yields it; fails with an {@link IoError}.
+   * yields it; fails with an `IoError`.
    *
    * **Cancel safety:** dropping it before it is ready closes the socket.
    */
@@ -101,7 +101,7 @@ export class UdpSocket implements Disposable {
     return new SocketAddr(a.address, a.port);
   }
 
-  /** The connected peer's address; throws an {@link IoError} when not connected. */
+  /** The connected peer's address; throws an `IoError` when not connected. */
   peerAddr(): SocketAddr {
     try {
       const a = this.#socket.remoteAddress();
