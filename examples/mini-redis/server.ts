@@ -66,7 +66,7 @@ const HANG_UP = 1;
 /** One client's state: its requests being parsed, the replies being gathered, its subscriptions. */
 class Connection {
   readonly requests = new RequestBuffer();
-  readonly out = new ByteBuffer(16 * 1024);
+  readonly out = new ByteBuffer(1024);
   /** True while the task waits for the client (nothing in hand): shutdown may close it at once. */
   idle = true;
   subscriptions: Subscriptions | undefined = undefined;

@@ -32,7 +32,7 @@ const batched = process.argv.includes("--batched");
 async function connection(socket: net.Socket): Promise<void> {
   socket.setNoDelay(true);
   const requests = new RequestBuffer();
-  const out = new ByteBuffer(16 * 1024);
+  const out = new ByteBuffer(1024);
   const replies: Uint8Array[] = [];
   const handle = (args: string[], argc: number): boolean => {
     const outcome = execute(db, args, argc, out);

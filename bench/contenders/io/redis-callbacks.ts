@@ -22,7 +22,7 @@ const db = new Db(() => performance.now() - started);
 function connection(socket: net.Socket): void {
   socket.setNoDelay(true);
   const requests = new RequestBuffer();
-  const out = new ByteBuffer(16 * 1024);
+  const out = new ByteBuffer(1024);
   const handle = (args: string[], argc: number): boolean => {
     const outcome = execute(db, args, argc, out);
     if (outcome === PUBSUB) error(out, "ERR pub/sub is not part of this contender");
