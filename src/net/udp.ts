@@ -307,7 +307,7 @@ abstract class Completion<T> extends Awaitable<T> {
     }
     if (this.#error !== undefined) throw this.#error;
     const result = this.#result;
-    if (result !== undefined) return result.value;
+    if (result !== undefined) return pollProceed(cx) ? result.value : PENDING;
     const stored = this.#waker;
     if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
     if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();

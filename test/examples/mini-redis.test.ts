@@ -262,3 +262,27 @@ test("graceful shutdown: stops accepting, closes idle clients, lets a busy one f
   });
   assert.equal(refused, "ECONNREFUSED");
 });
+
+test("past maxClients a new client gets an error reply and is closed; the others are served", { skip }, async () => {
+  const own = new Runtime();
+  const token = new CancellationToken();
+  const listener = await own.run(TcpListener.bind("127.0.0.1:0"));
+  const p = listener.localAddr().port;
+  const done = own.run(serve(listener, token, { maxClients: 1, graceMs: 200 }));
+  const first = net.connect({ port: p, host: "127.0.0.1" });
+  first.on("error", () => {});
+  await new Promise((r) => first.once("connect", r));
+  first.write("PING\r\n");
+  await new Promise((r) => first.once("data", r)); // served: it holds the one slot
+  const second = await new Promise<string>((resolve) => {
+    const s = net.connect({ port: p, host: "127.0.0.1" });
+    let got = "";
+    s.on("data", (c: Buffer) => (got += c.toString()));
+    s.on("error", () => resolve(got));
+    s.on("close", () => resolve(got));
+  });
+  assert.match(second, /^-ERR max number of clients reached/);
+  first.destroy();
+  token.cancel();
+  await done;
+});
