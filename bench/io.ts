@@ -169,15 +169,26 @@ async function stop(r: Running): Promise<void> {
 interface Load {
   /** Requests per second over SET and GET together. */
   readonly rps: number;
+  /** The server's CPU time (user + system) per request, in µs: steadier than req/s on a busy machine. */
+  readonly cpu: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
 }
 
-/** Runs redis-benchmark and parses its CSV (one line per test). */
-function benchmark(port: number, pipeline: number, n: number): Promise<Load> {
+/** A process's CPU time so far (user + system), in ms, from /proc (Linux's USER_HZ is 100). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Runs redis-benchmark against the server `pid` and parses its CSV (one line per test). */
+function benchmark(port: number, pipeline: number, n: number, pid: number): Promise<Load> {
   const args = ["-h", "127.0.0.1", "-p", String(port), "-t", "set,get", "-c", "50", "-P", String(pipeline)];
   args.push("-n", String(n), "--csv");
+  const cpuBefore = cpuMs(pid);
   return new Promise((ok, fail) => {
     const child = spawn("redis-benchmark", args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -197,7 +208,8 @@ function benchmark(port: number, pipeline: number, n: number): Promise<Load> {
       const p50 = Math.max(...rows.map((r) => r[4] ?? Number.NaN));
       const p99 = Math.max(...rows.map((r) => r[6] ?? Number.NaN));
       const errors = (err.match(/error/gi) ?? []).length + (out.match(/error/gi) ?? []).length;
-      ok({ rps, p50, p99, errors });
+      const cpu = ((cpuMs(pid) - cpuBefore) * 1000) / (2 * n);
+      ok({ rps, cpu, p50, p99, errors });
     });
   });
 }
@@ -273,12 +285,13 @@ async function main(): Promise<void> {
       const s = samples.get(c.id);
       if (s === undefined) continue;
       const running = await start(c);
+      const pid = running.child.pid ?? 0;
       try {
         // Warm up (JIT, Node's buffers) before the measured run; not recorded.
-        await benchmark(running.port, 16, Math.min(n16, 50_000));
+        await benchmark(running.port, 16, Math.min(n16, 50_000), pid);
         if (ids.includes("io-redis-p16") || ids.includes("io-redis-p99"))
-          s.p16.push(await benchmark(running.port, 16, n16));
-        if (ids.includes("io-redis-p1")) s.p1.push(await benchmark(running.port, 1, n1));
+          s.p16.push(await benchmark(running.port, 16, n16, pid));
+        if (ids.includes("io-redis-p1")) s.p1.push(await benchmark(running.port, 1, n1, pid));
         if (ids.includes("io-redis-rss")) {
           const { base, loaded } = await rssWithIdle(running, idle);
           s.rss.push(loaded);
@@ -304,6 +317,7 @@ async function main(): Promise<void> {
         samples: values.map(round),
         extra: {
           rps: Math.round(median(loads.map((l) => l.rps))),
+          cpu: round(median(loads.map((l) => l.cpu))),
           p50: median(loads.map((l) => l.p50)),
           p99: median(loads.map((l) => l.p99)),
           errors: loads.reduce((s, l) => s + l.errors, 0),
@@ -312,12 +326,14 @@ async function main(): Promise<void> {
     });
   const columns = [
     { key: "rps", header: "req/s" },
+    { key: "cpu", header: "server CPU µs/req" },
     { key: "p50", header: "p50 ms" },
     { key: "p99", header: "p99 ms" },
     { key: "errors", header: "errors" },
   ];
   const common = (what: string): string[] => [
     `${what}; each server in a process of its own, started in turn, ${rounds} round${rounds === 1 ? "" : "s"} alternating; the median round. µs per request = 1,000,000 / req/s (SET and GET together); latencies are the worse of SET and GET.`,
+    "server CPU µs/req: the server's user + system time during the run (from /proc), per request; it moves far less than req/s when the machine is shared.",
     "The Node servers share mini-redis's parser and key space. mini-redis, the callbacks and the batched async/await row write once per chunk read; the idiomatic async/await row awaits one write per reply.",
   ];
   const results: Bench[] = [];
