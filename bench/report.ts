@@ -115,7 +115,7 @@ export const README_PATH = "README.md";
 /** Where the section goes while the project has no README.md. */
 export const FALLBACK_PATH = "bench/README-table.md";
 /** The README sections, in the order they are written. */
-export const SECTIONS: readonly string[] = ["core", "time", "stream", "sync", "compose", "trace"];
+export const SECTIONS: readonly string[] = ["core", "time", "stream", "sync", "compose", "trace", "io"];
 const start = (section: string): string => `<!-- bench:${section}:start -->`;
 const end = (section: string): string => `<!-- bench:${section}:end -->`;
 

@@ -13,6 +13,7 @@
  * npm run bench -- sync              # the sync group only (ids sync-…)
  * npm run bench -- compose           # the composition group only (ids compose-…)
  * npm run bench -- interop           # fromPromise and fromAsyncIterable (ids interop-…, in bench/compose.ts)
+ * npm run bench -- io                # mini-redis against async/await, callbacks, redis-server (bench/io.ts)
  * npm run bench -- --tsx             # run the TypeScript through tsx instead of compiling it
  * ```
  *
@@ -24,7 +25,9 @@
  * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
  * section "sync": `bench/sync.ts`), and compose-select, compose-join-1k,
  * compose-joinset-100k, interop-from-promise, interop-from-async-iterable
- * (README section "compose": `bench/compose.ts`).
+ * (README section "compose": `bench/compose.ts`), and io-redis-p16,
+ * io-redis-p1, io-redis-p99, io-redis-rss (README section "io":
+ * `bench/io.ts`, which needs redis-benchmark and redis-server).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -67,6 +70,7 @@ import {
   SLEEP_HEAP_CASES,
   SLEEP_HEAP_TARGETS,
 } from "./heap.js";
+import { selectIo } from "./io.js";
 import {
   type Bench,
   evaluate,
@@ -138,7 +142,8 @@ function transpileOptions(): ts.CompilerOptions {
 function compile(): void {
   const compilerOptions = transpileOptions();
   rmSync(BUILD, { recursive: true, force: true });
-  for (const dir of ["src", "bench"]) {
+  // examples/mini-redis: the io benchmarks run it as users would.
+  for (const dir of ["src", "bench", "examples/mini-redis"]) {
     for (const file of tsFiles(join(ROOT, dir))) {
       const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions, fileName: file });
       const out = join(BUILD, relative(ROOT, file)).replace(/\.ts$/, ".js");
@@ -184,8 +189,11 @@ function compileBaseline(options: Options): string | undefined {
   return join(out, "src", "index.js");
 }
 
-/** The command that runs a bench script (`core`, `heap`, `time`, `stream`, `sync`, `compose` or `trace`) in a child. */
-function script(name: "core" | "heap" | "time" | "stream" | "sync" | "compose" | "trace", options: Options): string[] {
+/** The command that runs a bench script (`core`, `heap`, `time`, `stream`, `sync`, `compose`, `trace` or `io`) in a child. */
+function script(
+  name: "core" | "heap" | "time" | "stream" | "sync" | "compose" | "trace" | "io",
+  options: Options,
+): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
 }
 
@@ -201,7 +209,7 @@ function runTimed(options: Options): Bench[] {
  * stdout is the progress the user watches), and reads them back.
  */
 function childBenches(
-  name: "core" | "time" | "stream" | "sync" | "compose" | "trace",
+  name: "core" | "time" | "stream" | "sync" | "compose" | "trace" | "io",
   extra: string[],
   options: Options,
   what: string,
@@ -217,6 +225,16 @@ function childBenches(
   rmSync(out, { force: true });
   if (!Array.isArray(parsed) || !parsed.every(isBench)) throw new Error(`bench: ${what} wrote no results`);
   return parsed;
+}
+
+/**
+ * The io benchmarks (README section "io"): one child, which starts each
+ * server in a process of its own; it is told where the compiled servers
+ * are (or to run them through tsx).
+ */
+function runIo(options: Options): Bench[] {
+  if (selectIo(options.filter).length === 0) return [];
+  return childBenches("io", ["--servers", options.tsx ? "tsx" : BUILD], options, "the io benchmarks");
 }
 
 /** The composition benchmarks (README section "compose"): one child, like the timed ones. */
@@ -486,6 +504,10 @@ const ORDER = [
   "interop-from-async-iterable",
   "trace-spawn-join",
   "trace-ping-pong",
+  "io-redis-p16",
+  "io-redis-p99",
+  "io-redis-p1",
+  "io-redis-rss",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -523,6 +545,7 @@ function main(): void {
   benchmarks.push(...runSyncBenches(options));
   benchmarks.push(...runCompose(options));
   benchmarks.push(...runTrace(options));
+  benchmarks.push(...runIo(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);

@@ -3,7 +3,7 @@
  * worker threads, awaited as futures (tokio's `spawn_blocking`). Node-only
  * (`node:worker_threads`; Bun and Deno implement it too).
  *
- * @module
+ * @module mini-tokio/blocking
  */
 
 export { BlockingError, type BlockingFailure } from "./blocking-error.js";

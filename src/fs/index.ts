@@ -4,7 +4,7 @@
  * implement it too. Every operation fails with an `IoError` carrying
  * Node's `code` (`ENOENT`, `EEXIST`, …).
  *
- * @module
+ * @module mini-tokio/fs
  */
 
 export { File, type OpenOptions, type SeekFrom } from "./file.js";

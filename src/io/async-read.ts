@@ -18,7 +18,7 @@ import type { Context, Poll } from "../index.js";
  *
  * `pollRead(cx, buf)` copies the next bytes into `buf` and returns how many
  * (at least one), returns 0 at the end of the stream (and when `buf` is
- * empty), or returns {@link PENDING} after storing `cx.waker`, which is woken
+ * empty), or returns `PENDING` after storing `cx.waker`, which is woken
  * once bytes, the end or an error arrive. It throws an
  * {@link IoError} when the stream failed.
  *
@@ -59,7 +59,7 @@ export interface AsyncRead {
  * A reader with a buffer the caller may look into without copying
  * (tokio's `AsyncBufRead`): `pollFillBuf(cx)` returns a view of the bytes
  * buffered now (filling the buffer first when it is empty), an empty view at
- * the end of the stream, or {@link PENDING}; `consume(n)` marks the first
+ * the end of the stream, or `PENDING`; `consume(n)` marks the first
  * `n` bytes of that view as read.
  *
  * The view stays valid until the next `consume` or poll; keep what you need
@@ -92,12 +92,36 @@ export interface AsyncBufRead extends AsyncRead {
   readonly stableViews?: boolean;
 }
 
-/** True when `value` is an {@link AsyncRead}: an object with a `pollRead` method. */
+/**
+ * True when `value` is an {@link AsyncRead}: an object with a `pollRead` method.
+ *
+ * @example
+ * ```ts
+ * import { duplex, isAsyncRead } from "mini-tokio/io";
+ * const [a] = duplex(8);
+ * console.log(isAsyncRead(a), isAsyncRead({}));
+ * ```
+ * ```text output
+ * true false
+ * ```
+ */
 export function isAsyncRead(value: unknown): value is AsyncRead {
   return typeof value === "object" && value !== null && "pollRead" in value && typeof value.pollRead === "function";
 }
 
-/** True when `value` is an {@link AsyncBufRead}: a reader with `pollFillBuf` and `consume`. */
+/**
+ * True when `value` is an {@link AsyncBufRead}: a reader with `pollFillBuf` and `consume`.
+ *
+ * @example
+ * ```ts
+ * import { BufReader, duplex, isAsyncBufRead } from "mini-tokio/io";
+ * const [a] = duplex(8);
+ * console.log(isAsyncBufRead(a), isAsyncBufRead(new BufReader(a)));
+ * ```
+ * ```text output
+ * true true
+ * ```
+ */
 export function isAsyncBufRead(value: unknown): value is AsyncBufRead {
   return (
     isAsyncRead(value) &&

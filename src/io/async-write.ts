@@ -12,7 +12,7 @@ import { kindOf } from "./async-read.js";
  *
  * - `pollWrite(cx, bytes)` accepts a prefix of `bytes` and returns its
  *   length (at least one byte when `bytes` is not empty), or
- *   {@link PENDING} after storing `cx.waker` when the sink is full
+ *   `PENDING` after storing `cx.waker` when the sink is full
  *   (backpressure). **The sink may keep a reference to the accepted bytes
  *   instead of copying them** (Node's `write()` does), so do not modify
  *   them afterwards: write a fresh buffer, or one you will not touch again.
@@ -55,7 +55,19 @@ export interface AsyncWrite {
   describeOperation?(operation: string): string;
 }
 
-/** True when `value` is an {@link AsyncWrite}: an object with `pollWrite`, `pollFlush` and `pollShutdown`. */
+/**
+ * True when `value` is an {@link AsyncWrite}: an object with `pollWrite`, `pollFlush` and `pollShutdown`.
+ *
+ * @example
+ * ```ts
+ * import { duplex, isAsyncWrite } from "mini-tokio/io";
+ * const [a] = duplex(8);
+ * console.log(isAsyncWrite(a), isAsyncWrite(process.stdout));
+ * ```
+ * ```text output
+ * true false
+ * ```
+ */
 export function isAsyncWrite(value: unknown): value is AsyncWrite {
   return (
     typeof value === "object" &&

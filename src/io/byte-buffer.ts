@@ -69,6 +69,12 @@ export class ByteBuffer {
     this.#length += this.#buf.write(text, this.#length, "utf8");
   }
 
+  /** Appends `text` as latin1: one byte per character (for binary data carried in strings, as RESP servers do). */
+  appendLatin1(text: string): void {
+    this.reserve(text.length);
+    this.#length += this.#buf.write(text, this.#length, "latin1");
+  }
+
   /** A view of the bytes written (valid until the next write or take). */
   view(): Uint8Array {
     return this.#buf.subarray(0, this.#length);

@@ -16,6 +16,18 @@ import { IoError } from "./io-error.js";
  * Often it is the reader's own chunk, lent without copying; the view is
  * valid only during `decode`, so a frame that keeps bytes must copy them
  * (`view.slice(…)`).
+ *
+ * @example
+ * ```ts
+ * import { DecodeBuffer } from "mini-tokio/io";
+ * const buf = new DecodeBuffer();
+ * buf.append(Uint8Array.of(1, 2, 3));
+ * buf.advance(1);
+ * console.log(buf.view(), buf.length);
+ * ```
+ * ```text output
+ * Uint8Array(2) [ 2, 3 ] 2
+ * ```
  */
 export class DecodeBuffer {
   #bytes: Uint8Array = new Uint8Array(0);
@@ -84,7 +96,35 @@ export class DecodeBuffer {
   }
 }
 
-/** Turns bytes into frames (tokio-util's `Decoder`). */
+/**
+ * Turns bytes into frames (tokio-util's `Decoder`).
+ *
+ * @example
+ * ```ts
+ * import { main } from "mini-tokio";
+ * import { type ByteBuffer, type Codec, type DecodeBuffer, duplex, Framed } from "mini-tokio/io";
+ * // Frames of one byte each: the smallest codec there is.
+ * class Bytes implements Codec<number> {
+ *   decode(buf: DecodeBuffer): number | undefined {
+ *     if (buf.length === 0) return undefined; // need more
+ *     const b = buf.view()[0];
+ *     buf.advance(1);
+ *     return b;
+ *   }
+ *   encode(b: number, dst: ByteBuffer): void {
+ *     dst.appendByte(b);
+ *   }
+ * }
+ * await main(function* () {
+ *   const [a, b] = duplex(8);
+ *   yield* new Framed(a, new Bytes()).send(7);
+ *   console.log(yield* new Framed(b, new Bytes()).next());
+ * });
+ * ```
+ * ```text output
+ * 7
+ * ```
+ */
 export interface Decoder<T> {
   /**
    * The next frame if `buf` holds a whole one (advancing past it), or
@@ -100,13 +140,13 @@ export interface Decoder<T> {
   decodeEof?(buf: DecodeBuffer): T | undefined;
 }
 
-/** Turns frames into bytes (tokio-util's `Encoder`). */
+/** Turns frames into bytes (tokio-util's `Encoder`); see {@link Decoder} for a whole codec. */
 export interface Encoder<T> {
   /** Appends the encoding of `item` to `dst`. */
   encode(item: T, dst: ByteBuffer): void;
 }
 
-/** A decoder and an encoder of the same frame type. */
+/** A decoder and an encoder (of frames `In` read and `Out` written), as `Framed` takes; see {@link Decoder}. */
 export type Codec<In, Out = In> = Decoder<In> & Encoder<Out>;
 
 const NEWLINE = 10;

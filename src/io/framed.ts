@@ -124,13 +124,17 @@ export class Framed<In, Out = In> implements Stream<In>, Disposable {
           this.#eof = true;
           continue;
         }
-        io.consume(view.length);
         if (buf.length === 0) {
-          // Decode straight from the reader's chunk; copy only the leftover.
+          // Decode straight from the reader's chunk; copy only the leftover,
+          // and only then give the chunk back.
           buf.lend(view);
           const frame = this.#decodeLent();
+          io.consume(view.length);
           if (frame !== undefined) return frame;
-        } else buf.append(view);
+        } else {
+          buf.append(view);
+          io.consume(view.length);
+        }
       } else {
         const chunk = (this.#readChunk ??= new Uint8Array(READ_CHUNK));
         const n = io.pollRead(cx, chunk);

@@ -6,7 +6,7 @@
  * - {@link AsyncRead}, {@link AsyncBufRead} and {@link AsyncWrite}: the
  *   poll interfaces (`pollRead`, `pollFillBuf`/`consume`, `pollWrite`,
  *   `pollFlush`, `pollShutdown`).
- * - {@link fromReadable} and {@link fromWritable}: any Node stream, with
+ * - {@link fromReadable}, {@link fromWritable} and {@link fromDuplex}: any Node stream, with
  *   Node's backpressure underneath.
  * - Futures: {@link read}, {@link readExact}, {@link readToEnd},
  *   {@link readLine}, {@link writeAll}, {@link flush}, {@link shutdown},
@@ -19,7 +19,7 @@
  *
  * See the guide `docs/guides/io.md`.
  *
- * @module
+ * @module mini-tokio/io
  */
 
 export { type AsyncBufRead, type AsyncRead, isAsyncBufRead, isAsyncRead } from "./async-read.js";
@@ -33,9 +33,10 @@ export { DuplexStream, duplex } from "./duplex.js";
 export { Framed } from "./framed.js";
 export { IoError } from "./io-error.js";
 export { type LineOptions, lines, readLine } from "./lines.js";
+export { fromDuplex, NodeDuplex } from "./node-duplex.js";
 export { fromReadable, NodeReader } from "./node-reader.js";
 export { fromWritable, NodeWriter } from "./node-writer.js";
 export { Once, once } from "./once.js";
-export { read, readExact, readToEnd } from "./read.js";
+export { fillBuf, read, readExact, readToEnd } from "./read.js";
 export { ReadHalf, split, WriteHalf } from "./split.js";
 export { flush, shutdown, write, writeAll } from "./write.js";

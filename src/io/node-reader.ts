@@ -1,14 +1,16 @@
 /**
  * `NodeReader`: a Node `Readable` as an {@link AsyncBufRead}; `libuv` is
- * the reactor and `'readable'` is the readiness event.
+ * the reactor and `'data'` is the readiness event.
  *
- * The stream stays in paused mode: a poll calls `readable.read()`, which
- * hands over what Node buffered (its own `Buffer`, never copied by us), and
- * when that is nothing the reader stores the waker, listens for
- * `'readable'` and holds a host operation (so paused time does not skip past
- * the socket). Node stops reading from the kernel once its buffer reaches
- * the stream's high-water mark, so a task that reads slowly slows the peer
- * down: that is the backpressure, and nothing is lost.
+ * Once a task reads, the stream flows: Node emits each chunk as it reads it
+ * (its own `Buffer`, never copied by us) and the reader queues it and wakes
+ * the task. When a poll finds the queue empty, the reader stores the waker
+ * and holds a host operation (so paused time does not skip past the
+ * socket). Backpressure is pause/resume: once a high-water mark of bytes
+ * waits in the queue the stream is paused, Node's own buffer fills, Node
+ * stops reading from the kernel and the peer's writes wait; the stream
+ * resumes as the task takes chunks. Nothing is lost. A read dropped while
+ * waiting removes the `'data'` listener and pauses the stream.
  *
  * @module
  */
@@ -64,13 +66,22 @@ export interface IoName {
 export class NodeReader implements AsyncBufRead, Disposable {
   readonly #readable: Readable;
   readonly #name: IoName;
-  /** The chunk Node last handed over, and how much of it was consumed. */
+  /** The chunk being read from, and how much of it was consumed. */
   #chunk: Uint8Array | undefined = undefined;
   #offset = 0;
-  /** The task waiting for `'readable'` (set only while waiting). */
+  /** Chunks Node emitted that no poll has taken yet: a FIFO over an array with a moving head. */
+  #queue: Uint8Array[] = [];
+  #head = 0;
+  #queuedBytes = 0;
+  /** Pause Node once this much waits in the queue. */
+  readonly #highWaterMark: number;
+  /** The task waiting for a chunk (set only while waiting). */
   #waker: Waker | undefined = undefined;
   #operation: HostOperation | undefined = undefined;
+  /** True while the 'data' listener is on (the stream flows unless we paused it). */
   #listening = false;
+  /** True while we paused the stream because the queue is full. */
+  #paused = false;
   #error: IoError | undefined = undefined;
   #ended = false;
   #disposed = false;
@@ -79,6 +90,7 @@ export class NodeReader implements AsyncBufRead, Disposable {
   constructor(readable: Readable, name: IoName) {
     this.#readable = readable;
     this.#name = name;
+    this.#highWaterMark = Math.max(readable.readableHighWaterMark, 16 * 1024);
     // These three live as long as the reader: an 'error' without a listener
     // would crash the process, and 'end'/'close' must wake a waiting read.
     readable.on("end", this.#onEnd);
@@ -97,24 +109,21 @@ export class NodeReader implements AsyncBufRead, Disposable {
   pollFillBuf(cx: Context): Poll<Uint8Array> {
     const chunk = this.#chunk;
     if (chunk !== undefined) return this.#offset === 0 ? chunk : chunk.subarray(this.#offset);
+    if (this.#head < this.#queue.length) {
+      // Spent before taking: a refusal leaves the chunk queued.
+      if (!pollProceed(cx)) return PENDING;
+      this.#stopWaiting();
+      return this.#take();
+    }
     if (this.#error !== undefined) throw this.#error;
     if (this.#disposed) throw this.#closedError();
-    const read: unknown = this.#readable.read();
-    if (read !== null) {
-      if (!(read instanceof Uint8Array)) throw notBytes(this.describeOperation("read"), read);
-      this.#chunk = read;
-      this.#offset = 0;
-      this.#stopWaiting();
-      // The chunk is kept either way: a refusal only delays handing it out.
-      return pollProceed(cx) ? read : PENDING;
-    }
     if (this.#ended || this.#readable.readableEnded) {
       this.#stopListening();
       return EMPTY;
     }
     if (this.#readable.destroyed) {
-      if (this.#error !== undefined) throw this.#error;
       this.#stopListening();
+      if (this.#error !== undefined) throw this.#error;
       throw this.#closedError();
     }
     this.#wait(cx);
@@ -144,6 +153,7 @@ export class NodeReader implements AsyncBufRead, Disposable {
     return n;
   }
 
+  /** A read dropped mid-wait: the listener comes off and Node stops reading (it buffers up to its high-water mark). */
   cancelRead(): void {
     this.#stopListening();
   }
@@ -158,20 +168,68 @@ export class NodeReader implements AsyncBufRead, Disposable {
     this.#disposed = true;
     this.#stopListening();
     this.#chunk = undefined;
+    this.#queue = [];
+    this.#head = 0;
     const r = this.#readable;
     r.off("end", this.#onEnd);
     r.off("error", this.#onError);
     r.off("close", this.#onClose);
   }
 
+  /** Moves the oldest queued chunk to #chunk and returns it; resumes Node once the queue has room. */
+  #take(): Uint8Array {
+    const q = this.#queue;
+    const next = q[this.#head];
+    if (next === undefined) throw new Error("NodeReader: the chunk queue is empty (a bug in mini-tokio)");
+    if (++this.#head === q.length) {
+      q.length = 0;
+      this.#head = 0;
+    }
+    this.#queuedBytes -= next.length;
+    this.#chunk = next;
+    this.#offset = 0;
+    if (this.#paused && this.#queuedBytes < this.#highWaterMark) {
+      this.#paused = false;
+      this.#readable.resume();
+    }
+    return next;
+  }
+
+  /**
+   * Starts taking the stream's chunks now, before the first read, into the
+   * reader's queue (up to its high-water mark; then the stream is paused
+   * and the writer waits). For a stream whose unread bytes would otherwise
+   * be thrown away — Node drains a child's stdout when the child exits.
+   * Dropping the reader stops it. Idempotent.
+   *
+   * @example
+   * ```ts no-run
+   * import { fromReadable } from "mini-tokio/io";
+   * import { spawn } from "node:child_process";
+   * const child = spawn("ls", { stdio: ["ignore", "pipe", "inherit"] });
+   * const out = fromReadable(child.stdout);
+   * out.capture(); // what ls prints before anyone reads is kept
+   * ```
+   */
+  capture(): void {
+    if (this.#disposed) return;
+    this.#listen();
+  }
+
   #wait(cx: Context): void {
     const stored = this.#waker;
     if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
-    if (!this.#listening) {
-      this.#listening = true;
-      this.#readable.on("readable", this.#onReadable);
-    }
+    this.#listen();
     if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+  }
+
+  #listen(): void {
+    if (this.#listening) return;
+    // Flowing mode: Node emits each chunk as it reads it, with no extra
+    // turn; the queue and pause() give the backpressure back.
+    this.#listening = true;
+    this.#readable.on("data", this.#onData);
+    if (!this.#paused) this.#readable.resume();
   }
 
   /** The wait is over: the listener stays (the next read will likely wait again), the host operation ends. */
@@ -188,7 +246,10 @@ export class NodeReader implements AsyncBufRead, Disposable {
     this.#stopWaiting();
     if (this.#listening) {
       this.#listening = false;
-      this.#readable.off("readable", this.#onReadable);
+      const r = this.#readable;
+      r.off("data", this.#onData);
+      // Without a 'data' listener a flowing stream would drop chunks: pause it.
+      r.pause();
     }
   }
 
@@ -206,7 +267,22 @@ export class NodeReader implements AsyncBufRead, Disposable {
     );
   }
 
-  readonly #onReadable = (): void => this.#wake();
+  readonly #onData = (chunk: unknown): void => {
+    if (!(chunk instanceof Uint8Array)) {
+      this.#error ??= new IoError("ERR_INVALID_ARG_TYPE", notBytes(this.describeOperation("read"), chunk).message);
+      this.#wake();
+      return;
+    }
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    if (this.#queuedBytes >= this.#highWaterMark && !this.#paused) {
+      // The task reads slower than the peer writes: let Node's buffer fill
+      // up, and the kernel's, and the peer's writes wait.
+      this.#paused = true;
+      this.#readable.pause();
+    }
+    this.#wake();
+  };
   readonly #onEnd = (): void => {
     this.#ended = true;
     this.#wake();

@@ -29,6 +29,23 @@ const DONE = 4;
 /**
  * The future {@link once} returns: listens from its first poll until the
  * event, an `'error'` or a `'close'` arrives, or until it is dropped.
+ *
+ * **Cancel safety:** cancel safe: dropping it removes its listeners.
+ *
+ * @example
+ * ```ts
+ * import { EventEmitter } from "node:events";
+ * import { noopWaker } from "mini-tokio";
+ * import { once } from "mini-tokio/io";
+ * const e = new EventEmitter();
+ * const waiting = once(e, "ready");
+ * waiting.poll({ waker: noopWaker() }); // PENDING: now listening
+ * waiting[Symbol.dispose]();
+ * console.log(e.listenerCount("ready"));
+ * ```
+ * ```text output
+ * 0
+ * ```
  */
 export class Once extends Awaitable<unknown[]> {
   #state = IDLE;

@@ -5,7 +5,7 @@
  */
 
 import { type Context, PENDING, type Poll } from "../index.js";
-import { type AsyncRead, checkReader, describeIo, isAsyncBufRead } from "./async-read.js";
+import { type AsyncBufRead, type AsyncRead, checkReader, describeIo, isAsyncBufRead } from "./async-read.js";
 import { checkBytes } from "./async-write.js";
 import { unexpectedEof } from "./io-error.js";
 import { IoFuture } from "./io-future.js";
@@ -178,4 +178,54 @@ export function readToEnd(reader: AsyncRead, options?: { limit?: number }): IoFu
     throw new RangeError(`readToEnd(reader, { limit }): limit must be a non-negative integer, got ${limit}`);
   }
   return new ReadToEnd(checkReader("readToEnd(reader)", reader), limit);
+}
+
+class FillBuf extends IoFuture<Uint8Array> {
+  constructor(private readonly reader: AsyncBufRead) {
+    super();
+  }
+  protected step(cx: Context): Poll<Uint8Array> {
+    return this.reader.pollFillBuf(cx);
+  }
+  protected cancel(): void {
+    this.reader.cancelRead?.();
+  }
+  describeWait(): string {
+    return describeIo(this.reader, "read");
+  }
+}
+
+/**
+ * Waits until the reader has bytes buffered and yields a view of them
+ * (empty at the end of the stream) without copying or consuming them
+ * (tokio's `fill_buf`): parse what you can, then `reader.consume(n)`. The
+ * view is valid until the next `consume` or read.
+ *
+ * **Cancel safety:** cancel safe: nothing is consumed until you call
+ * `consume`.
+ *
+ * @example
+ * ```ts
+ * import { main } from "mini-tokio";
+ * import { duplex, fillBuf, writeAll } from "mini-tokio/io";
+ * await main(function* () {
+ *   const [a, b] = duplex(64);
+ *   yield* writeAll(a, Buffer.from("GET key\r\n"));
+ *   const view = yield* fillBuf(b);
+ *   const end = view.indexOf(10);
+ *   console.log(Buffer.from(view.subarray(0, end - 1)).toString());
+ *   b.consume(end + 1);
+ * });
+ * ```
+ * ```text output
+ * GET key
+ * ```
+ */
+export function fillBuf(reader: AsyncBufRead): IoFuture<Uint8Array> {
+  if (!isAsyncBufRead(reader)) {
+    throw new TypeError(
+      `fillBuf(reader): expected an AsyncBufRead (a TcpStream, fromReadable(…), or new BufReader(…)), got ${typeof reader}`,
+    );
+  }
+  return new FillBuf(reader);
 }

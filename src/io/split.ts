@@ -21,6 +21,13 @@ class Shared {
 /**
  * The reading half of a stream split by {@link split}: an
  * {@link AsyncBufRead} when the stream is one (else `pollFillBuf` throws).
+ *
+ * @example
+ * ```ts
+ * import { duplex, type ReadHalf, split } from "mini-tokio/io";
+ * const [, b] = duplex(8);
+ * const [rd]: [ReadHalf, unknown] = split(b);
+ * ```
  */
 export class ReadHalf implements AsyncBufRead, Disposable {
   #shared: Shared | undefined;
@@ -75,6 +82,22 @@ const DROP_CX: Context = { waker: noopWaker() };
  * The writing half of a stream split by {@link split}. Dropping it shuts
  * the writing side down (the peer reads the end), as tokio's
  * `OwnedWriteHalf` does.
+ *
+ * @example
+ * ```ts
+ * import { main } from "mini-tokio";
+ * import { duplex, readToEnd, split, writeAll } from "mini-tokio/io";
+ * await main(function* () {
+ *   const [a, b] = duplex(64);
+ *   const [, wr] = split(a);
+ *   yield* writeAll(wr, Buffer.from("bye"));
+ *   wr[Symbol.dispose](); // shuts the writing side down
+ *   console.log(Buffer.from(yield* readToEnd(b)).toString());
+ * });
+ * ```
+ * ```text output
+ * bye
+ * ```
  */
 export class WriteHalf implements AsyncWrite, Disposable {
   #shared: Shared | undefined;

@@ -45,7 +45,12 @@ export class Connect<S> extends Awaitable<S> {
     if (this.#done) throw new Error(`${this.what} was polled after it completed: await each future once`);
     let socket = this.#socket;
     if (socket === undefined) {
-      socket = this.open();
+      try {
+        socket = this.open();
+      } catch (error) {
+        this.#done = true;
+        throw IoError.from(error, this.what);
+      }
       this.#socket = socket;
       socket.once("connect", this.#onConnect);
       socket.once("error", this.#onError);

@@ -11,7 +11,7 @@
  *
  * See the guide `docs/guides/io.md`.
  *
- * @module
+ * @module mini-tokio/net
  */
 
 export { DEFAULT_ACCEPT_QUEUE, type ListenOptions, SocketListener } from "./listener.js";

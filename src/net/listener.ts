@@ -31,7 +31,15 @@ import { type Once, once } from "../io/once.js";
 /** Connections kept for `accept()` by default. */
 export const DEFAULT_ACCEPT_QUEUE = 1024;
 
-/** Options of `TcpListener.bind` and `UnixListener.bind`. */
+/**
+ * Options of `TcpListener.bind` and `UnixListener.bind`.
+ *
+ * @example
+ * ```ts no-run
+ * import { TcpListener } from "mini-tokio/net";
+ * const bind = TcpListener.bind("127.0.0.1:0", { backlog: 1024, acceptQueue: 4096 });
+ * ```
+ */
 export interface ListenOptions {
   /** The kernel's backlog of connections not yet taken by Node (default 511). */
   readonly backlog?: number;
@@ -55,7 +63,18 @@ export function checkListenOptions(api: string, options: ListenOptions | undefin
 /**
  * A listening socket: {@link SocketListener.accept} yields each incoming
  * connection. Dropping it stops listening and closes the connections still
- * queued; connections already accepted live on.
+ * queued; connections already accepted live on. `TcpListener` and
+ * `UnixListener` are the two kinds.
+ *
+ * @example
+ * ```ts no-run
+ * import { main } from "mini-tokio";
+ * import { type SocketListener, TcpListener } from "mini-tokio/net";
+ * await main(function* () {
+ *   const listener: SocketListener<unknown, unknown> = yield* TcpListener.bind("127.0.0.1:0");
+ *   const [stream, peer] = yield* listener.accept();
+ * });
+ * ```
  */
 export abstract class SocketListener<S, A> implements Disposable {
   /** @internal */
@@ -216,7 +235,7 @@ class Accept<S, A> extends Awaitable<[S, A]> {
 
 /**
  * Listens at its first poll and yields the listener once Node reports
- * `'listening'`; fails with an {@link IoError} (`"EADDRINUSE"`, …) if it
+ * `'listening'`; fails with an `IoError` (`"EADDRINUSE"`, …) if it
  * cannot. Dropped before that, the server is closed.
  *
  * @internal

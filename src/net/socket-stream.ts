@@ -20,7 +20,18 @@ function ignore(): void {}
 /**
  * A connected stream socket: reads and writes through the poll model,
  * with Node's buffering and backpressure underneath. Dropping it destroys
- * the socket.
+ * the socket. `TcpStream` and `UnixStream` are the two kinds.
+ *
+ * @example
+ * ```ts no-run
+ * import { main } from "mini-tokio";
+ * import { readLine } from "mini-tokio/io";
+ * import { type SocketStream, TcpStream } from "mini-tokio/net";
+ * await main(function* () {
+ *   using s: SocketStream = yield* TcpStream.connect("127.0.0.1:7000");
+ *   console.log(yield* readLine(s));
+ * });
+ * ```
  */
 export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposable {
   /** @internal */
@@ -90,12 +101,20 @@ export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposab
     return split(this);
   }
 
-  /** Drop: destroys the socket (no goodbye: use `shutdown` first for a clean close). Idempotent. */
+  /**
+   * Drop: destroys the socket (no goodbye: use `shutdown` first for a
+   * clean close). When the writing side was shut down and Node still holds
+   * bytes for it, they are sent first (`destroySoon`), as the kernel would
+   * after tokio's shutdown: dropping a split stream's halves one after the
+   * other loses nothing written. Idempotent.
+   */
   [Symbol.dispose](): void {
     if (this.#dropped) return;
     this.#dropped = true;
     this.#reader[Symbol.dispose]();
     this.#writer[Symbol.dispose]();
-    this.socket.destroy();
+    const socket = this.socket;
+    if (socket.writableEnded && !socket.writableFinished && !socket.destroyed) socket.destroySoon();
+    else socket.destroy();
   }
 }

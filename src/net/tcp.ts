@@ -14,7 +14,7 @@ import { hostPort, SocketAddr, socketAddr, type ToSocketAddr } from "./socket-ad
 import { SocketStream } from "./socket-stream.js";
 
 /**
- * A TCP connection: an {@link AsyncBufRead} and an {@link AsyncWrite}
+ * A TCP connection: an `AsyncBufRead` and an `AsyncWrite`
  * (read it with `read`, `readExact`, `lines`, `Framed`…; write with
  * `writeAll`, `BufWriter`…). Made by {@link TcpStream.connect} or
  * `TcpListener.accept()`. Reading the end of the stream does not close the
@@ -50,7 +50,7 @@ export class TcpStream extends SocketStream {
   /**
    * Connects to `addr` (`"127.0.0.1:6379"`, a {@link SocketAddr} or
    * `{ host, port }`; a host name is resolved by Node) and yields the
-   * stream; fails with an {@link IoError} (`"ECONNREFUSED"`, …).
+   * stream; fails with an `IoError` (`"ECONNREFUSED"`, …).
    *
    * **Cancel safety:** dropping it before it is ready destroys the socket
    * being connected; nothing else is left behind.
@@ -80,12 +80,12 @@ export class TcpStream extends SocketStream {
     this.socket.setNoDelay(noDelay);
   }
 
-  /** The local address; throws an {@link IoError} once the socket is closed. */
+  /** The local address; throws an `IoError` once the socket is closed. */
   localAddr(): SocketAddr {
     return addrOrThrow(socketAddr(this.socket.localAddress, this.socket.localPort), "TcpStream.localAddr()");
   }
 
-  /** The peer's address; throws an {@link IoError} once the socket is closed. */
+  /** The peer's address; throws an `IoError` once the socket is closed. */
   peerAddr(): SocketAddr {
     return addrOrThrow(socketAddr(this.socket.remoteAddress, this.socket.remotePort), "TcpStream.peerAddr()");
   }
@@ -121,7 +121,7 @@ export class TcpListener extends SocketListener<TcpStream, SocketAddr> {
   /**
    * Listens on `addr` (`"127.0.0.1:0"` picks a free port: read it back
    * with {@link TcpListener.localAddr}) and yields the listener; fails with
-   * an {@link IoError} (`"EADDRINUSE"`, `"EACCES"`, …).
+   * an `IoError` (`"EADDRINUSE"`, `"EACCES"`, …).
    *
    * **Cancel safety:** dropping it before it is ready closes the server.
    *

@@ -75,7 +75,7 @@ export class UdpSocket implements Disposable {
 
   /**
    * Binds a socket to `addr` (`"127.0.0.1:0"` picks a free port) and
-   * yields it; fails with an {@link IoError}.
+   * yields it; fails with an `IoError`.
    *
    * **Cancel safety:** dropping it before it is ready closes the socket.
    */
@@ -101,7 +101,7 @@ export class UdpSocket implements Disposable {
     return new SocketAddr(a.address, a.port);
   }
 
-  /** The connected peer's address; throws an {@link IoError} when not connected. */
+  /** The connected peer's address; throws an `IoError` when not connected. */
   peerAddr(): SocketAddr {
     try {
       const a = this.#socket.remoteAddress();
@@ -307,7 +307,7 @@ abstract class Completion<T> extends Awaitable<T> {
     }
     if (this.#error !== undefined) throw this.#error;
     const result = this.#result;
-    if (result !== undefined) return result.value;
+    if (result !== undefined) return pollProceed(cx) ? result.value : PENDING;
     const stored = this.#waker;
     if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
     if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();

@@ -21,8 +21,8 @@ function checkPath(api: string, path: unknown): string {
 }
 
 /**
- * A connection over a Unix-domain socket: an {@link AsyncBufRead} and an
- * {@link AsyncWrite}, like a `TcpStream`. Dropping it destroys the socket.
+ * A connection over a Unix-domain socket: an `AsyncBufRead` and an
+ * `AsyncWrite`, like a `TcpStream`. Dropping it destroys the socket.
  *
  * @example
  * ```ts
@@ -56,7 +56,7 @@ export class UnixStream extends SocketStream {
 
   /**
    * Connects to the socket at `path` and yields the stream; fails with an
-   * {@link IoError} (`"ENOENT"`, `"ECONNREFUSED"`, …).
+   * `IoError` (`"ENOENT"`, `"ECONNREFUSED"`, …).
    *
    * **Cancel safety:** dropping it before it is ready destroys the socket
    * being connected.
@@ -97,7 +97,7 @@ export class UnixListener extends SocketListener<UnixStream, string> {
 
   /**
    * Listens on the socket file `path` and yields the listener; fails with
-   * an {@link IoError} (`"EADDRINUSE"` when the file exists, …).
+   * an `IoError` (`"EADDRINUSE"` when the file exists, …).
    *
    * **Cancel safety:** dropping it before it is ready closes the server.
    */

@@ -78,11 +78,11 @@ export class Child implements Disposable {
     process.on("error", this.#onError);
     // When a child exits, Node resumes (drains and discards) any stdio
     // stream nobody is listening to, so that its pipe can close: bytes the
-    // child wrote before exiting would be lost to a read after `wait()`. A
-    // 'readable' listener marks the stream as read by us (and keeps a
-    // resume() from making it flow); the Child's drop removes it.
-    stdout?.on("readable", keepUnread);
-    stderr?.on("readable", keepUnread);
+    // child wrote before exiting would be lost to a read after `wait()`.
+    // So the readers take chunks from the start (up to their high-water
+    // mark, then the child's writes wait); the Child's drop disposes them.
+    this.stdout?.capture();
+    this.stderr?.capture();
   }
 
   /** The process id (undefined if it failed to start). */
@@ -165,8 +165,6 @@ export class Child implements Disposable {
     this.#stopWaiting();
     for (const io of [this.stdin, this.stdout, this.stderr]) io?.[Symbol.dispose]();
     const p = this.#process;
-    p.stdout?.off("readable", keepUnread);
-    p.stderr?.off("readable", keepUnread);
     p.stdin?.destroy();
     p.stdout?.destroy();
     p.stderr?.destroy();
@@ -224,9 +222,6 @@ export class Child implements Disposable {
     this.#wake();
   };
 }
-
-/** A 'readable' listener that reads nothing: see the Child constructor. */
-function keepUnread(): void {}
 
 /** The future {@link Child.wait} returns. */
 class Wait extends Awaitable<ExitStatus> {

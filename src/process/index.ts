@@ -3,7 +3,7 @@
  * and `AsyncWrite` (tokio's `process`). Node-only (`node:child_process`);
  * Bun and Deno implement it too.
  *
- * @module
+ * @module mini-tokio/process
  */
 
 export { Child, type ExitStatus } from "./child.js";

@@ -3,7 +3,7 @@
  * `futures` crate).
  *
  * A stream is polled like a future, with `pollNext(cx)`: it returns the
- * next item, `undefined` when there are no more, or {@link PENDING} after
+ * next item, `undefined` when there are no more, or {@link mini-tokio!PENDING} after
  * storing `cx.waker`. `undefined` means "no more" everywhere in the
  * package, so it cannot be an item. Channel receivers and intervals are
  * streams as they are.
@@ -32,7 +32,7 @@ import type { Poll } from "../future/poll.js";
  */
 export interface Stream<T> {
   /**
-   * The next item, `undefined` at the end, or {@link PENDING} with
+   * The next item, `undefined` at the end, or {@link mini-tokio!PENDING} with
    * `cx.waker` stored where it will be woken when an item may be ready.
    */
   pollNext(cx: Context): Poll<T | undefined>;

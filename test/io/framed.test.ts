@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { future, Runtime, spawn } from "../../src/index.js";
+import { future, noopWaker, PENDING, Runtime, spawn } from "../../src/index.js";
 import {
   DecodeBuffer,
   duplex,
@@ -115,4 +115,21 @@ test("feed then flush writes a whole batch in one write", async () => {
     }),
   );
   assert.equal(writes.length, 1);
+});
+
+test("Framed.next() dropped in the middle of a frame loses nothing: the next call finishes it", async () => {
+  const rt = new Runtime({ clock: "virtual" });
+  const got = await rt.run(
+    future(function* () {
+      const [a, b] = duplex(64);
+      const framed = new Framed(b, new LinesCodec());
+      yield* writeAll(a, Buffer.from("half a li"));
+      const first = framed.next();
+      const waited = first.poll({ waker: noopWaker() }) === PENDING; // took the bytes, no newline yet
+      first[Symbol.dispose]();
+      yield* writeAll(a, Buffer.from("ne\nnext\n"));
+      return [waited, yield* framed.next(), yield* framed.next()];
+    }),
+  );
+  assert.deepEqual(got, [true, "half a line", "next"]);
 });

@@ -9,6 +9,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { future, noopWaker, PENDING, Runtime, sleep, spawn, TimeoutError, timeout, yieldNow } from "../../src/index.js";
 import {
+  fromDuplex,
   fromReadable,
   fromWritable,
   IoError,
@@ -22,15 +23,15 @@ import {
 
 const cx = { waker: noopWaker() };
 
-test("a read dropped mid-wait removes its 'readable' listener", () => {
+test("a read dropped mid-wait removes its 'data' listener", () => {
   const stream = new PassThrough();
-  const before = stream.listenerCount("readable");
+  const before = stream.listenerCount("data");
   const r = fromReadable(stream);
   const f = read(r, new Uint8Array(8));
   assert.equal(f.poll(cx), PENDING);
-  assert.equal(stream.listenerCount("readable"), before + 1, "listening while it waits");
+  assert.equal(stream.listenerCount("data"), before + 1, "listening while it waits");
   f[Symbol.dispose]();
-  assert.equal(stream.listenerCount("readable"), before);
+  assert.equal(stream.listenerCount("data"), before);
   r[Symbol.dispose]();
   for (const event of ["end", "error", "close"]) assert.equal(stream.listenerCount(event), 0, event);
 });
@@ -260,4 +261,22 @@ test("a dropped read ends its host operation: virtual time moves on", async () =
     }),
   );
   assert.equal(result, true);
+});
+
+test("fromDuplex reads and writes one stream, and its drop leaves no listener behind", async () => {
+  const rt = new Runtime();
+  const stream = new PassThrough();
+  const got = await rt.run(
+    future(function* () {
+      const io = fromDuplex(stream);
+      yield* writeAll(io, Buffer.from("round trip"));
+      const back = Buffer.from(yield* readExact(io, new Uint8Array(10))).toString();
+      io[Symbol.dispose]();
+      return back;
+    }),
+  );
+  assert.equal(got, "round trip");
+  for (const event of ["data", "end", "error", "close", "drain", "finish"]) {
+    assert.equal(stream.listenerCount(event), 0, event);
+  }
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { future, Runtime, spawn, yieldNow } from "../../src/index.js";
+import { future, noopWaker, PENDING, Runtime, sleep, spawn, timeout, yieldNow } from "../../src/index.js";
 import { IoError, read, readToEnd, shutdown, writeAll } from "../../src/io/index.js";
 import { TcpListener, TcpStream, UdpSocket, UnixListener, UnixStream } from "../../src/net/index.js";
 
@@ -147,15 +147,15 @@ test("a read dropped mid-wait on a socket removes its listener", async () => {
       const [conn] = yield* accepting;
       using server = conn;
       const socket = (server as unknown as { socket: import("node:net").Socket }).socket;
-      const before = socket.listenerCount("readable");
+      const before = socket.listenerCount("data");
       const reader = spawn(read(server, new Uint8Array(8)));
       yield* yieldNow();
-      const during = socket.listenerCount("readable");
+      const during = socket.listenerCount("data");
       reader.abort();
       yield* yieldNow();
       yield* yieldNow();
       void client;
-      return [before, during, socket.listenerCount("readable")];
+      return [before, during, socket.listenerCount("data")];
     }),
   );
   assert.deepEqual(counts, [0, 1, 0]);
@@ -210,4 +210,89 @@ test("bad addresses are RangeErrors that show the expected form", () => {
   assert.throws(() => TcpListener.bind("localhost"), /expected an address "host:port"/);
   assert.throws(() => TcpListener.bind("127.0.0.1:70000"), /0 to 65535/);
   assert.throws(() => UdpSocket.bind("example.com:0"), /IP address/);
+});
+
+test("a full accept queue closes the connection it cannot keep, and keeps the others", async () => {
+  const rt = new Runtime();
+  const [kept, refusedSawEnd] = await rt.run(
+    future(function* () {
+      using listener = yield* TcpListener.bind("127.0.0.1:0", { acceptQueue: 2 });
+      const clients = [];
+      for (let i = 0; i < 3; i++) clients.push(yield* TcpStream.connect(listener.localAddr()));
+      for (let i = 0; i < 200 && listener.queued < 2; i++) yield* yieldNow();
+      // The third was closed on arrival: its client reads the end (or a reset).
+      let sawEnd = false;
+      try {
+        // Bounded: with the queue unbounded, this read would wait forever.
+        sawEnd = (yield* timeout(2_000, read(clients[2] as TcpStream, new Uint8Array(1)))) === 0;
+      } catch (e) {
+        sawEnd = e instanceof IoError; // a reset; a TimeoutError means the connection was kept
+      }
+      const queued = listener.queued;
+      for (const c of clients) c[Symbol.dispose]();
+      return [queued, sawEnd];
+    }),
+  );
+  assert.equal(kept, 2);
+  assert.equal(refusedSawEnd, true);
+});
+
+test("dropping the write half of a split stream shuts writing down: the peer reads the end", async () => {
+  const rt = new Runtime();
+  const got = await rt.run(
+    future(function* () {
+      using listener = yield* TcpListener.bind("127.0.0.1:0");
+      const accepting = spawn(listener.accept());
+      const client = yield* TcpStream.connect(listener.localAddr());
+      const [conn] = yield* accepting;
+      using server = conn;
+      const [rd, wr] = client.split();
+      yield* writeAll(wr, Buffer.from("last words"));
+      wr[Symbol.dispose]();
+      const heard = Buffer.from(yield* readToEnd(server)).toString();
+      yield* writeAll(server, Buffer.from("still open"));
+      yield* shutdown(server);
+      const back = Buffer.from(yield* readToEnd(rd)).toString();
+      rd[Symbol.dispose]();
+      return [heard, back];
+    }),
+  );
+  assert.deepEqual(got, ["last words", "still open"]);
+});
+
+test("a UDP receive dropped mid-wait lets virtual time move on; the datagram waits in the queue", async () => {
+  const rt = new Runtime({ clock: "virtual" });
+  const got = await rt.run(
+    future(function* () {
+      using a = yield* UdpSocket.bind("127.0.0.1:0");
+      using b = yield* UdpSocket.bind("127.0.0.1:0");
+      const waiting = b.recv();
+      const pending = waiting.poll({ waker: noopWaker() }) === PENDING;
+      waiting[Symbol.dispose]();
+      yield* sleep(60_000); // would wait for the host if the dropped receive still held time
+      yield* a.sendTo(Buffer.from("later"), b.localAddr());
+      return [pending, Buffer.from(yield* b.recv()).toString()];
+    }),
+  );
+  assert.deepEqual(got, [true, "later"]);
+});
+
+test("dropping both halves right after a big write still delivers every byte", async () => {
+  const rt = new Runtime();
+  const n = await rt.run(
+    future(function* () {
+      using listener = yield* TcpListener.bind("127.0.0.1:0");
+      const accepting = spawn(listener.accept());
+      const client = yield* TcpStream.connect(listener.localAddr());
+      const [conn] = yield* accepting;
+      using server = conn;
+      const reading = spawn(readToEnd(server));
+      const [rd, wr] = client.split();
+      yield* writeAll(wr, Buffer.alloc(4 << 20, 7)); // much of it still in Node's buffer
+      wr[Symbol.dispose]();
+      rd[Symbol.dispose]();
+      return (yield* reading).length;
+    }),
+  );
+  assert.equal(n, 4 << 20);
 });
