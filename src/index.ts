@@ -10,6 +10,7 @@
 export { type Joined, join, joinAll, tryJoin, tryJoinAll } from "./combinators/join.js";
 export { race, type Selected, select } from "./combinators/select.js";
 export { Awaitable, type AwaitIterator, awaitable } from "./future/awaitable.js";
+export * as compiled from "./future/compiled-future.js";
 export { type Context, type Future, isFuture, type Output, type Pin } from "./future/future.js";
 export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./future/generator.js";
 export { isPending, isReady, PENDING, type Poll, type Suspend } from "./future/poll.js";
