@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Future, isFuture, noopWaker } from "../../src/index.js";
+import { compile } from "../../src/compile/compile.js";
 import { compiledCode, evaluate, observe, type RunOptions } from "./evaluate.js";
 
 /** Runs `body` (the inside of a generator future, with `log` in scope) both ways and compares. */
@@ -214,4 +215,50 @@ test("the generated code is a switch, with no generator left", () => {
 export const f = future(function* () { yield* yieldNow(); return 1; });`);
   assert.match(code, /switch/);
   assert.doesNotMatch(code, /function\s*\*/);
+});
+
+test("a `let` without initializer in a loop starts undefined on every iteration", () => {
+  same(`for (let i = 0; i < 2; i++) { let x; ${tick}; log.push(String(x)); x = i; }`);
+});
+
+test("what it cannot compile exactly stays a generator, with a warning", () => {
+  const cases = {
+    "a loop binding captured by a closure": `const fs = []; for (let i = 0; i < 2; i++) { yield* yieldNow(); fs.push(() => i); } return fs.map((f) => f());`,
+    "an await inside a switch": `switch (1) { case 1: yield* yieldNow(); }`,
+    "a bare yield": `yield 1;`,
+  };
+  for (const [what, body] of Object.entries(cases)) {
+    const source = `import { future, yieldNow } from "mini-tokio";\nout.make = () => future(function* () { ${body} });`;
+    const result = compile(source, { filename: "x.js" });
+    assert.equal(result.compiled, 0, what);
+    assert.equal(result.warnings.length, 1, what);
+    assert.match(result.warnings[0]?.message ?? "", /^x\.js:2:\d+: left as a generator: /, what);
+    assert.equal(result.code, source, what);
+  }
+});
+
+test("only calls of mini-tokio's own imports are compiled", () => {
+  const local = compile(`function future(f) { return f; }\nexport const g = future(function* () { yield 1; });`);
+  assert.equal(local.compiled, 0);
+  const aliased = compile(`import { future as fut } from "mini-tokio";\nexport const g = fut(function* () { return 1; });`);
+  assert.equal(aliased.compiled, 1);
+  const namespaced = compile(`import * as mt from "mini-tokio";\nexport const g = mt.asyncFn(function* (x) { return x; });`);
+  assert.equal(namespaced.compiled, 1);
+  const shadowed = compile(
+    `import { future } from "mini-tokio";\nexport function f(future) { return future(function* () { return 1; }); }`,
+  );
+  assert.equal(shadowed.compiled, 0);
+});
+
+test("compile refuses a non-string with a TypeError naming what it got", () => {
+  // @ts-expect-error: checking the run-time guard
+  assert.throws(() => compile(42), /compile\(code\): code must be a string of JavaScript, got number/);
+});
+
+test("the source map points back into the original file", () => {
+  const source = `import { future, yieldNow } from "mini-tokio";\nexport const f = future(function* () {\n  yield* yieldNow();\n  return 1;\n});`;
+  const { map } = compile(source, { filename: "orig.js" });
+  assert.ok(map !== undefined);
+  assert.deepEqual(map.sources, ["orig.js"]);
+  assert.ok(map.mappings.length > 0);
 });
