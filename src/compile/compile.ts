@@ -47,6 +47,12 @@ export interface CompileOptions {
    * program.
    */
   isRuntimeModule?: (specifier: string) => boolean;
+  /**
+   * The source map of the input (when it was itself generated, by
+   * TypeScript stripping for instance): the result then maps back to the
+   * original source.
+   */
+  inputSourceMap?: CompileSourceMap;
 }
 
 /** A generator function that was left as it was. */
@@ -173,7 +179,16 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
     t.importDeclaration([t.importSpecifier(runtime, t.identifier("compiled"))], t.stringLiteral(found.specifier)),
   );
   const sourceMaps = options.sourceMaps ?? true;
-  const out = generate(ast, { sourceMaps, sourceFileName: filename, jsescOption: { minimal: true } }, code);
+  const out = generate(
+    ast,
+    {
+      sourceMaps,
+      sourceFileName: filename,
+      jsescOption: { minimal: true },
+      ...(options.inputSourceMap === undefined ? {} : { inputSourceMap: options.inputSourceMap }),
+    },
+    code,
+  );
   const map = sourceMaps && out.map ? out.map : undefined;
   return { code: out.code, map, compiled, warnings };
 }

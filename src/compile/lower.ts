@@ -541,8 +541,8 @@ class Lowering {
   private expressionStatement(e: t.Expression): void {
     if (t.isYieldExpression(e) && e.argument) {
       // The value is unused: no temporary.
-      this.awaitStart(this.expr(e.argument));
-      this.emit(this.suspendIf(t.callExpression(t.memberExpression(this.machine, t.identifier("step")), [])));
+      this.awaitStart(this.expr(e.argument), e.loc);
+      this.emit(this.suspendIf(t.callExpression(t.memberExpression(this.machine, t.identifier("step")), []), e.loc));
       return;
     }
     const value = this.expr(e);
@@ -789,17 +789,20 @@ class Lowering {
   // --- Expressions -----------------------------------------------------------
 
   /** Starts the await of `value`, ends the block, and opens the block the await resumes in. */
-  private awaitStart(value: t.Expression): void {
-    this.emit(
-      t.expressionStatement(t.callExpression(t.memberExpression(this.machine, t.identifier("await")), [value])),
-    );
+  private awaitStart(value: t.Expression, loc: t.SourceLocation | null | undefined): void {
+    const start = t.callExpression(t.memberExpression(this.machine, t.identifier("await")), [value]);
+    start.loc = loc ?? null;
+    this.emit(t.expressionStatement(start));
     const resume = this.newBlock();
     this.jump(resume);
     this.enter(resume);
   }
 
   /** `if (<step> === SUSPENDED) return SUSPENDED;` */
-  private suspendIf(step: t.Expression): t.Statement {
+  private suspendIf(step: t.Expression, loc: t.SourceLocation | null | undefined): t.Statement {
+    // The await's location, so a stack captured while it is pending (rt.dump's
+    // await location, an error's trace) points at the `yield*` in the source.
+    step.loc = loc ?? null;
     return t.ifStatement(
       t.binaryExpression("===", step, this.names.suspended),
       t.returnStatement(this.names.suspended),
@@ -807,11 +810,12 @@ class Lowering {
   }
 
   /** `yield* x` in an expression: its value, in a fresh temporary. */
-  private awaitValue(x: t.Expression): t.Identifier {
-    this.awaitStart(x);
+  private awaitValue(x: t.Expression, loc: t.SourceLocation | null | undefined): t.Identifier {
+    this.awaitStart(x, loc);
     const value = this.temp();
     const step = t.callExpression(t.memberExpression(this.machine, t.identifier("step")), []);
-    this.emit(this.suspendIf(t.assignmentExpression("=", value, step)));
+    step.loc = loc ?? null;
+    this.emit(this.suspendIf(t.assignmentExpression("=", value, step), loc));
     return value;
   }
 
@@ -824,7 +828,7 @@ class Lowering {
     switch (e.type) {
       case "YieldExpression": {
         if (!e.argument) throw new Unsupported("`yield*` without an operand");
-        return this.awaitValue(this.expr(e.argument));
+        return this.awaitValue(this.expr(e.argument), e.loc);
       }
       case "ParenthesizedExpression":
         return this.expr(e.expression);

@@ -3,8 +3,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type Future, isFuture, noopWaker } from "../../src/index.js";
 import { compile } from "../../src/compile/compile.js";
+import { type Future, isFuture, noopWaker } from "../../src/index.js";
 import { compiledCode, evaluate, observe, type RunOptions } from "./evaluate.js";
 
 /** Runs `body` (the inside of a generator future, with `log` in scope) both ways and compares. */
@@ -240,9 +240,13 @@ test("what it cannot compile exactly stays a generator, with a warning", () => {
 test("only calls of mini-tokio's own imports are compiled", () => {
   const local = compile(`function future(f) { return f; }\nexport const g = future(function* () { yield 1; });`);
   assert.equal(local.compiled, 0);
-  const aliased = compile(`import { future as fut } from "mini-tokio";\nexport const g = fut(function* () { return 1; });`);
+  const aliased = compile(
+    `import { future as fut } from "mini-tokio";\nexport const g = fut(function* () { return 1; });`,
+  );
   assert.equal(aliased.compiled, 1);
-  const namespaced = compile(`import * as mt from "mini-tokio";\nexport const g = mt.asyncFn(function* (x) { return x; });`);
+  const namespaced = compile(
+    `import * as mt from "mini-tokio";\nexport const g = mt.asyncFn(function* (x) { return x; });`,
+  );
   assert.equal(namespaced.compiled, 1);
   const shadowed = compile(
     `import { future } from "mini-tokio";\nexport function f(future) { return future(function* () { return 1; }); }`,

@@ -142,4 +142,3 @@ export function program(seed: number): string {
   const body = new BodyWriter(new Dice(seed)).body();
   return `${PRELUDE}out.make = (log) => future(function* () {\n${body}\n});`;
 }
-
