@@ -166,6 +166,10 @@ class Lowering {
   private thisId: t.Identifier | undefined;
   private argumentsId: t.Identifier | undefined;
   private hasTry = false;
+  /** Blocks in the order they were written; state numbers are positions in it. */
+  private readonly order: number[] = [];
+  private readonly placed = new Set<number>();
+  private readonly refs: t.NumericLiteral[] = [];
 
   constructor(
     private readonly path: NodePath<t.FunctionExpression>,
@@ -185,6 +189,7 @@ class Lowering {
     this.prepareBindings();
     this.replaceThisAndArguments(fn.body);
     this.blocks.push({ body: [], frame: undefined, next: undefined });
+    this.place(0);
     for (const s of fn.body.body) this.statement(s, true);
     if (this.open) this.emit(t.returnStatement());
     return this.assemble();
@@ -382,10 +387,25 @@ class Lowering {
 
   /** Continues emitting into block `i`; the current block, if still open, falls into it. */
   private enter(i: number): void {
+    this.place(i);
     if (this.open) this.block(this.current).next = i;
     this.current = i;
     this.block(i).frame = this.frame;
     this.open = true;
+  }
+
+  /** Puts block `i` next in the written order (see `assemble`). */
+  private place(i: number): void {
+    if (this.placed.has(i)) return;
+    this.placed.add(i);
+    this.order.push(i);
+  }
+
+  /** A state number in the emitted code; renumbered when the blocks are ordered. */
+  private ref(block: number): t.NumericLiteral {
+    const literal = t.numericLiteral(block);
+    this.refs.push(literal);
+    return literal;
   }
 
   private emit(s: t.Statement): void {
@@ -404,7 +424,7 @@ class Lowering {
   private goto(target: number, labelled = false): t.Statement[] {
     if (labelled) this.usesLoopLabel = true;
     return [
-      t.expressionStatement(t.assignmentExpression("=", this.state, t.numericLiteral(target))),
+      t.expressionStatement(t.assignmentExpression("=", this.state, this.ref(target))),
       t.continueStatement(labelled ? this.loopLabel : null),
     ];
   }
@@ -450,7 +470,7 @@ class Lowering {
   private enterFinally(entry: TryEntry, then: number, labelled: boolean): t.Statement[] {
     if (entry.next === undefined || entry.finallyBlock === undefined) throw new Error("no finally");
     return [
-      t.expressionStatement(t.assignmentExpression("=", entry.next, t.numericLiteral(then))),
+      t.expressionStatement(t.assignmentExpression("=", entry.next, this.ref(then))),
       ...this.goto(entry.finallyBlock, labelled),
     ];
   }
@@ -459,6 +479,7 @@ class Lowering {
   private trampoline(entry: TryEntry, route: (outer: Frame | undefined) => t.Statement[]): number {
     const i = this.newBlock(entry.outer);
     this.block(i).frame = entry.outer;
+    this.place(i);
     this.block(i).body.push(...route(entry.outer));
     return i;
   }
@@ -738,7 +759,7 @@ class Lowering {
     const leave = (): void => {
       if (!this.open) return;
       if (entry.next !== undefined && entry.finallyBlock !== undefined) {
-        this.emit(t.expressionStatement(t.assignmentExpression("=", entry.next, t.numericLiteral(after))));
+        this.emit(t.expressionStatement(t.assignmentExpression("=", entry.next, this.ref(after))));
         this.jump(entry.finallyBlock);
       } else {
         this.jump(after);
@@ -1081,13 +1102,21 @@ class Lowering {
     // Handlers first: routing a drop may add trampoline blocks.
     const error = this.uid("e");
     const handlers = this.hasTry ? this.handlers(error) : undefined;
-    const cases = this.blocks.map((b, i) => {
+    // Number the blocks in the order they were written, so the cases read
+    // top to bottom and most jumps fall through to the next case.
+    for (let i = 0; i < this.blocks.length; i++) if (!this.placed.has(i)) this.place(i);
+    const number = new Map(this.order.map((old, k) => [old, k]));
+    const renumber = (old: number): number => number.get(old) ?? old;
+    for (const literal of this.refs) literal.value = renumber(literal.value);
+    const cases = this.order.map((old, k) => {
+      const b = this.block(old);
       const body = [...b.body];
       if (b.next !== undefined) {
-        body.push(t.expressionStatement(t.assignmentExpression("=", this.state, t.numericLiteral(b.next))));
-        if (b.next !== i + 1) body.push(t.continueStatement());
+        const next = renumber(b.next);
+        body.push(t.expressionStatement(t.assignmentExpression("=", this.state, t.numericLiteral(next))));
+        if (next !== k + 1) body.push(t.continueStatement());
       }
-      return t.switchCase(t.numericLiteral(i), body);
+      return t.switchCase(t.numericLiteral(k), body);
     });
     const dispatch = t.switchStatement(this.state, cases);
     let loopBody: t.Statement = dispatch;
@@ -1096,7 +1125,11 @@ class Lowering {
     }
     let loop: t.Statement = t.forStatement(null, null, null, loopBody);
     if (this.usesLoopLabel) loop = t.labeledStatement(this.loopLabel, loop);
-    const resume = t.functionExpression(null, [this.machine], t.blockStatement([loop]));
+    // A body without awaits is one block and needs no state: the resume
+    // function is the body (`future(function* () { return i; })` → `return i`).
+    const only = this.blocks.length === 1 ? this.blocks[0] : undefined;
+    const straight = only !== undefined && only.next === undefined && handlers === undefined;
+    const resume = t.functionExpression(null, [this.machine], t.blockStatement(straight ? only.body : [loop]));
 
     const prologue: t.Statement[] = [];
     if (this.thisId) prologue.push(constDeclaration(this.thisId, t.thisExpression()));
@@ -1105,9 +1138,9 @@ class Lowering {
     const locals = [...this.hoisted, ...this.temps, ...(this.returnValue ? [this.returnValue.name] : [])]
       .filter((name) => !params.has(name))
       .concat(this.tryVariables());
-    const declarators = [t.variableDeclarator(this.state, t.numericLiteral(0))];
+    const declarators = straight ? [] : [t.variableDeclarator(this.state, t.numericLiteral(0))];
     for (const name of new Set(locals)) declarators.push(t.variableDeclarator(t.identifier(name)));
-    prologue.push(t.variableDeclaration("let", declarators));
+    if (declarators.length > 0) prologue.push(t.variableDeclaration("let", declarators));
     prologue.push(...this.functions);
     prologue.push(t.returnStatement(resume));
     const start = t.functionExpression(null, this.fn.params, t.blockStatement(prologue));
@@ -1149,7 +1182,7 @@ class Lowering {
       } else if (entry.finallyBlock !== undefined && entry.next && entry.error && entry.rethrowBlock !== undefined) {
         thrown = [
           t.expressionStatement(t.assignmentExpression("=", entry.error, error)),
-          t.expressionStatement(t.assignmentExpression("=", entry.next, t.numericLiteral(entry.rethrowBlock))),
+          t.expressionStatement(t.assignmentExpression("=", entry.next, this.ref(entry.rethrowBlock))),
           ...this.goto(entry.finallyBlock),
         ];
       } else {
@@ -1162,7 +1195,7 @@ class Lowering {
         t.blockStatement(thrown),
       );
       blocks.forEach((b, i) => {
-        cases.push(t.switchCase(t.numericLiteral(b), i === blocks.length - 1 ? [body] : []));
+        cases.push(t.switchCase(this.ref(b), i === blocks.length - 1 ? [body] : []));
       });
     }
     cases.push(t.switchCase(null, [t.throwStatement(error)]));
