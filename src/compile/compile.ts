@@ -20,7 +20,7 @@ import generateModule from "@babel/generator";
 import { parse } from "@babel/parser";
 import traverseModule, { type NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { lowerGenerator, type RuntimeNames, Unsupported } from "./lower.js";
+import { freshNames, lowerGenerator, type RuntimeNames, Unsupported } from "./lower.js";
 
 // Babel 7 is CommonJS with an `exports.default`: from ESM the default import is the module object.
 const traverse = "default" in traverseModule ? traverseModule.default : traverseModule;
@@ -121,9 +121,13 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
   if (found === undefined) return unchanged;
 
   const runtime = t.identifier("__miniTokioCompiled");
+  if (code.includes(runtime.name))
+    throw new Error(`compile: ${filename} already uses the name ${runtime.name}; was it compiled twice?`);
+  const fresh = freshNames(code);
   const names: RuntimeNames = {
-    suspended: t.identifier("__miniTokioSuspended"),
-    drop: t.identifier("__miniTokioDrop"),
+    suspended: t.identifier(fresh("SUSPENDED")),
+    drop: t.identifier(fresh("DROP")),
+    fresh,
   };
   const warnings: CompileWarning[] = [];
   let compiled = 0;

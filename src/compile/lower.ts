@@ -49,6 +49,28 @@ export interface RuntimeNames {
   suspended: t.Identifier;
   /** The `DROP` symbol. */
   drop: t.Identifier;
+  /** Makes a fresh name for the emitted code's own variables (see {@link freshNames}). */
+  fresh(name: string): string;
+}
+
+/**
+ * Names for the emitted code's variables (`$state`, `$m`, `$t3`, …): a
+ * prefix that appears nowhere in the source followed by a letter cannot
+ * collide with any name in it, so no scope has to be searched (Babel's
+ * `generateUid` searches every scope per name, quadratic in the temporaries).
+ */
+export function freshNames(source: string): (name: string) => string {
+  const prefix = ["$", "_$", "$_", "__$", "$$$"].find(
+    (p) => !new RegExp(`${p.replace(/\$/g, "\\$")}[A-Za-z]`).test(source),
+  );
+  const used = new Set<string>();
+  return (name) => {
+    const base = prefix === undefined ? `__miniTokio_${name}` : `${prefix}${name}`;
+    let candidate = base;
+    for (let n = 2; used.has(candidate); n++) candidate = `${base}${n}`;
+    used.add(candidate);
+    return candidate;
+  };
 }
 
 /** Where a block is, as far as exceptions and `finally` are concerned. */
@@ -111,9 +133,8 @@ export function hasYield(node: t.Node | null | undefined): boolean {
 function forEachChild(node: t.Node, visit: (child: t.Node) => void): void {
   const keys = t.VISITOR_KEYS[node.type];
   if (keys === undefined) return;
-  const record: Record<string, unknown> = { ...node };
   for (const key of keys) {
-    const value = record[key];
+    const value: unknown = Reflect.get(node, key);
     if (Array.isArray(value)) {
       for (const item of value) if (isNode(item)) visit(item);
     } else if (isNode(value)) {
@@ -289,7 +310,7 @@ class Lowering {
         );
       }
       if (binding.scope !== fnScope) {
-        const fresh = fnScope.generateUid(id.name);
+        const fresh = this.names.fresh(id.name);
         binding.scope.rename(id.name, fresh);
       }
       this.hoisted.add(binding.identifier.name);
@@ -310,9 +331,8 @@ class Lowering {
     const rewrite = (node: t.Node): void => {
       if (t.isFunction(node)) return;
       forEachChild(node, rewrite);
-      const record: Record<string, unknown> = { ...node };
       for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value = record[key];
+        const value: unknown = Reflect.get(node, key);
         if (Array.isArray(value)) {
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i];
@@ -334,9 +354,8 @@ class Lowering {
         if (mentionsThis(node)) throw new Unsupported("`this` or `arguments` in a class heritage or computed key");
         return;
       }
-      const record: Record<string, unknown> = { ...node };
       for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value = record[key];
+        const value: unknown = Reflect.get(node, key);
         const replace = (child: unknown): t.Node | undefined => {
           if (!isNode(child)) return undefined;
           if (t.isThisExpression(child)) return (this.thisId ??= this.uid("this"));
@@ -364,7 +383,7 @@ class Lowering {
   // --- Blocks and jumps ------------------------------------------------------
 
   private uid(name: string): t.Identifier {
-    return this.path.scope.generateUidIdentifier(name);
+    return t.identifier(this.names.fresh(name));
   }
 
   private temp(): t.Identifier {
@@ -1060,9 +1079,8 @@ class Lowering {
       const innerLabels = t.isLabeledStatement(node) ? [...labels, node.label.name] : labels;
       const innerLoops = isLoop(node) ? loops + 1 : loops;
       const innerBreakables = isLoop(node) || t.isSwitchStatement(node) ? breakables + 1 : breakables;
-      const record: Record<string, unknown> = { ...node };
       for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value = record[key];
+        const value: unknown = Reflect.get(node, key);
         if (Array.isArray(value)) {
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i];
