@@ -346,6 +346,21 @@ function isEnded(body: unknown): boolean {
  * parameters and `this` as calling the generator function would) and returns
  * the resume function.
  *
+ * **Cancel safety**: dropping the returned future at an await drops the
+ * awaited future, then runs the pending `finally` blocks innermost first,
+ * exactly as dropping the generator future it replaces would.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * const f = compiled.future(() => (_m) => "ready at once");
+ * console.log(new Runtime().blockOn(f));
+ * ```
+ *
+ * ```text output
+ * ready at once
+ * ```
+ *
  * @internal Emitted by `mini-tokio/compile`; not meant to be written by hand.
  */
 export function future<T>(start: () => Resume<T>): CompiledFuture<T> {
@@ -355,6 +370,19 @@ export function future<T>(start: () => Resume<T>): CompiledFuture<T> {
 /**
  * The compiled `asyncFn(function* (…) { … })` (read as `compiled.asyncFn`): each call starts a new
  * machine with the call's arguments and `this`.
+ *
+ * **Cancel safety**: as {@link future}, for each future a call returns.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * const double = compiled.asyncFn((n: number) => (_m) => n * 2);
+ * console.log(new Runtime().blockOn(double(21)));
+ * ```
+ *
+ * ```text output
+ * 42
+ * ```
  *
  * @internal Emitted by `mini-tokio/compile`; not meant to be written by hand.
  */
