@@ -572,7 +572,9 @@ class Lowering {
       return;
     }
     this.emit(
-      t.expressionStatement(t.assignmentExpression("=", this.returnValueId(), value ?? t.identifier("undefined"))),
+      t.expressionStatement(
+        t.assignmentExpression("=", this.returnValueId(), value ?? t.unaryExpression("void", t.numericLiteral(0))),
+      ),
     );
     for (const r of this.routeReturn(this.frame, false, t.returnStatement(this.returnValueId()))) this.emit(r);
     this.open = false;
@@ -599,7 +601,9 @@ class Lowering {
         // A `let` without initializer starts as undefined every time it runs (in a loop, too).
         for (const id of declaredIdentifiers(s)) {
           this.emit(
-            t.expressionStatement(t.assignmentExpression("=", t.identifier(id.name), t.identifier("undefined"))),
+            t.expressionStatement(
+              t.assignmentExpression("=", t.identifier(id.name), t.unaryExpression("void", t.numericLiteral(0))),
+            ),
           );
         }
       }
@@ -693,16 +697,10 @@ class Lowering {
     const value = this.temp();
     const iterable = this.expr(s.right);
     const member = (o: t.Expression, p: string) => t.memberExpression(o, t.identifier(p));
+    // The machine's helpers, not `Symbol`/`TypeError` by name: the body may shadow those.
     this.emit(
       t.expressionStatement(
-        t.assignmentExpression(
-          "=",
-          iterator,
-          t.callExpression(
-            t.memberExpression(iterable, t.memberExpression(t.identifier("Symbol"), t.identifier("iterator")), true),
-            [],
-          ),
-        ),
+        t.assignmentExpression("=", iterator, t.callExpression(member(this.machine, "iterate"), [iterable])),
       ),
     );
     this.emit(t.expressionStatement(t.assignmentExpression("=", next, member(iterator, "next"))));
@@ -714,17 +712,11 @@ class Lowering {
     // The loop, as a labelled for (;;) inside a try whose finally closes the iterator.
     const step: t.Statement[] = [
       t.expressionStatement(t.assignmentExpression("=", active, t.booleanLiteral(false))),
-      t.expressionStatement(t.assignmentExpression("=", result, t.callExpression(member(next, "call"), [iterator]))),
-      t.ifStatement(
-        t.binaryExpression("!==", t.callExpression(t.identifier("Object"), [result]), result),
-        t.throwStatement(
-          t.newExpression(t.identifier("TypeError"), [
-            t.binaryExpression(
-              "+",
-              t.stringLiteral("Iterator result "),
-              t.binaryExpression("+", result, t.stringLiteral(" is not an object")),
-            ),
-          ]),
+      t.expressionStatement(
+        t.assignmentExpression(
+          "=",
+          result,
+          t.callExpression(member(this.machine, "result"), [t.callExpression(member(next, "call"), [iterator])]),
         ),
       ),
       t.ifStatement(member(result, "done"), t.breakStatement()),
@@ -1072,7 +1064,9 @@ class Lowering {
       if (t.isReturnStatement(node) && routeReturn) {
         const value = this.returnValueId();
         return t.blockStatement([
-          t.expressionStatement(t.assignmentExpression("=", value, node.argument ?? t.identifier("undefined"))),
+          t.expressionStatement(
+            t.assignmentExpression("=", value, node.argument ?? t.unaryExpression("void", t.numericLiteral(0))),
+          ),
           ...this.routeReturn(frame, true, t.returnStatement(value)),
         ]);
       }

@@ -214,6 +214,25 @@ export class CompiledFuture<T> extends Awaitable<T> {
   }
 
   /**
+   * The iterator of a `for…of` whose body awaits (`x[Symbol.iterator]()`).
+   *
+   * @internal
+   */
+  iterate(x: Iterable<unknown>): Iterator<unknown> {
+    return x[Symbol.iterator]();
+  }
+
+  /**
+   * One step result of such a loop's iterator, checked as `for…of` checks it.
+   *
+   * @internal
+   */
+  result(r: unknown): unknown {
+    if (!isObject(r)) throw new TypeError(`Iterator result ${describe(r)} is not an object`);
+    return r;
+  }
+
+  /**
    * Closes the iterator of a `for…of` left early (break, return, throw,
    * drop), as the loop would: after a throw, whatever `return()` does is
    * ignored and the first error wins.
