@@ -206,6 +206,10 @@ class Lowering {
     const fn = this.fn;
     if (!fn.generator || fn.async) throw new Unsupported("not a generator function");
     for (const param of fn.params) if (hasYield(param)) throw new Unsupported("an await in a parameter default");
+    if (fn.id && (this.path.scope.getBinding(fn.id.name)?.referenced ?? false)) {
+      // Inside, the name is the generator function itself; the compiled start function is not that.
+      throw new Unsupported(`the generator refers to its own name ${fn.id.name}`);
+    }
     this.checkBody(fn.body);
     this.prepareBindings();
     this.replaceThisAndArguments(fn.body);

@@ -226,9 +226,10 @@ test("what it cannot compile exactly stays a generator, with a warning", () => {
     "a loop binding captured by a closure": `const fs = []; for (let i = 0; i < 2; i++) { yield* yieldNow(); fs.push(() => i); } return fs.map((f) => f());`,
     "an await inside a switch": `switch (1) { case 1: yield* yieldNow(); }`,
     "a bare yield": `yield 1;`,
+    "a generator that names itself": `return typeof self;`,
   };
   for (const [what, body] of Object.entries(cases)) {
-    const source = `import { future, yieldNow } from "mini-tokio";\nout.make = () => future(function* () { ${body} });`;
+    const source = `import { future, yieldNow } from "mini-tokio";\nout.make = () => future(function* self() { ${body} });`;
     const result = compile(source, { filename: "x.js" });
     assert.equal(result.compiled, 0, what);
     assert.equal(result.warnings.length, 1, what);
