@@ -267,3 +267,18 @@ test("the source map points back into the original file", () => {
   assert.deepEqual(map.sources, ["orig.js"]);
   assert.ok(map.mappings.length > 0);
 });
+
+test("a nested generator future reads the outer one's block-scoped locals, renamed apart", () => {
+  const r = same(`let x = "outer";
+  if (x) {
+    let x = "block";
+    ${tick};
+    const inner = future(function* () { yield* yieldNow(); let x2 = x; { let x = "inner"; ${tick}; x2 += "+" + x; } return x2; });
+    return [x, yield* inner];
+  }`);
+  assert.deepEqual(r.value, ["block", "block+inner"]);
+});
+
+test("a local named like the emitted variables does not collide with them", () => {
+  same(`let $state = "mine", $m = 1, $t = 2; ${tick}; const SUSPENDED = 3; return [$state, $m, $t, SUSPENDED];`);
+});
