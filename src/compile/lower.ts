@@ -29,8 +29,8 @@
  *   thrown: the handler treats it as a return, so only `finally` blocks
  *   (and for-of iterator closing) see it.
  *
- * Anything else containing an await (a `switch`, `for…in`, labelled
- * blocks that are not loops, `yield` without a star, …) makes
+ * Anything else containing an await (`for…in`, `yield` without a star, a
+ * native `using`, …) makes
  * {@link lowerGenerator} throw {@link Unsupported}: the caller leaves the
  * generator as it was and warns.
  *
@@ -280,6 +280,9 @@ class Lowering {
           cut(s.consequent, inLoop);
           cut(s.alternate, inLoop);
         } else if (t.isLabeledStatement(s)) collect([s.body], inLoop, false);
+        else if (t.isSwitchStatement(s)) {
+          for (const c of s.cases) collect(c.consequent, inLoop, false);
+        }
         else if (t.isTryStatement(s)) {
           collect(s.block.body, inLoop, false);
           if (s.handler) {
@@ -565,6 +568,9 @@ class Lowering {
       case "TryStatement":
         this.tryStatement(s);
         return;
+      case "SwitchStatement":
+        this.switchStatement([], s);
+        return;
       default:
         throw new Unsupported(`an await inside a ${s.type}`);
     }
@@ -638,7 +644,47 @@ class Lowering {
       this.loop(labels, body);
       return;
     }
-    throw new Unsupported("an await inside a labelled statement that is not a loop");
+    if (t.isSwitchStatement(body)) {
+      this.switchStatement(labels, body);
+      return;
+    }
+    // A labelled block: `break label` leaves it.
+    const after = this.newBlock();
+    this.targets.push({ labels, isLoop: false, breakBlock: after, continueBlock: undefined, frame: this.frame });
+    this.statement(body);
+    this.targets.pop();
+    this.jump(after);
+    this.enter(after);
+  }
+
+  /**
+   * `switch` with an await inside: the case tests run in order until one is
+   * `===` the value (the default clause only after every test failed, as
+   * the language says), then control enters that clause and falls through
+   * the ones after it until a `break`.
+   */
+  private switchStatement(labels: string[], s: t.SwitchStatement): void {
+    const value = this.frozen(this.expr(s.discriminant), true);
+    const clauses = s.cases.map(() => this.newBlock());
+    const after = this.newBlock();
+    s.cases.forEach((c, i) => {
+      const clause = clauses[i];
+      if (c.test === null || c.test === undefined || clause === undefined) return;
+      const test = this.expr(c.test);
+      this.emit(t.ifStatement(t.binaryExpression("===", value, test), t.blockStatement(this.goto(clause))));
+    });
+    const fallback = s.cases.findIndex((c) => c.test === null || c.test === undefined);
+    this.jump(fallback === -1 ? after : (clauses[fallback] ?? after));
+    this.targets.push({ labels, isLoop: false, breakBlock: after, continueBlock: undefined, frame: this.frame });
+    s.cases.forEach((c, i) => {
+      const clause = clauses[i];
+      if (clause === undefined) return;
+      this.enter(clause);
+      for (const inner of c.consequent) this.statement(inner);
+    });
+    this.targets.pop();
+    this.jump(after);
+    this.enter(after);
   }
 
   private loop(labels: string[], s: t.Loop): void {

@@ -224,7 +224,7 @@ test("a `let` without initializer in a loop starts undefined on every iteration"
 test("what it cannot compile exactly stays a generator, with a warning", () => {
   const cases = {
     "a loop binding captured by a closure": `const fs = []; for (let i = 0; i < 2; i++) { yield* yieldNow(); fs.push(() => i); } return fs.map((f) => f());`,
-    "an await inside a switch": `switch (1) { case 1: yield* yieldNow(); }`,
+    "an await inside for…in": `for (const k in { a: 1 }) { yield* yieldNow(); }`,
     "a bare yield": `yield 1;`,
     "a generator that names itself": `return typeof self;`,
   };
@@ -281,4 +281,35 @@ test("a nested generator future reads the outer one's block-scoped locals, renam
 
 test("a local named like the emitted variables does not collide with them", () => {
   same(`let $state = "mine", $m = 1, $t = 2; ${tick}; const SUSPENDED = 3; return [$state, $m, $t, SUSPENDED];`);
+});
+
+test("switch with awaits: tests in order, default last, fallthrough, break and continue", () => {
+  for (const v of [0, 1, 2, 3, 9]) {
+    same(`let out = [];
+    for (let round = 0; round < 2; round++) {
+      switch ((${tick}, ${v} + round)) {
+        case (log.push("test 1"), 1):
+          out.push("one");
+          ${tick};
+        case 2: {
+          let local = "two";
+          ${tick};
+          out.push(local);
+          break;
+        }
+        default:
+          out.push("default");
+          ${tick};
+          if (round === 0) continue;
+        case (log.push("test 3"), ${tick}, 3):
+          out.push("three");
+      }
+      out.push("after " + round);
+    }
+    return out;`);
+  }
+});
+
+test("a labelled block with an await is left by break", () => {
+  same(`let n = 0; block: { ${tick}; n = 1; if (n) break block; n = 2; } return n;`);
 });

@@ -23,6 +23,16 @@ class Dice {
   }
 }
 
+/** Where a statement is written: which jumps are allowed there. */
+interface Place {
+  /** Inside a loop: `continue` (and `break`) are allowed. */
+  inLoop: boolean;
+  /** Inside a switch: `break` is allowed. */
+  inSwitch?: boolean;
+  /** Labels of the enclosing loops, for `continue label`. */
+  labels: string[];
+}
+
 /** Writes a random generator body. */
 class BodyWriter {
   private label = 0;
@@ -68,14 +78,14 @@ class BodyWriter {
     }
   }
 
-  private block(depth: number, ctx: { inLoop: boolean; labels: string[] }): string {
+  private block(depth: number, ctx: Place): string {
     const n = 1 + this.dice.below(3);
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.statement(depth, ctx));
     return lines.join("\n");
   }
 
-  private statement(depth: number, ctx: { inLoop: boolean; labels: string[] }): string {
+  private statement(depth: number, ctx: Place): string {
     const v = this.dice.pick(["a", "b", "c"]);
     const leaf = [
       () => `log.push(${this.expr(1)});`,
@@ -84,9 +94,9 @@ class BodyWriter {
       () => `${v} += ${this.expr(1)};`,
       () => `if (${this.expr(0)} > ${this.dice.below(6)}) throw new Error("t${this.dice.below(9)}");`,
       () => `if (${this.expr(0)} > ${this.dice.below(8)}) return "r" + ${this.expr(0)};`,
+      ...(ctx.inLoop || ctx.inSwitch ? [() => `if (${this.expr(0)} > ${this.dice.below(6)}) break;`] : []),
       ...(ctx.inLoop
         ? [
-            () => `if (${this.expr(0)} > ${this.dice.below(6)}) break;`,
             () => `if (${this.expr(0)} > ${this.dice.below(6)}) continue;`,
             ...ctx.labels.map((l) => () => `if (${this.expr(0)} > ${this.dice.below(6)}) continue ${l};`),
           ]
@@ -113,11 +123,23 @@ class BodyWriter {
       },
       () => this.tryStatement(d, ctx),
       () => this.tryStatement(d, ctx),
+      () => {
+        const inner = { ...ctx, inSwitch: true };
+        const clause = () => `${this.block(d, inner)}${this.dice.below(2) === 0 ? "\nbreak;" : ""}`;
+        return `switch (${this.expr(1)} % 3) {
+case 0:
+${clause()}
+case (${this.await()} ?? 1):
+${clause()}
+default:
+${clause()}
+}`;
+      },
     ];
     return this.dice.below(3) === 0 ? this.dice.pick(leaf)() : this.dice.pick(compound)();
   }
 
-  private tryStatement(depth: number, ctx: { inLoop: boolean; labels: string[] }): string {
+  private tryStatement(depth: number, ctx: Place): string {
     const id = this.dice.below(100);
     const shape = this.dice.below(3);
     const tryPart = `try {\n${this.block(depth, ctx)}\n}`;
