@@ -282,8 +282,7 @@ class Lowering {
         } else if (t.isLabeledStatement(s)) collect([s.body], inLoop, false);
         else if (t.isSwitchStatement(s)) {
           for (const c of s.cases) collect(c.consequent, inLoop, false);
-        }
-        else if (t.isTryStatement(s)) {
+        } else if (t.isTryStatement(s)) {
           collect(s.block.body, inLoop, false);
           if (s.handler) {
             if (s.handler.param) {
