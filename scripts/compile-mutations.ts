@@ -126,6 +126,24 @@ const MUTATIONS: Mutation[] = [
     find: "      this.end(FINISHED);",
     replace: "",
   },
+  {
+    rule: "jumps out of a try…finally without awaits are copied, not lowered",
+    file: "src/compile/lower.ts",
+    find: "    if (!mustCut(s)) {\n      this.emit(this.copied(s));",
+    replace: "    if (!hasYield(s)) {\n      this.emit(this.copied(s));",
+  },
+  {
+    rule: "native using registers nothing",
+    file: "src/future/compiled-future.ts",
+    find: "    stack.push(value, dispose);",
+    replace: "",
+  },
+  {
+    rule: "switch ignores the default clause",
+    file: "src/compile/lower.ts",
+    find: "    this.jump(fallback === -1 ? after : (clauses[fallback] ?? after));",
+    replace: "    this.jump(after);",
+  },
 ];
 
 const only = process.argv[2];

@@ -29,8 +29,8 @@
  *   thrown: the handler treats it as a return, so only `finally` blocks
  *   (and for-of iterator closing) see it.
  *
- * Anything else containing an await (`for…in`, `yield` without a star, a
- * native `using`, …) makes
+ * Anything else containing an await (`for…in`, `yield` without a star,
+ * `await using`, …) makes
  * {@link lowerGenerator} throw {@link Unsupported}: the caller leaves the
  * generator as it was and warns.
  *
@@ -130,6 +130,57 @@ export function hasYield(node: t.Node | null | undefined): boolean {
   return found;
 }
 
+const escapeCache = new WeakMap<t.Node, boolean>();
+
+/**
+ * True when a statement must be lowered, not copied: it awaits, or it
+ * leaves itself (`break`/`continue` to an outer target, or `return`) from
+ * inside its own `try…finally` or `using` block. Such a jump becomes a state
+ * change in copied code, and the state would already name the target while
+ * that `finally` (or disposal) runs — an exception there would then go to
+ * the wrong handler. Lowered, the `finally` is a block of its own.
+ */
+function mustCut(s: t.Statement): boolean {
+  if (hasYield(s)) return true;
+  const cached = escapeCache.get(s);
+  if (cached !== undefined) return cached;
+  let found = false;
+  const visit = (node: t.Node, guarded: boolean, labels: string[], loops: number, breakables: number): void => {
+    if (found || t.isFunction(node) || t.isClass(node)) return;
+    if (t.isBreakStatement(node) || t.isContinueStatement(node)) {
+      const inner = node.label
+        ? labels.includes(node.label.name)
+        : t.isBreakStatement(node)
+          ? breakables > 0
+          : loops > 0;
+      if (guarded && !inner) found = true;
+      return;
+    }
+    if (t.isReturnStatement(node)) {
+      if (guarded) found = true;
+      return;
+    }
+    const innerLabels = t.isLabeledStatement(node) ? [...labels, node.label.name] : labels;
+    const innerLoops = isLoop(node) ? loops + 1 : loops;
+    const innerBreakables = isLoop(node) || t.isSwitchStatement(node) ? breakables + 1 : breakables;
+    if (t.isTryStatement(node) && node.finalizer) {
+      visit(node.block, true, innerLabels, innerLoops, innerBreakables);
+      if (node.handler) visit(node.handler, true, innerLabels, innerLoops, innerBreakables);
+      visit(node.finalizer, guarded, innerLabels, innerLoops, innerBreakables);
+      return;
+    }
+    const disposes =
+      (t.isBlockStatement(node) || t.isSwitchCase(node) || t.isProgram(node)) &&
+      (t.isSwitchCase(node) ? node.consequent : node.body).some(
+        (x) => t.isVariableDeclaration(x) && x.kind.endsWith("using"),
+      );
+    forEachChild(node, (child) => visit(child, guarded || disposes, innerLabels, innerLoops, innerBreakables));
+  };
+  visit(s, false, [], 0, 0);
+  escapeCache.set(s, found);
+  return found;
+}
+
 function forEachChild(node: t.Node, visit: (child: t.Node) => void): void {
   const keys = t.VISITOR_KEYS[node.type];
   if (keys === undefined) return;
@@ -215,7 +266,7 @@ class Lowering {
     this.replaceThisAndArguments(fn.body);
     this.blocks.push({ body: [], frame: undefined, next: undefined });
     this.place(0);
-    for (const s of fn.body.body) this.statement(s, true);
+    this.statements(fn.body.body, true);
     if (this.open) this.emit(t.returnStatement());
     return this.assemble();
   }
@@ -258,7 +309,7 @@ class Lowering {
     const collect = (stmts: t.Statement[], inLoop: boolean, top: boolean): void => {
       for (const s of stmts) {
         if (t.isVariableDeclaration(s) && s.kind !== "var") {
-          if (s.kind !== "let" && s.kind !== "const") throw new Unsupported(`a \`${s.kind}\` declaration`);
+          if (s.kind === "await using") throw new Unsupported("an `await using` declaration");
           for (const id of declaredIdentifiers(s)) declared.push({ id, inLoop });
           continue;
         }
@@ -270,10 +321,10 @@ class Lowering {
           if (!top) throw new Unsupported("a function declaration inside a block that awaits");
           continue;
         }
-        if (!hasYield(s)) continue;
+        if (!mustCut(s)) continue;
         // A sub-statement without awaits is copied whole: its declarations stay where they are.
         const cut = (sub: t.Statement | null | undefined, loop: boolean): void => {
-          if (sub && hasYield(sub)) collect(statementsOf(sub), loop, false);
+          if (sub && mustCut(sub)) collect(statementsOf(sub), loop, false);
         };
         if (t.isBlockStatement(s)) collect(s.body, inLoop, false);
         else if (t.isIfStatement(s)) {
@@ -516,6 +567,52 @@ class Lowering {
 
   // --- Statements ------------------------------------------------------------
 
+  /**
+   * The statements of a block, in order. From the first `using`
+   * declaration on, they run inside a try whose finally disposes what the
+   * block's `using` declarations registered, last first: the language's
+   * rule, spelled with the machine's `using`/`disposeAll` (errors from
+   * several disposals become a SuppressedError chain).
+   */
+  private statements(list: t.Statement[], top = false): void {
+    const first = list.findIndex((s) => t.isVariableDeclaration(s) && s.kind === "using");
+    if (first === -1) {
+      for (const s of list) this.statement(s, top);
+      return;
+    }
+    for (const s of list.slice(0, first)) this.statement(s, top);
+    const stack = this.temp();
+    const error = this.temp();
+    const hasError = this.temp();
+    const caught = this.uid("e");
+    this.hoisted.add(caught.name);
+    const assign = (target: t.Identifier, value: t.Expression) =>
+      t.expressionStatement(t.assignmentExpression("=", target, value));
+    this.emit(assign(stack, t.arrayExpression([])));
+    this.emit(assign(error, t.unaryExpression("void", t.numericLiteral(0))));
+    this.emit(assign(hasError, t.booleanLiteral(false)));
+    const rest = list.slice(first).map((s): t.Statement => {
+      if (!t.isVariableDeclaration(s) || s.kind !== "using") return s;
+      const registered = s.declarations.map((d) => {
+        const value = d.init ?? t.unaryExpression("void", t.numericLiteral(0));
+        const call = t.callExpression(t.memberExpression(this.machine, t.identifier("using")), [stack, value]);
+        call.loc = d.loc ?? null;
+        return t.variableDeclarator(d.id, call);
+      });
+      return t.variableDeclaration("const", registered);
+    });
+    const guarded = t.tryStatement(
+      t.blockStatement(rest),
+      t.catchClause(caught, t.blockStatement([assign(error, caught), assign(hasError, t.booleanLiteral(true))])),
+      t.blockStatement([
+        t.expressionStatement(
+          t.callExpression(t.memberExpression(this.machine, t.identifier("disposeAll")), [stack, error, hasError]),
+        ),
+      ]),
+    );
+    this.statement(guarded);
+  }
+
   private statement(s: t.Statement, top = false): void {
     if (t.isVariableDeclaration(s)) {
       this.declaration(s);
@@ -532,7 +629,7 @@ class Lowering {
       this.functions.push(s);
       return;
     }
-    if (!hasYield(s)) {
+    if (!mustCut(s)) {
       this.emit(this.copied(s));
       if (t.isReturnStatement(s) || t.isThrowStatement(s)) this.open = false;
       return;
@@ -542,7 +639,7 @@ class Lowering {
         this.expressionStatement(s.expression);
         return;
       case "BlockStatement":
-        for (const inner of s.body) this.statement(inner);
+        this.statements(s.body);
         return;
       case "IfStatement":
         this.ifStatement(s);
@@ -829,7 +926,7 @@ class Lowering {
     this.jump(tryBlock);
     this.frame = { entry, phase: "try", parent: outer };
     this.enter(tryBlock);
-    for (const inner of s.block.body) this.statement(inner);
+    this.statements(s.block.body);
     leave();
 
     if (s.handler && entry.catchBlock !== undefined) {
@@ -843,14 +940,14 @@ class Lowering {
         entry.catchTarget = caught;
         this.emit(t.expressionStatement(t.assignmentExpression("=", lvalOf(param), caught)));
       }
-      for (const inner of s.handler.body.body) this.statement(inner);
+      this.statements(s.handler.body.body);
       leave();
     }
 
     if (s.finalizer && entry.finallyBlock !== undefined && entry.next && entry.error) {
       this.frame = { entry, phase: "finally", parent: outer };
       this.enter(entry.finallyBlock);
-      for (const inner of s.finalizer.body) this.statement(inner);
+      this.statements(s.finalizer.body);
       if (this.open) {
         this.emit(t.expressionStatement(t.assignmentExpression("=", this.state, entry.next)));
         this.emit(t.continueStatement());

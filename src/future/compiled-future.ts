@@ -214,6 +214,46 @@ export class CompiledFuture<T> extends Awaitable<T> {
   }
 
   /**
+   * `using x = value` in a compiled body: checks `value` and registers its
+   * `[Symbol.dispose]` on the block's `stack`, as the declaration does.
+   *
+   * @internal
+   */
+  using(stack: unknown[], value: unknown): unknown {
+    if (value === null || value === undefined) return value;
+    if (!isObject(value)) throw new TypeError(`using: ${describe(value)} is not an object`);
+    const dispose = value[Symbol.dispose];
+    if (typeof dispose !== "function") {
+      throw new TypeError(`using: ${describe(value)} has no [Symbol.dispose]() method`);
+    }
+    stack.push(value, dispose);
+    return value;
+  }
+
+  /**
+   * The end of a block with `using` declarations: disposes what `stack`
+   * holds, last first; a disposal that throws while an error is pending
+   * wraps both in a SuppressedError. Rethrows the error, if any.
+   *
+   * @internal
+   */
+  disposeAll(stack: unknown[], error: unknown, hasError: boolean): void {
+    let pending = error;
+    let failed = hasError;
+    for (let i = stack.length - 2; i >= 0; i -= 2) {
+      const dispose = stack[i + 1];
+      try {
+        if (typeof dispose === "function") dispose.call(stack[i]);
+      } catch (thrown) {
+        pending = failed ? suppressed(thrown, pending) : thrown;
+        failed = true;
+      }
+    }
+    stack.length = 0;
+    if (failed) throw pending;
+  }
+
+  /**
    * The iterator of a `for…of` whose body awaits (`x[Symbol.iterator]()`).
    *
    * @internal
@@ -339,6 +379,17 @@ const COMPILED_NEXT = CompiledFuture.prototype.next;
 
 function isObject(x: unknown): x is Record<PropertyKey, unknown> {
   return (typeof x === "object" && x !== null) || typeof x === "function";
+}
+
+/** The error of a disposal that failed while another error was pending (the engine's SuppressedError where it has one). */
+function suppressed(error: unknown, suppressedError: unknown): Error {
+  const message = "An error was suppressed during disposal";
+  const Native: unknown = Reflect.get(globalThis, "SuppressedError");
+  if (typeof Native === "function") {
+    const made: unknown = Reflect.construct(Native, [error, suppressedError, message]);
+    if (made instanceof Error) return made;
+  }
+  return Object.assign(new Error(message), { name: "SuppressedError", error, suppressed: suppressedError });
 }
 
 /** A future whose `yield*` iterator is itself (every {@link Awaitable}): polled directly. */

@@ -1,6 +1,6 @@
 // The compiled state machine and the generator it came from cannot be told
 // apart: for random generator bodies (loops, nested try/catch/finally,
-// awaits inside expressions, early returns, throws, breaks), random
+// awaits inside expressions, early returns, throws, breaks, switch, using), random
 // scheduling seeds and drops at random polls, both runs give the same
 // value or error, the same log (cleanups included, in order) and the same
 // trace events.
@@ -19,7 +19,11 @@ test("random generator bodies behave the same compiled, with random seeds and dr
       fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
       (programSeed, runSeed, dropAfterPolls) => {
         const source = program(programSeed);
-        const options = { seed: runSeed, ...(dropAfterPolls === undefined ? {} : { dropAfterPolls }) };
+        const options = {
+          seed: runSeed,
+          lowerUsing: true,
+          ...(dropAfterPolls === undefined ? {} : { dropAfterPolls }),
+        };
         const plain = observe(source, false, options);
         const compiled = observe(source, true, options);
         assert.deepEqual(compiled, plain, source);

@@ -313,3 +313,57 @@ test("switch with awaits: tests in order, default last, fallthrough, break and c
 test("a labelled block with an await is left by break", () => {
   same(`let n = 0; block: { ${tick}; n = 1; if (n) break block; n = 2; } return n;`);
 });
+
+/**
+ * Native `using` cannot run on Node 20, so the generator side runs what
+ * esbuild lowers it to (what tsx runs there); the compiler compiles the
+ * native declarations in blocks that await.
+ */
+function sameWithUsing(body: string, options: RunOptions = {}) {
+  const source = `import { future, yieldNow } from "mini-tokio";
+const res = (log, name, fail) => ({ [Symbol.dispose]() { log.push("dispose " + name); if (fail) throw new Error("dispose " + name); } });
+out.make = (log) => future(function* () {
+${body}
+});`;
+  const plain = observe(source, false, { ...options, lowerUsing: true });
+  const compiled = observe(source, true, { ...options, lowerUsing: true });
+  assert.deepEqual(compiled, plain);
+  return plain;
+}
+
+test("native using declarations are disposed last first, at every exit, and on drop", () => {
+  const body = `{
+    using a = res(log, "a");
+    ${tick};
+    using b = res(log, "b"), c = null;
+    log.push("body");
+    ${tick};
+  }
+  for (let i = 0; i < 2; i++) { using r = res(log, "r" + i); ${tick}; if (i === 1) break; }
+  return "done";`;
+  const r = sameWithUsing(body);
+  assert.deepEqual(r.log, ["body", "dispose b", "dispose a", "dispose r0", "dispose r1"]);
+  for (let k = 0; k <= 4; k++) sameWithUsing(body, { dropAfterPolls: k });
+});
+
+test("errors thrown by disposals are chained as the language chains them", () => {
+  const r = sameWithUsing(
+    `using a = res(log, "a", true); using b = res(log, "b", true); ${tick}; throw new Error("body");`,
+  );
+  assert.equal(r.error, "SuppressedError: An error was suppressed during disposal");
+  sameWithUsing(`using a = res(log, "a", true); ${tick}; return 1;`);
+});
+
+test("a jump out of a try…finally with no await inside still reaches the right handler when the finally throws", () => {
+  const prelude = `function* counted(log) { try { yield 1; yield 2; } finally { log.push("closed"); } }`;
+  same(
+    `try { for (const x of counted(log)) { ${tick}; try { if (x === 1) break; } finally { log.push("f"); throw new Error("from finally"); } } } catch (e) { log.push("caught " + e.message); } return "after";`,
+    {},
+    prelude,
+  );
+  same(
+    `for (const x of counted(log)) { ${tick}; try { return x; } finally { log.push("f" + x); if (x === 1) throw new Error("late"); } }`,
+    {},
+    prelude,
+  );
+});

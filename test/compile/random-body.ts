@@ -124,6 +124,11 @@ class BodyWriter {
       () => this.tryStatement(d, ctx),
       () => this.tryStatement(d, ctx),
       () => {
+        const name = `u${this.loopVar++}`;
+        const fails = this.dice.below(4) === 0;
+        return `{\nusing ${name} = resource(log, "${name}", ${fails});\n${this.block(d, ctx)}\n}`;
+      },
+      () => {
         const inner = { ...ctx, inSwitch: true };
         const clause = () => `${this.block(d, inner)}${this.dice.below(2) === 0 ? "\nbreak;" : ""}`;
         return `switch (${this.expr(1)} % 3) {
@@ -157,6 +162,7 @@ const value = (k) => future(function* () { yield* yieldNow(); return k; });
 function* helper(log, k) { try { yield* yieldNow(); return k; } finally { log.push("helper " + k); } }
 function* counted(log, n) { try { for (let i = 1; i <= n; i++) yield i; } finally { log.push("counted closed"); } }
 const pair = (x, y, z) => x + y * 2 + z * 3;
+const resource = (log, name, fails) => ({ [Symbol.dispose]() { log.push("dispose " + name); if (fails) throw new Error("dispose " + name); } });
 `;
 
 /** A module whose `out.make(log)` is a generator future with a random body. */
