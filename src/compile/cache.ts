@@ -1,6 +1,6 @@
 /**
  * The compile cache on disk: a compiled module is stored under the hash of
- * what produced it (the compiler's version, the file's URL and its source),
+ * what produced it (the compiler's own code, the file's URL and its source),
  * so a run that loads the same files again parses nothing.
  *
  * It lives in `os.tmpdir()/mini-tokio-compile` (or `MINI_TOKIO_COMPILE_CACHE`),
@@ -15,8 +15,26 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Bump when the output of the compiler changes for the same input. */
-const COMPILER_VERSION = "1";
+/**
+ * What identifies the compiler: the text of the modules that decide its
+ * output, so a changed compiler never reads entries an older one wrote.
+ */
+const COMPILER_VERSION = compilerFingerprint();
+
+function compilerFingerprint(): string {
+  const hash = createHash("sha256");
+  for (const name of ["compile", "lower"]) {
+    for (const extension of [".js", ".ts"]) {
+      try {
+        hash.update(readFileSync(new URL(`./${name}${extension}`, import.meta.url)));
+        break;
+      } catch {
+        // The other extension: `.ts` from source, `.js` once built.
+      }
+    }
+  }
+  return hash.digest("hex");
+}
 
 /** A cache of compiled sources on disk; a miss or an unreadable entry just means compiling again. */
 export class CompileCache {
