@@ -152,7 +152,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
   await(x: Iterable<unknown>): void {
     // `yield*` calls x[Symbol.iterator]() at once; a library future returns
     // itself, so skipping the call for those changes nothing observable.
-    if (isLibraryFuture(x) && currentPollContext() !== undefined) {
+    if (isLibraryFuture(x)) {
       const next = x.next;
       if (next === LEAF_NEXT) {
         this.future = x;
@@ -165,10 +165,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
         return;
       }
     }
-    // V8's own delegation for the rest. During a drop there is no poll
-    // context, so even a library future goes this way and reaches
-    // awaitStep, which throws the generator path's "cannot await while a
-    // future is being dropped".
+    // V8's own delegation for the rest.
     // (Compiled code is not type-checked: `delegate`'s own `yield*` is what
     // checks that x is iterable, with V8's TypeError.)
     this.iterator = delegate(x);
@@ -187,7 +184,13 @@ export class CompiledFuture<T> extends Awaitable<T> {
     const f = this.future;
     if (f !== undefined && kind <= NESTED) {
       const cx = currentPollContext();
-      if (cx === undefined) throw new Error("mini-tokio: a compiled future was stepped outside its poll");
+      // No poll context: the future is being dropped. `yield*` would call
+      // next(), whose awaitStep throws the generator path's "cannot await
+      // while a future is being dropped": so do we.
+      if (cx === undefined) {
+        f.next();
+        throw new Error("mini-tokio: a compiled future was stepped outside a poll");
+      }
       const p = f.poll(cx);
       if (p === PENDING) {
         // What the task waits on, as awaitStep records it; generator
