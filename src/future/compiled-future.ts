@@ -68,14 +68,6 @@ const FOREIGN: Awaiting = 2;
 const BARE_YIELD: Awaiting = 3;
 const DROPPING: Awaiting = 4;
 
-/**
- * What a foreign iterator yielded instead of PENDING, for the bare-yield
- * error: set by `step` just before the body returns SUSPENDED and read by
- * `poll` right after, with nothing in between (a field would cost every
- * parked task a slot for an error path).
- */
-let bareYielded: unknown;
-
 const LEAF_NEXT = Awaitable.prototype.next;
 const OWN_ITERATOR = Awaitable.prototype[Symbol.iterator];
 const GENERATOR_NEXT = GeneratorFuture.prototype.next;
@@ -121,6 +113,8 @@ export class CompiledFuture<T> extends Awaitable<T> {
   private iterator: Iterator<unknown, unknown, undefined> | undefined = undefined;
   /** How {@link step} drives the await in progress. */
   private kind: Awaiting = LEAF;
+  /** What a foreign iterator yielded instead of PENDING (the bare-yield error names it). */
+  private yielded: unknown = undefined;
 
   /** @internal Made by the compiled code through {@link future}. */
   constructor(body: Resume<T>) {
@@ -214,7 +208,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
     if (r.done !== true) {
       if (r.value !== PENDING) {
         this.kind = BARE_YIELD;
-        bareYielded = r.value;
+        this.yielded = r.value;
       }
       return SUSPENDED;
     }
@@ -371,8 +365,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
 
   private bareYield(): TypeError {
     const body = this.body;
-    const value = bareYielded;
-    bareYielded = undefined;
+    const value = this.yielded;
     this.end(THREW);
     whileDropping(() => this.unwind(body));
     return new TypeError(
