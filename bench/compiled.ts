@@ -14,7 +14,7 @@
  * @module
  */
 
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,7 +41,12 @@ export async function importCompiled(url: URL): Promise<unknown> {
       return `${head}${quote}${new URL(spec, href).href}${quote}`;
     },
   );
-  scratch ??= mkdtempSync(join(tmpdir(), "mini-tokio-bench-compiled-"));
+  if (scratch === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "mini-tokio-bench-compiled-"));
+    // Imported modules are read by then; nothing of the run is left behind.
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
   const file = join(scratch, `${js.split(/[\\/]/).slice(-2).join("-")}.mjs`);
   writeFileSync(file, absolute);
   return import(pathToFileURL(file).href);
