@@ -6,7 +6,9 @@
  * the `case`s of a `switch` on `state`, inside a `for (;;)` that a block
  * leaves with `state = k; continue` (a jump) or by returning (done or
  * suspended). Statements that contain no `yield*` are copied as they are
- * into the block they belong to: only what crosses an await is rewritten.
+ * into the block they belong to (except one that jumps out of its own
+ * `try…finally`, see {@link mustCut}): only what crosses an await is
+ * rewritten.
  *
  * - **Locals** that live across awaits move to the closure of the outer
  *   "start" function (the generator's parameters stay parameters there), so
@@ -25,6 +27,11 @@
  *   `break` and `continue` out of a `try` run every `finally` between the
  *   jump and its target, innermost first, and a `return` inside `finally`
  *   overrides what was pending, as in the generator.
+ * - **`using`** in a block that awaits becomes a `try` whose `finally` has
+ *   the machine dispose what the block registered, last first; `for…of`
+ *   becomes the iteration protocol in a `try` whose `finally` closes the
+ *   iterator when the loop is left early; `switch` becomes its tests in
+ *   order and its clauses as falling-through blocks.
  * - **Drop** resumes the body at its await with the runtime's `DROP`
  *   thrown: the handler treats it as a return, so only `finally` blocks
  *   (and for-of iterator closing) see it.
