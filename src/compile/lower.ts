@@ -304,13 +304,24 @@ class Lowering {
    */
   private prepareBindings(): void {
     const fnScope = this.path.scope;
-    const byIdentifier = new Map<t.Identifier, Binding>();
-    this.path.traverse({
-      Scopable(p) {
-        for (const binding of Object.values(p.scope.bindings)) byIdentifier.set(binding.identifier, binding);
-      },
-    });
-    for (const binding of Object.values(fnScope.bindings)) byIdentifier.set(binding.identifier, binding);
+    // The bindings of nested blocks are found by walking their scopes, only
+    // when a declaration is not one of the function's own (a traversal per
+    // generator is the costliest part of compiling).
+    let nested: Map<t.Identifier, Binding> | undefined;
+    const bindingOf = (id: t.Identifier): Binding | undefined => {
+      const own = fnScope.getOwnBinding(id.name);
+      if (own?.identifier === id) return own;
+      if (nested === undefined) {
+        const found = new Map<t.Identifier, Binding>();
+        this.path.traverse({
+          Scopable(p) {
+            for (const binding of Object.values(p.scope.bindings)) found.set(binding.identifier, binding);
+          },
+        });
+        nested = found;
+      }
+      return nested.get(id);
+    };
 
     const declared: { id: t.Identifier; inLoop: boolean }[] = [];
     const collect = (stmts: t.Statement[], inLoop: boolean, top: boolean): void => {
@@ -363,7 +374,7 @@ class Lowering {
     collect(this.fn.body.body, false, true);
 
     for (const { id, inLoop } of declared) {
-      const binding = byIdentifier.get(id);
+      const binding = bindingOf(id);
       if (binding === undefined) throw new Unsupported(`a binding Babel did not resolve (${id.name})`);
       if (binding.kind === "const" && binding.constantViolations.length > 0) {
         throw new Unsupported(`an assignment to the constant ${id.name}`);
