@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { observe } from "./evaluate.js";
-import { program } from "./random-body.js";
+import { observe } from "../support/both-ways.js";
+import { program } from "../support/random-body.js";
 
 test("random generator bodies behave the same compiled, with random seeds and drops", () => {
   fc.assert(

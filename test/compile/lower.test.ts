@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compile } from "../../src/compile/compile.js";
 import { type Future, isFuture, noopWaker } from "../../src/index.js";
-import { compiledCode, evaluate, observe, type RunOptions } from "./evaluate.js";
+import { compiledCode, evaluate, observe, type RunOptions } from "../support/both-ways.js";
 
 /** Runs `body` (the inside of a generator future, with `log` in scope) both ways and compares. */
 function same(body: string, options: RunOptions = {}, prelude = "") {
