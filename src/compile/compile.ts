@@ -132,7 +132,13 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
   const warnings: CompileWarning[] = [];
   let compiled = 0;
 
+  const generators = generatorPositions(code);
   traverse(ast, {
+    // Only subtrees holding a generator function can hold a call to compile.
+    enter(path) {
+      const { start, end } = path.node;
+      if (typeof start === "number" && typeof end === "number" && !anyWithin(generators, start, end)) path.skip();
+    },
     CallExpression: {
       // Inner generator futures first: an outer body then sees plain functions.
       exit(path) {
@@ -195,6 +201,25 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
   );
   const map = sourceMaps && out.map ? out.map : undefined;
   return { code: out.code, map, compiled, warnings };
+}
+
+/** Where `function*` occurs in the source, in order. */
+function generatorPositions(code: string): number[] {
+  const positions: number[] = [];
+  for (const m of code.matchAll(/function\s*\*/g)) positions.push(m.index);
+  return positions;
+}
+
+/** Whether a sorted list holds a position in [start, end). */
+function anyWithin(sorted: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? Number.POSITIVE_INFINITY) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && (sorted[lo] ?? Number.POSITIVE_INFINITY) < end;
 }
 
 interface Imports {
