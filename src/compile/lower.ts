@@ -1319,7 +1319,7 @@ class Lowering {
     if (declarators.length > 0) prologue.push(t.variableDeclaration("let", declarators));
     prologue.push(...this.functions);
     prologue.push(t.returnStatement(resume));
-    const start = t.functionExpression(null, this.fn.params, t.blockStatement(prologue));
+    const start = t.functionExpression(null, this.fn.params, t.blockStatement(prologue, this.fn.body.directives));
     start.loc = this.fn.loc;
     return start;
   }
