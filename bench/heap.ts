@@ -37,6 +37,7 @@ import { fileURLToPath } from "node:url";
 import * as effect from "./contenders/effect.js";
 import * as effection from "./contenders/effection.js";
 import * as miniTokio from "./contenders/mini-tokio.js";
+import * as compiled from "./contenders/mini-tokio-compiled.js";
 import * as native from "./contenders/native.js";
 import * as floor from "./floor.js";
 import type { TargetSpec } from "./report.js";
@@ -82,6 +83,14 @@ export const HEAP_CASES: readonly HeapCase[] = [
     park: miniTokio.parkGenerator,
   },
   {
+    id: "mini-tokio-compiled",
+    label: "mini-tokio, compiled generator task",
+    note: "the generator task's source through `mini-tokio/compile`",
+    tasks: 100_000,
+    rounds: 3,
+    park: compiled.parkGenerator,
+  },
+  {
     id: "native",
     label: "native async function",
     note: "awaits one shared never-settling promise",
@@ -111,6 +120,8 @@ export const HEAP_CASES: readonly HeapCase[] = [
 export const HEAP_TARGETS: readonly TargetSpec[] = [
   { kind: "ratio", row: "mini-tokio", max: 0.5 },
   { kind: "ratio", row: "mini-tokio-gen", max: 1.0 },
+  // Issue 13: a parked compiled task ≤ 0.5× a parked async function's heap.
+  { kind: "ratio", row: "mini-tokio-compiled", max: 0.5 },
 ];
 
 /** How long the pending sleeps are: long enough that none fires while we measure. */

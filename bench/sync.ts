@@ -45,6 +45,7 @@ import * as effect from "./contenders/sync/effect.js";
 import * as effection from "./contenders/sync/effection.js";
 import * as floor from "./contenders/sync/floor.js";
 import * as miniTokio from "./contenders/sync/mini-tokio.js";
+import * as compiled from "./contenders/sync/mini-tokio-compiled.js";
 import * as native from "./contenders/sync/native.js";
 import {
   async,
@@ -128,6 +129,7 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     cases: [
       { id: "floor", label: "floor (a ring channel with one waker)", run: sync(floor.mpscRoundTrips) },
       { id: "mini-tokio", label: "mini-tokio: generator tasks", run: sync(miniTokio.mpscRoundTrips) },
+      { id: "mini-tokio-compiled", label: "mini-tokio compiled: generator tasks", run: sync(compiled.mpscRoundTrips) },
       {
         id: "mini-tokio-future",
         label: "mini-tokio: hand-written futures",
@@ -149,6 +151,8 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     ],
     targets: [
       ...ROUND_TRIP_TARGETS,
+      // Issue 13, Node 20: compiled generator tasks ≤ 0.7× the resolver-queue channel.
+      { kind: "ratio", row: "mini-tokio-compiled", max: 0.7 },
       { kind: "speedup", row: "mini-tokio", over: "effection", versus: "Effection 4's channel", min: 20 },
       { kind: "speedup", row: "mini-tokio", over: "effect", versus: "Effect 4's Queue", min: 80 },
     ],

@@ -9,6 +9,7 @@
  */
 
 export { Awaitable, awaitable } from "./async/awaitable.js";
+export * as compiled from "./async/compiled-future.js";
 export { type AsyncBody, asyncFn, future, GeneratorFuture } from "./async/generator.js";
 export { type Joined, join, joinAll, tryJoin, tryJoinAll } from "./combinators/join.js";
 export { race, type Selected, select } from "./combinators/select.js";

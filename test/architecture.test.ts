@@ -29,10 +29,12 @@ export const LAYERS: readonly (readonly string[])[] = [
   // Node-only entries: they build on the core's public entry (src/index.ts).
   ["io"],
   ["net", "fs", "process", "signal", "blocking"],
+  // The compiler: a build-time tool (Babel); the code it emits calls the core's `compiled` export.
+  ["compile"],
 ];
 
 /** Layers that stand outside the core and may import its public entry, as a user's code would. */
-const ON_TOP_OF_THE_CORE = new Set(["io", "net", "fs", "process", "signal", "blocking"]);
+const ON_TOP_OF_THE_CORE = new Set(["io", "net", "fs", "process", "signal", "blocking", "compile"]);
 const CORE_ENTRY = join("src", "index.ts");
 
 /** Files at the root of src/ are entry points: they may import anything, nothing imports them. */

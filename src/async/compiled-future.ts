@@ -1,0 +1,467 @@
+/**
+ * What `mini-tokio/compile` turns a generator future into: a state machine
+ * with a `poll`, the way rustc lowers an `async fn`.
+ *
+ * The compiler rewrites `future(function* () { … })` into
+ * `compiled.future(function () { …locals…; return function (m) { switch … } })`:
+ * the outer function runs when the generator would have been called (so
+ * parameters and `this` are bound at the same moment), keeps the locals that
+ * live across awaits in its closure, and returns the resume function. Each
+ * poll calls the resume function, which jumps to the saved state and runs
+ * until the body returns or an await is pending. One `yield* f` becomes two
+ * calls on the machine:
+ *
+ * ```text
+ *   m.await(f);           // remember what this await waits on
+ *   state = 3;            // where to come back to
+ * case 3:
+ *   if ((t = m.step()) === SUSPENDED) return SUSPENDED;   // poll it; pending: suspend here
+ * ```
+ *
+ * Everything else — what `yield*` does with a library future, another
+ * generator future or a plain helper generator, what dropping does at each
+ * kind of await, the errors for polling a finished future or awaiting during
+ * drop — is the generator path's, so a compiled future and the generator it
+ * came from cannot be told apart by what they do. No generator object and no
+ * generator closure is made: only a plain closure per call, which V8 makes
+ * cheaply.
+ *
+ * @module
+ */
+
+import { currentPoll, enterPoll, leavePoll, whileDropping } from "../context/context.js";
+import { type Context, describe } from "../future/future.js";
+import { PENDING, type Poll, type Suspend } from "../future/poll.js";
+import { Awaitable, awaitNestedStep } from "./awaitable.js";
+import { GeneratorFuture } from "./generator.js";
+
+/**
+ * What a resume function (and `CompiledFuture.step`) returns while the
+ * await in progress is pending. It is not {@link PENDING} because a body may
+ * legitimately produce `PENDING` as a value (a helper generator returning
+ * it), and the machine must tell "suspended" from every value.
+ */
+export const SUSPENDED: unique symbol = Symbol("mini-tokio.suspended");
+
+/**
+ * Thrown into a compiled body at the await where its future is dropped: the
+ * generator's "return completion". The compiler routes it through the
+ * pending `finally` blocks only; no `catch` sees it.
+ */
+export const DROP: unique symbol = Symbol("mini-tokio.drop");
+
+/** A compiled body: runs from its saved state to a value or {@link SUSPENDED}. */
+export type Resume<T> = (m: CompiledFuture<unknown>) => T | typeof SUSPENDED;
+
+/**
+ * How `CompiledFuture.step` drives the await in progress: a library
+ * future is polled and tells the task what it waits on (`LEAF`); a
+ * generator future is polled and reports its own waits (`NESTED`);
+ * anything else `yield*` accepts goes through V8's own `yield*`
+ * (`FOREIGN`); a foreign iterator that yielded a bare value makes the
+ * machine throw the generator path's TypeError (`BARE_YIELD`); while the
+ * future is dropped the next step returns from the await (`DROPPING`).
+ */
+type Awaiting = 0 | 1 | 2 | 3 | 4;
+const LEAF: Awaiting = 0;
+const NESTED: Awaiting = 1;
+const FOREIGN: Awaiting = 2;
+const BARE_YIELD: Awaiting = 3;
+const DROPPING: Awaiting = 4;
+
+const LEAF_NEXT = Awaitable.prototype.next;
+const OWN_ITERATOR = Awaitable.prototype[Symbol.iterator];
+const GENERATOR_NEXT = GeneratorFuture.prototype.next;
+
+/**
+ * `yield*` itself, for what is not a library future (a helper generator, an
+ * iterator): V8 then does the delegation — getting the iterator, the errors
+ * for a non-iterable, forwarding `return()` on drop — exactly as in a
+ * generator future. Hoisted, so it costs no closure.
+ */
+function* delegate(x: Iterable<unknown>): Generator<unknown, unknown, unknown> {
+  return yield* x;
+}
+
+/**
+ * A future compiled from a generator function by `mini-tokio/compile`. It
+ * behaves as the {@link GeneratorFuture} it replaces: awaited with `yield*`,
+ * disposed to cancel it (pending `finally` blocks run, innermost first),
+ * polled after completion it throws.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * // What the compiler makes of `future(function* () { return 42; })`:
+ * const f = compiled.future(function () {
+ *   return function (_m) {
+ *     return 42;
+ *   };
+ * });
+ * console.log(new Runtime().blockOn(f));
+ * ```
+ *
+ * ```text output
+ * 42
+ * ```
+ */
+export class CompiledFuture<T> extends Awaitable<T> {
+  /** The resume function, or an ended one that explains why polling is wrong. */
+  private body: Resume<T>;
+  /** The library future the await in progress polls (Leaf, Nested). */
+  private future: Awaitable<unknown> | undefined = undefined;
+  /** The `yield*` delegation the await in progress drives (Foreign). */
+  private iterator: Iterator<unknown, unknown, undefined> | undefined = undefined;
+  /** How {@link step} drives the await in progress. */
+  private kind: Awaiting = LEAF;
+  /** What a foreign iterator yielded instead of PENDING (the bare-yield error names it). */
+  private yielded: unknown = undefined;
+
+  /** @internal Made by the compiled code through {@link future}. */
+  constructor(body: Resume<T>) {
+    super();
+    this.body = body;
+  }
+
+  /** Runs the body from its saved state until it returns (ready) or an await is pending. */
+  poll(cx: Context): Poll<T> {
+    const body = this.body;
+    const outer = enterPoll(cx);
+    let r: T | typeof SUSPENDED;
+    try {
+      r = body(this);
+    } catch (error) {
+      leavePoll(outer);
+      if (!isEnded(body)) this.end(THREW);
+      throw error;
+    }
+    leavePoll(outer);
+    if (r !== SUSPENDED) {
+      this.end(FINISHED);
+      return r;
+    }
+    if (this.kind === BARE_YIELD) throw this.bareYield();
+    return PENDING;
+  }
+
+  /**
+   * Starts an await: `yield* x` in the source. Compiled code calls
+   * {@link step} next, at the state it resumes in.
+   *
+   * @internal
+   */
+  await(x: Iterable<unknown>): void {
+    // `yield*` calls x[Symbol.iterator]() at once; a library future returns
+    // itself, so skipping the call for those changes nothing observable.
+    if (isLibraryFuture(x)) {
+      const next = x.next;
+      if (next === LEAF_NEXT) {
+        this.future = x;
+        this.kind = LEAF;
+        return;
+      }
+      if (next === GENERATOR_NEXT || next === COMPILED_NEXT) {
+        this.future = x;
+        this.kind = NESTED;
+        return;
+      }
+    }
+    // V8's own delegation for the rest.
+    // (Compiled code is not type-checked: `delegate`'s own `yield*` is what
+    // checks that x is iterable, with V8's TypeError.)
+    this.iterator = delegate(x);
+    this.kind = FOREIGN;
+  }
+
+  /**
+   * Polls the await in progress: its value, or {@link SUSPENDED}. While the
+   * future is being dropped, returns from the await instead (throws
+   * {@link DROP}, or what the awaited iterator's `return()` threw).
+   *
+   * @internal
+   */
+  step(): unknown {
+    const kind = this.kind;
+    const f = this.future;
+    if (f !== undefined && kind <= NESTED) {
+      const cx = currentPoll();
+      // No poll context: the future is being dropped. `yield*` would call
+      // next(), whose awaitStep throws the generator path's "cannot await
+      // while a future is being dropped": so do we.
+      if (cx === undefined) {
+        f.next();
+        throw new Error("mini-tokio: a compiled future was stepped outside a poll");
+      }
+      const p = f.poll(cx);
+      if (p === PENDING) {
+        // What the task waits on, as awaitStep records it; generator
+        // futures leave it to the futures they await.
+        if (kind === LEAF && cx.onPending !== undefined) cx.onPending(f);
+        return SUSPENDED;
+      }
+      this.future = undefined;
+      return p;
+    }
+    if (kind === DROPPING) return this.returnFromAwait();
+    const it = this.iterator;
+    if (it === undefined) throw new Error("mini-tokio: a compiled future stepped an await it never started");
+    const r = it.next();
+    if (r.done !== true) {
+      if (r.value !== PENDING) {
+        this.kind = BARE_YIELD;
+        this.yielded = r.value;
+      }
+      return SUSPENDED;
+    }
+    this.iterator = undefined;
+    return r.value;
+  }
+
+  /**
+   * `using x = value` in a compiled body: checks `value` and registers its
+   * `[Symbol.dispose]` on the block's `stack`, as the declaration does.
+   *
+   * @internal
+   */
+  using(stack: unknown[], value: unknown): unknown {
+    if (value === null || value === undefined) return value;
+    if (!isObject(value)) throw new TypeError(`using: ${describe(value)} is not an object`);
+    const dispose = value[Symbol.dispose];
+    if (typeof dispose !== "function") {
+      throw new TypeError(`using: ${describe(value)} has no [Symbol.dispose]() method`);
+    }
+    stack.push(value, dispose);
+    return value;
+  }
+
+  /**
+   * The end of a block with `using` declarations: disposes what `stack`
+   * holds, last first; a disposal that throws while an error is pending
+   * wraps both in a SuppressedError. Rethrows the error, if any.
+   *
+   * @internal
+   */
+  disposeAll(stack: unknown[], error: unknown, hasError: boolean): void {
+    let pending = error;
+    let failed = hasError;
+    for (let i = stack.length - 2; i >= 0; i -= 2) {
+      const dispose = stack[i + 1];
+      try {
+        if (typeof dispose === "function") dispose.call(stack[i]);
+      } catch (thrown) {
+        pending = failed ? suppressed(thrown, pending) : thrown;
+        failed = true;
+      }
+    }
+    stack.length = 0;
+    if (failed) throw pending;
+  }
+
+  /**
+   * The iterator of a `for…of` whose body awaits (`x[Symbol.iterator]()`).
+   *
+   * @internal
+   */
+  iterate(x: Iterable<unknown>): Iterator<unknown> {
+    return x[Symbol.iterator]();
+  }
+
+  /**
+   * One step result of such a loop's iterator, checked as `for…of` checks it.
+   *
+   * @internal
+   */
+  result(r: unknown): unknown {
+    if (!isObject(r)) throw new TypeError(`Iterator result ${describe(r)} is not an object`);
+    return r;
+  }
+
+  /**
+   * Closes the iterator of a `for…of` left early (break, return, throw,
+   * drop), as the loop would: after a throw, whatever `return()` does is
+   * ignored and the first error wins.
+   *
+   * @internal
+   */
+  close(iterator: unknown, threw: boolean): void {
+    if (!isObject(iterator)) return;
+    const ret = iterator.return;
+    if (ret === undefined || ret === null) return;
+    if (threw) {
+      try {
+        if (typeof ret === "function") ret.call(iterator);
+      } catch {
+        // The loop's own error propagates, not this one.
+      }
+      return;
+    }
+    if (typeof ret !== "function") throw new TypeError(`${describe(ret)} is not a function`);
+    const r: unknown = ret.call(iterator);
+    if (!isObject(r)) throw new TypeError(`Iterator result ${describe(r)} is not an object`);
+  }
+
+  /**
+   * One await step when an uncompiled generator awaits this future: the
+   * futures this one's body awaits record what the task waits on.
+   *
+   * @internal
+   */
+  override next(): IteratorResult<Suspend, T> {
+    return awaitNestedStep(this);
+  }
+
+  /** What a task awaiting it waits on: as the generator future it replaces. */
+  describeWait(): string {
+    return "a generator future";
+  }
+
+  /**
+   * Drop: the awaited future is dropped first, then the pending `finally`
+   * blocks run, innermost first. Idempotent. A body that tries to await
+   * during drop gets an error thrown at that await.
+   */
+  override [Symbol.dispose](): void {
+    const body = this.body;
+    if (isEnded(body)) return;
+    this.end(DROPPED);
+    // Never polled: like a generator that never started, nothing runs.
+    if (this.future === undefined && this.iterator === undefined) return;
+    whileDropping(() => {
+      if (!this.unwind(body)) {
+        // A foreign iterator yielded from its cleanup: drop once more,
+        // then report it, as the generator path does.
+        this.unwind(body);
+        throw new Error("a generator future yielded while being dropped: cleanup must be synchronous");
+      }
+    });
+  }
+
+  /** Resumes the body with a return completion at its await; false if it suspended again. */
+  private unwind(body: Resume<T>): boolean {
+    this.kind = DROPPING;
+    try {
+      return body(this) !== SUSPENDED;
+    } catch (error) {
+      if (error === DROP) return true;
+      throw error;
+    }
+  }
+
+  /** `return()` on what the await delegates to, as `yield*` does when its generator is returned. */
+  private returnFromAwait(): unknown {
+    const it = this.future ?? this.iterator;
+    this.future = undefined;
+    const ret = it?.return;
+    if (it === undefined || ret === undefined || ret === null) throw DROP;
+    const r: unknown = ret.call(it, undefined);
+    if (!isObject(r)) throw new TypeError(`Iterator result ${describe(r)} is not an object`);
+    if (r.done === true) {
+      this.iterator = undefined;
+      throw DROP;
+    }
+    // The delegate yielded from its own cleanup: the await stays in progress.
+    this.kind = FOREIGN;
+    return SUSPENDED;
+  }
+
+  private bareYield(): TypeError {
+    const body = this.body;
+    const value = this.yielded;
+    this.end(THREW);
+    whileDropping(() => this.unwind(body));
+    return new TypeError(
+      `a generator future yielded ${describe(value)}: await futures with \`yield* f\` (with the star), never a bare \`yield\``,
+    );
+  }
+
+  private end(body: Resume<never>): void {
+    this.body = body;
+  }
+}
+
+const COMPILED_NEXT = CompiledFuture.prototype.next;
+
+function isObject(x: unknown): x is Record<PropertyKey, unknown> {
+  return (typeof x === "object" && x !== null) || typeof x === "function";
+}
+
+/** The error of a disposal that failed while another error was pending (the engine's SuppressedError where it has one). */
+function suppressed(error: unknown, suppressedError: unknown): Error {
+  const message = "An error was suppressed during disposal";
+  const Native: unknown = Reflect.get(globalThis, "SuppressedError");
+  if (typeof Native === "function") {
+    const made: unknown = Reflect.construct(Native, [error, suppressedError, message]);
+    if (made instanceof Error) return made;
+  }
+  return Object.assign(new Error(message), { name: "SuppressedError", error, suppressed: suppressedError });
+}
+
+/** A future whose `yield*` iterator is itself (every {@link Awaitable}): polled directly. */
+function isLibraryFuture(x: unknown): x is Awaitable<unknown> {
+  return isObject(x) && x[Symbol.iterator] === OWN_ITERATOR;
+}
+
+/** A resume function for a body that is gone: polling it throws the generator path's error. */
+function endedBody(why: string): Resume<never> {
+  return () => {
+    throw new Error(`a generator future was polled after it ${why}; a future is awaited once`);
+  };
+}
+const FINISHED = endedBody('completed (Rust: "`async fn` resumed after completion")');
+const THREW = endedBody("threw");
+const DROPPED = endedBody("was dropped");
+
+function isEnded(body: unknown): boolean {
+  return body === FINISHED || body === THREW || body === DROPPED;
+}
+
+/**
+ * The compiled `future(function* () { … })` (read as `compiled.future`): `start` runs now (binding
+ * parameters and `this` as calling the generator function would) and returns
+ * the resume function.
+ *
+ * **Cancel safety**: dropping the returned future at an await drops the
+ * awaited future, then runs the pending `finally` blocks innermost first,
+ * exactly as dropping the generator future it replaces would.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * const f = compiled.future(() => (_m) => "ready at once");
+ * console.log(new Runtime().blockOn(f));
+ * ```
+ *
+ * ```text output
+ * ready at once
+ * ```
+ *
+ * @internal Emitted by `mini-tokio/compile`; not meant to be written by hand.
+ */
+export function future<T>(start: () => Resume<T>): CompiledFuture<T> {
+  return new CompiledFuture(start());
+}
+
+/**
+ * The compiled `asyncFn(function* (…) { … })` (read as `compiled.asyncFn`): each call starts a new
+ * machine with the call's arguments and `this`.
+ *
+ * **Cancel safety**: as {@link future}, for each future a call returns.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * const double = compiled.asyncFn((n: number) => (_m) => n * 2);
+ * console.log(new Runtime().blockOn(double(21)));
+ * ```
+ *
+ * ```text output
+ * 42
+ * ```
+ *
+ * @internal Emitted by `mini-tokio/compile`; not meant to be written by hand.
+ */
+export function asyncFn<A extends unknown[], T>(start: (...args: A) => Resume<T>): (...args: A) => CompiledFuture<T> {
+  return function (this: unknown, ...args: A): CompiledFuture<T> {
+    return new CompiledFuture(start.apply(this, args));
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * `compile(code)`: finds the generator functions a module hands to
+ * mini-tokio's `future`, `asyncFn`, `main` and `scope`, and replaces each by
+ * the state machine {@link lowerGenerator} makes of it.
+ *
+ * Only calls whose callee is bound to an import from mini-tokio count (a
+ * local function called `future` is left alone). A generator the lowering
+ * cannot reproduce exactly stays a generator, and the result carries a
+ * warning saying where and why.
+ *
+ * Parsing and printing are Babel's (`@babel/parser`, `@babel/traverse`,
+ * `@babel/generator`): the reference implementation of JavaScript's
+ * grammar, scope analysis that renames bindings correctly, and source maps,
+ * in plain JavaScript that runs on every Node the library supports.
+ *
+ * @module
+ */
+
+import generateModule from "@babel/generator";
+import { parse } from "@babel/parser";
+import traverseModule, { type NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { freshNames, lowerGenerator, type RuntimeNames, Unsupported } from "./lower.js";
+
+// Babel 7 is CommonJS with an `exports.default`: from ESM the default import is the module object.
+const traverse = "default" in traverseModule ? traverseModule.default : traverseModule;
+const generate = "default" in generateModule ? generateModule.default : generateModule;
+
+/** The library functions that take a generator function, and how the compiled call reads. */
+const TAKES_GENERATOR: Record<string, "future" | "asyncFn" | "main" | "scope"> = {
+  future: "future",
+  asyncFn: "asyncFn",
+  main: "main",
+  scope: "scope",
+};
+
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /** The file's name, for warnings and the source map. */
+  filename?: string;
+  /** Produce a source map (default true). */
+  sourceMaps?: boolean;
+  /**
+   * Which import specifiers are mini-tokio's main entry (default: exactly
+   * `"mini-tokio"`). The compiled code imports its runtime support from the
+   * same specifier, so it shares the module instance with the rest of the
+   * program.
+   */
+  isRuntimeModule?: (specifier: string) => boolean;
+  /**
+   * The source map of the input (when it was itself generated, by
+   * TypeScript stripping for instance): the result then maps back to the
+   * original source.
+   */
+  inputSourceMap?: CompileSourceMap;
+}
+
+/** A generator function that was left as it was. */
+export interface CompileWarning {
+  /** Why, and what to change to have it compiled. */
+  message: string;
+  /** 1-based line of the generator function. */
+  line: number;
+  /** 0-based column. */
+  column: number;
+}
+
+/** What {@link compile} returns. */
+export interface CompileResult {
+  /** The module's code (unchanged when nothing was compiled). */
+  code: string;
+  /** A source map from `code` back to the input, when asked for and something changed. */
+  map: CompileSourceMap | undefined;
+  /** How many generator functions became state machines. */
+  compiled: number;
+  /** The generator functions left as generators, and why. */
+  warnings: CompileWarning[];
+}
+
+/** A version 3 source map. */
+export interface CompileSourceMap {
+  version: number;
+  sources: string[];
+  names: string[];
+  mappings: string;
+  sourcesContent?: (string | null)[];
+  file?: string;
+}
+
+/**
+ * Compiles the generator futures of one ES module into poll state
+ * machines. The input is JavaScript (strip TypeScript first); the output
+ * behaves the same, without generator objects.
+ *
+ * @example
+ * ```ts
+ * import { compile } from "mini-tokio/compile";
+ * const out = compile(
+ *   `import { future, sleep } from "mini-tokio";
+ *    export const f = future(function* () { yield* sleep(10); return 1; });`,
+ *   { filename: "f.js" },
+ * );
+ * console.log(out.compiled, out.warnings.length);
+ * ```
+ *
+ * ```text output
+ * 1 0
+ * ```
+ */
+export function compile(code: string, options: CompileOptions = {}): CompileResult {
+  if (typeof code !== "string") {
+    throw new TypeError(`compile(code): code must be a string of JavaScript, got ${typeof code}`);
+  }
+  const filename = options.filename ?? "unknown.js";
+  const isRuntimeModule = options.isRuntimeModule ?? ((s: string) => s === "mini-tokio");
+  const unchanged: CompileResult = { code, map: undefined, compiled: 0, warnings: [] };
+  if (!code.includes("function*") && !code.includes("function *")) return unchanged;
+
+  const ast = parse(code, { sourceType: "module", sourceFilename: filename, errorRecovery: false });
+  const found = findImports(ast.program, isRuntimeModule);
+  if (found === undefined) return unchanged;
+
+  const runtime = t.identifier("__miniTokioCompiled");
+  if (code.includes(runtime.name))
+    throw new Error(`compile: ${filename} already uses the name ${runtime.name}; was it compiled twice?`);
+  const fresh = freshNames(code);
+  const names: RuntimeNames = {
+    suspended: t.identifier(fresh("SUSPENDED")),
+    drop: t.identifier(fresh("DROP")),
+    fresh,
+  };
+  const warnings: CompileWarning[] = [];
+  let compiled = 0;
+
+  const generators = generatorPositions(code);
+  traverse(ast, {
+    // Only subtrees holding a generator function can hold a call to compile.
+    enter(path) {
+      const { start, end } = path.node;
+      if (typeof start === "number" && typeof end === "number" && !anyWithin(generators, start, end)) path.skip();
+    },
+    CallExpression: {
+      // Inner generator futures first: an outer body then sees plain functions.
+      exit(path) {
+        const kind = calledKind(path, found);
+        if (kind === undefined) return;
+        const arg = path.get("arguments")[0];
+        if (arg === undefined || !arg.isFunctionExpression() || !arg.node.generator || arg.node.async) return;
+        let start: t.FunctionExpression;
+        try {
+          start = lowerGenerator(arg, names);
+        } catch (error) {
+          if (!(error instanceof Unsupported)) throw error;
+          const loc = arg.node.loc?.start;
+          warnings.push({
+            message: `${filename}:${loc?.line ?? 0}:${loc?.column ?? 0}: left as a generator: ${error.message}`,
+            line: loc?.line ?? 0,
+            column: loc?.column ?? 0,
+          });
+          return;
+        }
+        compiled++;
+        const helper = kind === "asyncFn" || kind === "scope" ? "asyncFn" : "future";
+        const made = t.callExpression(t.memberExpression(runtime, t.identifier(helper)), [start]);
+        made.loc = path.node.loc;
+        if (kind === "future" || kind === "asyncFn") {
+          path.replaceWith(made);
+        } else {
+          // main(f) and scope(f) take a future (or a function returning one) as well.
+          arg.replaceWith(made);
+        }
+        path.skip();
+      },
+    },
+  });
+  if (compiled === 0) return { ...unchanged, warnings };
+
+  const program = ast.program;
+  const firstNonImport = program.body.findIndex((s) => !t.isImportDeclaration(s));
+  program.body.splice(
+    firstNonImport === -1 ? program.body.length : firstNonImport,
+    0,
+    t.variableDeclaration("const", [
+      t.variableDeclarator(names.suspended, t.memberExpression(runtime, t.identifier("SUSPENDED"))),
+      t.variableDeclarator(names.drop, t.memberExpression(runtime, t.identifier("DROP"))),
+    ]),
+  );
+  program.body.unshift(
+    t.importDeclaration([t.importSpecifier(runtime, t.identifier("compiled"))], t.stringLiteral(found.specifier)),
+  );
+  const sourceMaps = options.sourceMaps ?? true;
+  const out = generate(
+    ast,
+    {
+      sourceMaps,
+      sourceFileName: filename,
+      jsescOption: { minimal: true },
+      ...(options.inputSourceMap === undefined ? {} : { inputSourceMap: options.inputSourceMap }),
+    },
+    code,
+  );
+  const map = sourceMaps && out.map ? out.map : undefined;
+  return { code: out.code, map, compiled, warnings };
+}
+
+/** Where `function*` occurs in the source, in order. */
+function generatorPositions(code: string): number[] {
+  const positions: number[] = [];
+  for (const m of code.matchAll(/function\s*\*/g)) positions.push(m.index);
+  return positions;
+}
+
+/** Whether a sorted list holds a position in [start, end). */
+function anyWithin(sorted: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? Number.POSITIVE_INFINITY) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && (sorted[lo] ?? Number.POSITIVE_INFINITY) < end;
+}
+
+interface Imports {
+  /** The specifier the names came from (the compiled code imports its support from it too). */
+  specifier: string;
+  /** Import specifier nodes of the functions taking generators, with their kind. */
+  named: Map<t.Node, "future" | "asyncFn" | "main" | "scope">;
+  /** Namespace import nodes (`import * as mt from "mini-tokio"`). */
+  namespaces: Set<t.Node>;
+}
+
+function findImports(program: t.Program, isRuntimeModule: (specifier: string) => boolean): Imports | undefined {
+  let result: Imports | undefined;
+  for (const s of program.body) {
+    if (!t.isImportDeclaration(s) || s.importKind === "type" || !isRuntimeModule(s.source.value)) continue;
+    result ??= { specifier: s.source.value, named: new Map(), namespaces: new Set() };
+    if (result.specifier !== s.source.value) continue;
+    for (const spec of s.specifiers) {
+      if (t.isImportNamespaceSpecifier(spec)) result.namespaces.add(spec);
+      if (t.isImportSpecifier(spec)) {
+        const imported = t.isIdentifier(spec.imported) ? spec.imported.name : spec.imported.value;
+        const kind = Object.hasOwn(TAKES_GENERATOR, imported) ? TAKES_GENERATOR[imported] : undefined;
+        if (kind !== undefined) result.named.set(spec, kind);
+      }
+    }
+  }
+  return result !== undefined && (result.named.size > 0 || result.namespaces.size > 0) ? result : undefined;
+}
+
+/** Which library function this call calls, if it is one taking a generator imported from mini-tokio. */
+function calledKind(path: NodePath<t.CallExpression>, found: Imports): string | undefined {
+  const callee = path.node.callee;
+  if (t.isIdentifier(callee)) {
+    const binding = path.scope.getBinding(callee.name);
+    return binding?.kind === "module" ? found.named.get(binding.path.node) : undefined;
+  }
+  if (
+    t.isMemberExpression(callee) &&
+    !callee.computed &&
+    t.isIdentifier(callee.object) &&
+    t.isIdentifier(callee.property)
+  ) {
+    const binding = path.scope.getBinding(callee.object.name);
+    if (binding?.kind !== "module" || !found.namespaces.has(binding.path.node)) return undefined;
+    const name = callee.property.name;
+    return Object.hasOwn(TAKES_GENERATOR, name) ? TAKES_GENERATOR[name] : undefined;
+  }
+  return undefined;
+}

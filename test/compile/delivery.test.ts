@@ -1,0 +1,125 @@
+// The three ways compiled code reaches a program: Node's module hooks
+// (`--import mini-tokio/register`, here from source on top of tsx), the
+// esbuild plugin, and `compile` itself (lower.test.ts).
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { build } from "esbuild";
+import { esbuildPlugin } from "../../src/compile/index.js";
+
+const INDEX = resolve("src/index.ts");
+const REGISTER = resolve("src/compile/register.ts");
+
+const APP = `import { Runtime, future, sleep, yieldNow } from ${JSON.stringify(INDEX)};
+const f = future(function* () {
+  yield* yieldNow();
+  const x: number = 20;
+  yield* sleep(1);
+  return x + 22;
+});
+console.log(f.constructor.name, new Runtime({ clock: "virtual" }).blockOn(f));
+const g = future(function* () {
+  yield* yieldNow();
+  throw new Error("where");
+});
+try {
+  new Runtime().blockOn(g);
+} catch (e) {
+  console.log((e as Error).stack?.split("\\n")[1]?.trim());
+}
+`;
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), "mini-tokio-compile-test-"));
+}
+
+function runWithHooks(file: string, cache: string): string {
+  return execFileSync(process.execPath, ["--import", "tsx", "--import", REGISTER, file], {
+    env: { ...process.env, MINI_TOKIO_COMPILE_CACHE: cache },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+test("--import register compiles a TypeScript module that imports mini-tokio, with stack traces mapped to the source", () => {
+  const dir = scratch();
+  try {
+    const app = join(dir, "app.mts");
+    writeFileSync(app, APP);
+    const out = runWithHooks(app, join(dir, "cache")).split("\n");
+    assert.equal(out[0], "CompiledFuture 42");
+    // The error's frame is the throw in app.mts (line 11), through tsx's map and ours.
+    assert.match(out[1] ?? "", /app\.mts:11:\d+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a cached compilation is used as it is, keyed by the file's content", () => {
+  const dir = scratch();
+  try {
+    const app = join(dir, "app.mts");
+    const cache = join(dir, "cache");
+    writeFileSync(app, APP);
+    runWithHooks(app, cache);
+    const entries = readdirSync(cache).filter((name) =>
+      readFileSync(join(cache, name), "utf8").includes(`from "${INDEX}"`),
+    );
+    assert.equal(entries.length, 1);
+    const entry = join(cache, entries[0] ?? "");
+    writeFileSync(entry, 'console.log("from the cache");\n');
+    assert.equal(runWithHooks(app, cache).trim(), "from the cache");
+    // Another content is another key: compiled afresh.
+    writeFileSync(app, `${APP}\nconsole.log("changed");\n`);
+    assert.match(runWithHooks(app, cache), /^CompiledFuture 42\n.*\nchanged\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a module that does not import mini-tokio passes through the hooks untouched", () => {
+  const dir = scratch();
+  try {
+    const app = join(dir, "plain.mjs");
+    writeFileSync(app, `function* g() { yield 1; }\nconsole.log([...g()].length);\n`);
+    assert.equal(runWithHooks(app, join(dir, "cache")).trim(), "1");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the esbuild plugin compiles the generator futures of the files it bundles", async () => {
+  const dir = scratch();
+  try {
+    const app = join(dir, "app.ts");
+    writeFileSync(app, APP);
+    const warnings: string[] = [];
+    const result = await build({
+      entryPoints: [app],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      logLevel: "silent",
+      plugins: [esbuildPlugin({ onWarning: (w) => warnings.push(w) })],
+    });
+    assert.deepEqual(warnings, []);
+    const code = result.outputFiles[0]?.text ?? "";
+    assert.match(code, /SUSPENDED/);
+    const bundle = join(dir, "bundle.mjs");
+    writeFileSync(bundle, code);
+    const out = execFileSync(process.execPath, [bundle], { encoding: "utf8", timeout: 60_000 });
+    assert.match(out, /^CompiledFuture 42/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("esbuildPlugin refuses a filter that is not a RegExp", () => {
+  // @ts-expect-error: checking the run-time guard
+  assert.throws(() => esbuildPlugin({ filter: "*.ts" }), /filter must be a RegExp/);
+});
