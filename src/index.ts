@@ -36,6 +36,7 @@ export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
 export { RwLock, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
 export { ChangedFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
+export type { AbortSignalLike, HostAbortSignal } from "./task/abort-signal.js";
 export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
 export { JoinError } from "./task/join-error.js";
 export type { AbortHandle, JoinHandle } from "./task/join-handle.js";

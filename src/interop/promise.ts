@@ -19,6 +19,7 @@ import { currentRuntime } from "../runtime/current.js";
 import { type HostOperation, hostOperation } from "../runtime/host-operation.js";
 import { Runtime } from "../runtime/runtime.js";
 import { storeWaker } from "../sync/wait-list.js";
+import type { HostAbortSignal } from "../task/abort-signal.js";
 
 /**
  * Promises made by {@link toPromise}, with the runtime that settles them.
@@ -98,7 +99,7 @@ const DONE = 3;
  */
 class FromPromise<T> extends Awaitable<T> {
   private state = IDLE;
-  private make: ((signal: AbortSignal) => PromiseLike<T>) | undefined;
+  private make: ((signal: HostAbortSignal) => PromiseLike<T>) | undefined;
   private controller: AbortController | undefined = undefined;
   private operation: HostOperation | undefined = undefined;
   /** The value, boxed (it may be any T, `undefined` included), once fulfilled. */
@@ -107,7 +108,7 @@ class FromPromise<T> extends Awaitable<T> {
   /** The waiting task's waker (public for `storeWaker`). @internal */
   waker: Waker | undefined = undefined;
 
-  constructor(make: (signal: AbortSignal) => PromiseLike<T>) {
+  constructor(make: (signal: HostAbortSignal) => PromiseLike<T>) {
     super();
     this.make = make;
   }
@@ -250,7 +251,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * });
  * ```
  */
-export function fromPromise<T>(make: (signal: AbortSignal) => PromiseLike<T>): Awaitable<T> {
+export function fromPromise<T>(make: (signal: HostAbortSignal) => PromiseLike<T>): Awaitable<T> {
   if (typeof make !== "function") {
     throw new TypeError(
       `fromPromise(make): make must be a function (signal) => promise, got ${describe(make, "then")}${isThenable(make) ? " (pass a function that makes the promise: () => promise, so it starts lazily and can be aborted)" : ""}`,

@@ -33,6 +33,7 @@ import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import { pollProceed } from "../runtime/budget.js";
 import { storeWaker, WaitList, type WaitNode } from "../sync/wait-list.js";
+import type { HostAbortSignal } from "./abort-signal.js";
 
 /** The future `cancelled()` returns; while it waits, it is its own node in the token's wait list. */
 class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
@@ -262,7 +263,7 @@ export class CancellationToken implements Disposable {
    * signal.aborted; // true
    * ```
    */
-  toAbortSignal(): AbortSignal {
+  toAbortSignal(): HostAbortSignal {
     let controller = this.#controller;
     if (controller === undefined) {
       if (typeof AbortController !== "function") {
@@ -294,7 +295,7 @@ export class CancellationToken implements Disposable {
    * token.isCancelled; // true
    * ```
    */
-  static fromAbortSignal(signal: AbortSignal): CancellationToken {
+  static fromAbortSignal(signal: HostAbortSignal): CancellationToken {
     if (!isAbortSignal(signal)) {
       throw new TypeError(
         `CancellationToken.fromAbortSignal(signal): signal must be an AbortSignal, got ${describe(signal)}`,
@@ -336,7 +337,7 @@ export class CancellationToken implements Disposable {
   }
 }
 
-function isAbortSignal(value: unknown): value is AbortSignal {
+function isAbortSignal(value: unknown): value is HostAbortSignal {
   if (typeof AbortSignal === "function") return value instanceof AbortSignal;
   return (
     typeof value === "object" &&
