@@ -52,8 +52,8 @@ expectType<
   >
 >();
 // An empty body, and one that only returns, are futures of their value.
-expectType<Equal<typeof empty, GeneratorFuture<void>>>();
 const empty = future(function* () {});
+expectType<Equal<typeof empty, GeneratorFuture<void>>>();
 
 function misuse(): void {
   // @ts-expect-error a bare `yield` of a value is not an await
