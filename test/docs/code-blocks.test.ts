@@ -184,7 +184,7 @@ for (const p of runnable) {
     try {
       ({ stdout } = await run(process.execPath, [join(dir, "out", `${p.name}.mjs`)], {
         cwd: dir,
-        timeout: 30_000,
+        timeout: 120_000,
         env: { ...process.env, NO_COLOR: "1" },
       }));
     } catch (error) {

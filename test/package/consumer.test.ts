@@ -25,7 +25,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const npm = (cwd: string, ...args: string[]) =>
   run("npm", [...args, "--no-audit", "--no-fund", "--offline", "--loglevel=error"], {
     cwd,
-    timeout: 120_000,
+    timeout: 300_000,
     env: { ...process.env, npm_config_update_notifier: "false" },
   });
 
@@ -85,7 +85,7 @@ test("the packed package installs, and the README's hello world compiles with it
   await run(process.execPath, [tsc, "-p", "."], { cwd: project }).catch((e: { stdout?: string }) =>
     assert.fail(`tsc failed in the consumer project:\n${e.stdout ?? String(e)}`),
   );
-  const { stdout } = await run(process.execPath, ["hello.js"], { cwd: project, timeout: 30_000 });
+  const { stdout } = await run(process.execPath, ["hello.js"], { cwd: project, timeout: 120_000 });
   assert.equal(stdout, hello.output);
 
   // The declarations alone, with neither DOM nor @types/node: the host
