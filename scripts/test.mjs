@@ -4,6 +4,7 @@
 //   node scripts/test.mjs                    typecheck + lint + all tests (what CI runs)
 //   node scripts/test.mjs --tests-only       the tests alone (another Node version in CI)
 //   node scripts/test.mjs --tests-only sync  test files whose path contains "sync"
+//   node scripts/test.mjs --tests-only --no-slow   without the slow group
 //
 // The test files are split in three groups, run at the same time:
 //
@@ -42,6 +43,7 @@ function findTests(dir) {
 
 const args = process.argv.slice(2);
 const testsOnly = args.includes("--tests-only");
+const noSlow = args.includes("--no-slow");
 const filter = args.filter((a) => !a.startsWith("--"));
 const files = findTests("test").filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)));
 if (files.length === 0) {
@@ -126,7 +128,7 @@ if (alloc.length > 0) {
     }),
   );
 }
-if (slow.length > 0) jobs.push(testGroup("slow", slow, { concurrency: 1 }));
+if (slow.length > 0 && !noSlow) jobs.push(testGroup("slow", slow, { concurrency: 1 }));
 if (!testsOnly) {
   // Incremental: the build info lives in node_modules/.cache, never in the work tree proper.
   const cache = join("node_modules", ".cache", "mini-tokio");
