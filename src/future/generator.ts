@@ -29,6 +29,12 @@ export type AsyncBody<T> = Generator<Suspend, T, unknown>;
  * {@link BareYieldIsNotAnAwait} with a message, not by a seven-level
  * mismatch of iterator types. (A constraint that names `symbol` keeps the
  * inferred type `typeof PENDING` instead of widening it to `symbol`.)
+ *
+ * @example
+ * ```ts
+ * import { future, PENDING } from "mini-tokio";
+ * future(function* () { yield PENDING; }); // what `yield*` forwards: allowed
+ * ```
  */
 export type Yielded = symbol | {} | null | undefined;
 
@@ -40,7 +46,7 @@ export type Yielded = symbol | {} | null | undefined;
  * requirement) for a correct body.
  *
  * @example
- * ```ts no-run
+ * ```ts
  * import { future, sleep } from "mini-tokio";
  * // @ts-expect-error the error names the fix: `yield*`, not `yield`
  * future(function* () { yield sleep(10); });

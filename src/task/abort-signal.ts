@@ -19,7 +19,7 @@
  * declarations have none.
  *
  * @example
- * ```ts no-run
+ * ```ts
  * import type { AbortSignalLike } from "mini-tokio";
  * const onAbort = (signal: AbortSignalLike): void =>
  *   signal.addEventListener("abort", () => console.log("aborted"), { once: true });
@@ -43,7 +43,7 @@ export interface AbortSignalLike {
  * `globalThis`, so naming it is never an error), else {@link AbortSignalLike}.
  *
  * @example
- * ```ts no-run
+ * ```ts
  * import { CancellationToken, type HostAbortSignal } from "mini-tokio";
  * const signal: HostAbortSignal = new CancellationToken().toAbortSignal();
  * console.log(signal.aborted);
