@@ -542,7 +542,10 @@ test("polling allocates nothing: two million polls of a self-waking future trigg
   }
   const rt = new Runtime();
   for (let i = 0; i < 3; i++) rt.blockOn(new SelfWaking(200_000, false)); // let V8 optimise first
-  assert.ok((await collectionsDuring(() => rt.blockOn(new SelfWaking(2_000_000, true)))) > 2, "the control allocates");
+  // The control proves the count sees garbage made inside the body. One
+  // collection is proof enough: newer V8s (Node 24) have a young generation
+  // large enough that this much garbage fills it only two or three times.
+  assert.ok((await collectionsDuring(() => rt.blockOn(new SelfWaking(2_000_000, true)))) > 0, "the control allocates");
   assert.equal(await collectionsDuring(() => rt.blockOn(new SelfWaking(2_000_000, false))), 0);
 });
 
