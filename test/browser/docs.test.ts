@@ -127,6 +127,7 @@ test("the docs show the guides with their figures, and the README with its own",
         "Living next to Promises",
         "Seeing the runtime work",
         "Departures from tokio",
+        "Benchmarks",
       ];
       assert.deepEqual(
         nav.filter((n) => guides.includes(n.trim())).map((n) => n.trim()),
