@@ -7,7 +7,7 @@ default: test
 test:
     npm test
 
-# benchmarks against native async/await, Effect and Effection; rewrites the README tables
+# benchmarks against native async/await, Effect and Effection; rewrites the tables of docs/benchmarks.md
 bench:
     npm run bench
 

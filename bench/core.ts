@@ -71,7 +71,7 @@ export interface TimedBenchmark {
   readonly cases: readonly TimedCase[];
   readonly targets: readonly TargetSpec[];
   readonly notes: readonly string[];
-  /** The README section its table goes in ("core" when absent). */
+  /** The section of docs/benchmarks.md its table goes in ("core" when absent). */
   readonly section?: string;
 }
 

@@ -1,15 +1,16 @@
 /**
  * Benchmark results: their shape, the target verdicts, and how they are
- * rendered (text tables for the terminal, Markdown for the README).
+ * rendered (text tables for the terminal, Markdown for docs/benchmarks.md).
  *
- * Run alone, `node --import tsx bench/report.ts` re-renders the README
- * sections from `bench/results.json` without measuring anything. Each
- * benchmark belongs to a section (`core` unless it says otherwise: the time
- * benchmarks are `time`, the channel and lock benchmarks `sync`), and the README text between
- * `<!-- bench:<section>:start -->` and `<!-- bench:<section>:end -->` is
- * always generated from a real run's JSON, never typed by hand; everything
- * outside the markers is left as it is. Until the project has a README.md,
- * the sections live in `bench/README-table.md`.
+ * Run alone, `node --import tsx bench/report.ts` re-renders the sections of
+ * docs/benchmarks.md from `bench/results.json` without measuring anything.
+ * Each benchmark belongs to a section (`core` unless it says otherwise: the
+ * time benchmarks are `time`, the channel and lock benchmarks `sync`), and
+ * the text between `<!-- bench:<section>:start -->` and
+ * `<!-- bench:<section>:end -->` is always generated from a real run's JSON,
+ * never typed by hand; everything outside the markers (what the tables
+ * mean) is left as it is. The README only links to that page: 400 lines of
+ * tables are reference, not the front door.
  *
  * @module
  */
@@ -88,7 +89,7 @@ export interface Bench {
   readonly notes: readonly string[];
   readonly measuredAt: string;
   readonly quick: boolean;
-  /** The README section the table goes in; "core" when absent. */
+  /** The section of docs/benchmarks.md the table goes in; "core" when absent. */
   readonly section?: string;
   /** The row the "×" column divides by, and what the header calls it; native when absent. */
   readonly baseline?: { readonly id: string; readonly label: string };
@@ -111,10 +112,9 @@ export interface Results {
 }
 
 export const RESULTS_PATH = "bench/results.json";
-export const README_PATH = "README.md";
-/** Where the section goes while the project has no README.md. */
-export const FALLBACK_PATH = "bench/README-table.md";
-/** The README sections, in the order they are written. */
+/** The page the tables are written into. */
+export const BENCHMARKS_PATH = "docs/benchmarks.md";
+/** The page's sections, in the order they are written. */
 export const SECTIONS: readonly string[] = ["core", "time", "stream", "sync", "compose", "trace", "io"];
 const start = (section: string): string => `<!-- bench:${section}:start -->`;
 const end = (section: string): string => `<!-- bench:${section}:end -->`;
@@ -274,7 +274,7 @@ export function renderText(bench: Bench): string {
   return [title, line(head), ...body.map(line), ...notes].join("\n");
 }
 
-/** A Markdown table for the README. */
+/** A Markdown table for docs/benchmarks.md. */
 export function renderMarkdown(bench: Bench): string {
   const columns = bench.columns ?? [];
   const extras = (values: readonly string[]): string => values.map((v) => ` ${v} |`).join("");
@@ -297,7 +297,7 @@ export function renderMarkdown(bench: Bench): string {
   ].join("\n");
 }
 
-/** A summary of every target in the run (or in one README section of it). */
+/** A summary of every target in the run (or in one section of it). */
 export function targetSummary(results: Results, section?: string): { passed: number; failed: number; lines: string[] } {
   let passed = 0;
   let failed = 0;
@@ -313,7 +313,7 @@ export function targetSummary(results: Results, section?: string): { passed: num
   return { passed, failed, lines };
 }
 
-/** One whole README section, between (not including) its markers. */
+/** One whole section of docs/benchmarks.md, between (not including) its markers. */
 export function renderSection(results: Results, section = "core"): string {
   const summary = targetSummary(results, section);
   const when = results.date.slice(0, 10);
@@ -327,19 +327,19 @@ export function renderSection(results: Results, section = "core"): string {
   ].join("\n");
 }
 
-// --- the README section ---------------------------------------------------
+// --- the page's sections ---------------------------------------------------
 
 /**
- * Rewrites the text between each section's markers in README.md (or, while
- * there is no README.md, in bench/README-table.md) for every section that
- * has benchmarks in `results`. Leaves a section untouched, and says so,
- * when its markers are missing. Returns the path written, or undefined.
+ * Rewrites the text between each section's markers in docs/benchmarks.md
+ * for every section that has benchmarks in `results`. Leaves a section
+ * untouched, and says so, when its markers are missing. Returns the path
+ * written, or undefined.
  */
 export function writeSection(results: Results, root = "."): string | undefined {
-  const path = existsSync(resolve(root, README_PATH)) ? README_PATH : FALLBACK_PATH;
+  const path = BENCHMARKS_PATH;
   const full = resolve(root, path);
   if (!existsSync(full)) {
-    console.warn(`report: ${path} not found; README section not written`);
+    console.warn(`report: ${path} not found; benchmark tables not written`);
     return undefined;
   }
   const text = readFileSync(full, "utf8");

@@ -2,9 +2,10 @@
  * `npm run bench`: measures mini-tokio against native async/await, Effect 4,
  * Effection 4 and the floor, prints a table per benchmark with the ratio to
  * native and the target verdicts, writes `bench/results.json`, and renders
- * the README section from it (`bench/report.ts`).
+ * the tables of docs/benchmarks.md from it (`bench/report.ts`).
  *
  * ```text
+ * npm run bench -- --help            # this list
  * npm run bench                      # everything (about three minutes)
  * npm run bench -- --quick           # a smoke run for CI (under a minute, nothing written)
  * npm run bench -- yield             # benchmarks whose id contains "yield"
@@ -18,16 +19,16 @@
  * ```
  *
  * The benchmarks: spawn-join-1k, spawn-join-100k, yield, heap (the core
- * group, README section "core"), and time-sleep-10k, time-sleep-1m,
- * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (README section
- * "time": `bench/time.ts`), stream-pipeline-1m (README section "stream":
+ * group, section "core"), and time-sleep-10k, time-sleep-1m,
+ * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (section
+ * "time": `bench/time.ts`), stream-pipeline-1m (section "stream":
  * `bench/stream.ts`), sync-oneshot, sync-mpsc-round-trip,
- * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (README
+ * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (
  * section "sync": `bench/sync.ts`), and compose-select, compose-join-1k,
  * compose-joinset-100k, interop-from-promise, interop-from-async-iterable
- * (README section "compose": `bench/compose.ts`), and io-redis-p16,
- * io-redis-p1, io-redis-p99, io-redis-rss (README section "io":
- * `bench/io.ts`, which needs redis-benchmark and redis-server).
+ * (section "compose": `bench/compose.ts`), and io-redis-p16, io-redis-p1,
+ * io-redis-p99, io-redis-rss (section "io": `bench/io.ts`, which needs
+ * redis-benchmark and redis-server).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -99,11 +100,24 @@ interface Options {
   readonly filter: string | undefined;
 }
 
-function parseArgs(args: readonly string[]): Options {
+/** What `npm run bench -- --help` prints. */
+const USAGE = `usage: npm run bench [-- [--quick] [--tsx] [filter]]
+
+  npm run bench                 everything (about three minutes); writes bench/results.json and docs/benchmarks.md
+  npm run bench -- --quick      a smoke run (under a minute): the largest sizes skipped, nothing written
+  npm run bench -- yield        the benchmarks whose id contains "yield"
+  npm run bench -- time         the time group (ids time-…); also sync, compose, stream, trace
+  npm run bench -- --tsx        run the TypeScript through tsx instead of compiling it first
+  npm run bench -- --help       this text
+
+A filtered run merges its rows into bench/results.json and rewrites the tables of docs/benchmarks.md.`;
+
+function parseArgs(args: readonly string[]): Options | "help" {
+  if (args.includes("--help") || args.includes("-h")) return "help";
   const known = new Set(["--quick", "--tsx"]);
   for (const a of args) {
     if (a.startsWith("--") && !known.has(a)) {
-      throw new Error(`bench: unknown option ${a}; options are --quick, --tsx and one benchmark filter`);
+      throw new Error(`bench: unknown option ${a}; options are --quick, --tsx, --help and one benchmark filter`);
     }
   }
   const positional = args.filter((a) => !a.startsWith("--"));
@@ -524,6 +538,10 @@ function merge(fresh: Results, previous: Results | undefined): Results {
 
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
+  if (options === "help") {
+    console.log(USAGE);
+    return;
+  }
   const started = performance.now();
   console.log(
     `mini-tokio bench: Node ${process.version}, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores${options.quick ? ", --quick" : ""}${options.tsx ? ", through tsx" : ""}`,
@@ -557,14 +575,14 @@ function main(): void {
 
   if (options.quick) {
     console.log(
-      `\n--quick: the 1,000,000-sleep benchmarks and the wheel's 10^6 row were skipped; ${RESULTS_PATH} and the README sections are left as they are`,
+      `\n--quick: the 1,000,000-sleep benchmarks and the wheel's 10^6 row were skipped; ${RESULTS_PATH} and docs/benchmarks.md are left as they are`,
     );
   } else {
     const merged = options.filter === undefined ? results : merge(results, readResults(ROOT));
     writeFileSync(join(ROOT, RESULTS_PATH), `${JSON.stringify(merged, null, 2)}\n`);
     formatJson(RESULTS_PATH);
     const path = writeSection(merged, ROOT);
-    console.log(`\nwrote ${RESULTS_PATH}${path === undefined ? "" : ` and the bench section of ${path}`}`);
+    console.log(`\nwrote ${RESULTS_PATH}${path === undefined ? "" : ` and the tables of ${path}`}`);
   }
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

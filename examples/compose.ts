@@ -1,5 +1,5 @@
 /**
- * The README's composition examples, runnable: `node --import tsx examples/compose.ts`.
+ * The composition guide's examples (docs/guides/composition.md), runnable: `node --import tsx examples/compose.ts`.
  *
  * @module
  */

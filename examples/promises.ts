@@ -1,5 +1,5 @@
 /**
- * The README's "Living next to Promises" example, runnable:
+ * The example of docs/guides/promise-interop.md, runnable:
  * `node --import tsx examples/promises.ts`.
  *
  * @module

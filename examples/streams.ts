@@ -1,5 +1,5 @@
 /**
- * The README's Streams example, runnable: `node --import tsx examples/streams.ts`.
+ * The example of docs/guides/streams.md, runnable: `node --import tsx examples/streams.ts`.
  *
  * @module
  */

@@ -42,6 +42,7 @@ export { OneshotReceiver, OneshotSender, oneshot } from "./sync/oneshot.js";
 export { RwLock, type RwLockMappedWriteGuard, type RwLockReadGuard, type RwLockWriteGuard } from "./sync/rw-lock.js";
 export { AcquireError, Semaphore, type SemaphorePermit } from "./sync/semaphore.js";
 export { ChangedFuture, WaitForFuture, WatchReceiver, WatchSender, watch } from "./sync/watch.js";
+export type { AbortSignalLike, HostAbortSignal } from "./task/abort-signal.js";
 export { CancellationToken, DropGuard } from "./task/cancellation-token.js";
 export { consumeBudget } from "./task/consume-budget.js";
 export { JoinError } from "./task/join-error.js";

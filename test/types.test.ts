@@ -39,6 +39,22 @@ const program = future(function* () {
 });
 expectType<Equal<typeof program, GeneratorFuture<readonly [string, string, boolean]>>>();
 
+// A body returning object literals of different shapes needs no annotation.
+const shapes = future(function* () {
+  yield* yieldNow();
+  if (Math.random() < 0.5) return { kind: "a" as const, n: 1 };
+  return { kind: "b" as const, s: "x" };
+});
+expectType<
+  Equal<
+    typeof shapes,
+    GeneratorFuture<{ kind: "a"; n: number; s?: undefined } | { kind: "b"; s: string; n?: undefined }>
+  >
+>();
+// An empty body, and one that only returns, are futures of their value.
+const empty = future(function* () {});
+expectType<Equal<typeof empty, GeneratorFuture<void>>>();
+
 function misuse(): void {
   // @ts-expect-error a bare `yield` of a value is not an await
   future(function* () {

@@ -24,6 +24,41 @@ import { Awaitable, awaitNestedStep } from "./awaitable.js";
 /** The generator an `async` body is written as. */
 export type AsyncBody<T> = Generator<Suspend, T, unknown>;
 
+/**
+ * What a generator function may yield, as {@link future} and
+ * {@link asyncFn} infer it: anything, so that a wrong `yield` is caught by
+ * {@link BareYieldIsNotAnAwait} with a message, not by a seven-level
+ * mismatch of iterator types. (A constraint that names `symbol` keeps the
+ * inferred type `typeof PENDING` instead of widening it to `symbol`.)
+ *
+ * @example
+ * ```ts
+ * import { future, PENDING } from "mini-tokio";
+ * future(function* () { yield PENDING; }); // what `yield*` forwards: allowed
+ * ```
+ */
+export type Yielded = symbol | {} | null | undefined;
+
+/**
+ * A compile error that reads as its fix: when a body yields anything but
+ * `PENDING` (what `yield*` forwards), the argument of `future()` or
+ * `asyncFn()` is required to have a property whose name is the sentence
+ * below, and TypeScript's error quotes it. Resolves to `unknown` (no
+ * requirement) for a correct body.
+ *
+ * @example
+ * ```ts
+ * import { future, sleep } from "mini-tokio";
+ * // @ts-expect-error the error names the fix: `yield*`, not `yield`
+ * future(function* () { yield sleep(10); });
+ * ```
+ */
+export type BareYieldIsNotAnAwait<Y> = [Y] extends [Suspend]
+  ? unknown
+  : {
+      "a bare `yield` is not an await: write `yield* f` for a library future, `yield* awaitable(f)` for a hand-written one, `yield* fromPromise(() => p)` for a promise": Y;
+    };
+
 /** What the driver uses of a body: resume it, or drop it. */
 interface Body<T> {
   next(): IteratorResult<Suspend, T>;
@@ -168,6 +203,9 @@ function checkGeneratorFunction(name: string, body: unknown): void {
  * }));
  * ```
  */
+export function future<Y extends Yielded, T>(
+  body: (() => Generator<Y, T, unknown>) & BareYieldIsNotAnAwait<Y>,
+): GeneratorFuture<T>;
 export function future<T>(body: () => AsyncBody<T>): GeneratorFuture<T> {
   checkGeneratorFunction("future", body);
   return new GeneratorFuture(body());
@@ -188,6 +226,9 @@ export function future<T>(body: () => AsyncBody<T>): GeneratorFuture<T> {
  * new Runtime().blockOn(add(1, 2)); // 3
  * ```
  */
+export function asyncFn<A extends unknown[], Y extends Yielded, T>(
+  body: ((...args: A) => Generator<Y, T, unknown>) & BareYieldIsNotAnAwait<Y>,
+): (...args: A) => GeneratorFuture<T>;
 export function asyncFn<A extends unknown[], T>(
   body: (...args: A) => AsyncBody<T>,
 ): (...args: A) => GeneratorFuture<T> {

@@ -16,7 +16,7 @@ import { checkText, clip, escapeXml } from "./markup.js";
 import { modelRun, type RunModel, type TaskState, type Tone, type TraceStep } from "./model.js";
 import { STATE_STYLE, TONE_COLOR } from "./palette.js";
 import { renderSequenceSvg } from "./sequence-svg.js";
-import { renderTimelineSvg } from "./timeline-svg.js";
+import { hasTimeAxis, renderTimelineSvg } from "./timeline-svg.js";
 
 /**
  * One recorded run in a report with several (see {@link renderHtmlReport}).
@@ -127,10 +127,12 @@ export function renderHtmlReport(
     });
     body.push("</ul></nav>");
   }
+  // The legend comes before the runs, where a reader meets the colours
+  // first, not after the last run.
+  body.push(legend());
   sections.forEach((section, i) => {
     body.push(renderSection(section, i + 1, maxMessages, maxTasks));
   });
-  body.push(legend());
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -169,7 +171,7 @@ function renderSection(section: HtmlReportSection, n: number, maxMessages: numbe
   out.push(stats(model));
   out.push(
     "<h3>Timeline</h3>",
-    '<p class="muted">One row per task, one column per step. An arrow is a wake, from the task (or the host) that called <code>wake()</code>.</p>',
+    `<p class="muted">One row per task; across, ${hasTimeAxis(model) ? "time in ms from the run's start" : "one column per step"}. An arrow is a wake, from the task (or the host) that called <code>wake()</code>.</p>`,
     `<figure class="timeline">${renderTimelineSvg(model, { idPrefix: `${id}-tl`, maxTasks })}</figure>`,
     "<h3>Sequence</h3>",
     '<p class="muted">The same run as messages between the tasks, the executor and the waker, top to bottom. Notes in italics are what the futures said.</p>',
@@ -274,9 +276,9 @@ function legend(): string {
   ];
   const swatch = (state: TaskState) =>
     `<span class="swatch" style="background:${STATE_STYLE[state].fill};border-color:${STATE_STYLE[state].stroke}"></span>`;
-  return `<footer class="legend"><h3>Legend</h3><ul>${states.map(([s, text]) => `<li>${swatch(s)}${escapeXml(text)}</li>`).join("")}</ul><ul>${tones
+  return `<aside class="legend"><h3>Legend</h3><ul>${states.map(([s, text]) => `<li>${swatch(s)}${escapeXml(text)}</li>`).join("")}</ul><ul>${tones
     .map(([t, text]) => `<li><span class="line" style="border-color:${TONE_COLOR[t]}"></span>${escapeXml(text)}</li>`)
-    .join("")}</ul></footer>`;
+    .join("")}</ul></aside>`;
 }
 
 /** The page's styles: system fonts only, nothing fetched. */
@@ -301,8 +303,8 @@ section.run h3 { font-size: 15px; margin: 20px 0 2px; text-transform: uppercase;
 .stat b { font-size: 22px; line-height: 1.1; }
 .stat span { font-weight: 600; font-size: 13px; }
 .stat small { color: var(--muted); font-size: 11.5px; }
-figure { margin: 8px 0; overflow-x: auto; border: 1px solid var(--rule); border-radius: 8px; background: #fff; }
-figure svg { display: block; }
+figure { margin: 8px 0; border: 1px solid var(--rule); border-radius: 8px; background: #fff; }
+figure svg { display: block; max-width: 100%; height: auto; }
 table { border-collapse: collapse; font-size: 13.5px; margin: 6px 0; }
 th, td { text-align: left; padding: 5px 12px 5px 0; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { font-weight: 600; color: #374151; font-size: 12.5px; }
@@ -317,7 +319,7 @@ details.log summary { cursor: pointer; font-weight: 600; color: #374151; }
 details.log table { width: 100%; }
 details.log td:nth-child(2) { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 7px; }
-.legend { background: var(--paper); border: 1px solid var(--rule); border-radius: 12px; padding: 10px 22px; }
+.legend { background: var(--paper); border: 1px solid var(--rule); border-radius: 12px; padding: 10px 22px; margin: 18px 0; }
 .legend h3 { margin: 4px 0; font-size: 14px; }
 .legend ul { list-style: none; padding: 0; margin: 6px 0; display: flex; flex-wrap: wrap; gap: 8px 22px; font-size: 13.5px; }
 .swatch { display: inline-block; width: 26px; height: 12px; border: 1px solid; border-radius: 3px; margin-right: 7px; vertical-align: -1px; }

@@ -337,6 +337,12 @@ function drawSequence(model: RunModel, layout: Layout): string {
       const dash = m.reply ? ' stroke-dasharray="6 4"' : "";
       out.push(
         `<line x1="${num(x1 + dir * 6)}" y1="${num(y)}" x2="${num(x2 - dir * 7)}" y2="${num(y)}" stroke="${color}" stroke-width="1.6"${dash} marker-end="url(#${p}-arrow-${m.tone})"/>`,
+      );
+      // A long arrow's label sits over the lifelines it passes: give it a
+      // paper backing, so no lifeline runs through the words.
+      const w = textWidth(clip(m.label, MAX_LABEL), FONT) + 6;
+      out.push(
+        `<rect class="label-backing" x="${num((x1 + x2) / 2 - w / 2)}" y="${num(y - 18)}" width="${num(w)}" height="15" fill="${PAPER}"/>`,
         `<text class="label" x="${num((x1 + x2) / 2)}" y="${num(y - 5)}" text-anchor="middle" fill="${color}" stroke="${PAPER}" stroke-width="3" paint-order="stroke">${text}</text>`,
       );
     }

@@ -175,6 +175,11 @@ export function renderTimelineSvg(model: RunModel, options: TimelineOptions): st
   return out.join("\n");
 }
 
+/** Whether the timeline of `model` is drawn against time (ms) rather than steps. @internal */
+export function hasTimeAxis(model: RunModel): boolean {
+  return timeAxis(model.times) !== undefined;
+}
+
 /**
  * The time axis of a timed trace: each step's position as a fraction of
  * the run's span, and round tick values. Undefined for an untimed trace,

@@ -19,6 +19,7 @@ import { type Context, describe, type Future, isFuture } from "../future/future.
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import { Runtime } from "../runtime/runtime.js";
+import type { HostAbortSignal } from "../task/abort-signal.js";
 import { notAFuture } from "../util/check.js";
 import { storeWaker } from "../util/list.js";
 
@@ -99,7 +100,7 @@ const DONE = 3;
  */
 class FromPromise<T> extends Awaitable<T> {
   private state = IDLE;
-  private make: ((signal: AbortSignal) => PromiseLike<T>) | undefined;
+  private make: ((signal: HostAbortSignal) => PromiseLike<T>) | undefined;
   private controller: AbortController | undefined = undefined;
   private operation: HostOperation | undefined = undefined;
   /** The value, boxed (it may be any T, `undefined` included), once fulfilled. */
@@ -108,7 +109,7 @@ class FromPromise<T> extends Awaitable<T> {
   /** The waiting task's waker (public for `storeWaker`). @internal */
   waker: Waker | undefined = undefined;
 
-  constructor(make: (signal: AbortSignal) => PromiseLike<T>) {
+  constructor(make: (signal: HostAbortSignal) => PromiseLike<T>) {
     super();
     this.make = make;
   }
@@ -275,7 +276,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * });
  * ```
  */
-export function fromPromise<T>(make: (signal: AbortSignal) => PromiseLike<T>): Awaitable<T> {
+export function fromPromise<T>(make: (signal: HostAbortSignal) => PromiseLike<T>): Awaitable<T> {
   if (typeof make !== "function") {
     throw new TypeError(
       `fromPromise(make): make must be a function (signal) => promise, got ${describe(make, "then")}${isThenable(make) ? " (pass a function that makes the promise: () => promise, so it starts lazily and can be aborted)" : ""}`,

@@ -33,6 +33,7 @@ import { type Context, describe, type Future, isFuture, waitDescription } from "
 import { PENDING, type Poll } from "../future/poll.js";
 import type { Waker } from "../future/waker.js";
 import { storeWaker, WaitList, type WaitNode } from "../util/list.js";
+import type { HostAbortSignal } from "./abort-signal.js";
 
 /** The future `cancelled()` returns; while it waits, it is its own node in the token's wait list. */
 class Cancelled extends Awaitable<void> implements WaitNode<Cancelled> {
@@ -353,7 +354,7 @@ export class CancellationToken implements Disposable {
    * signal.aborted; // true
    * ```
    */
-  toAbortSignal(): AbortSignal {
+  toAbortSignal(): HostAbortSignal {
     let controller = this.#controller;
     if (controller === undefined) {
       if (typeof AbortController !== "function") {
@@ -385,7 +386,7 @@ export class CancellationToken implements Disposable {
    * token.isCancelled; // true
    * ```
    */
-  static fromAbortSignal(signal: AbortSignal): CancellationToken {
+  static fromAbortSignal(signal: HostAbortSignal): CancellationToken {
     if (!isAbortSignal(signal)) {
       throw new TypeError(
         `CancellationToken.fromAbortSignal(signal): signal must be an AbortSignal, got ${describe(signal)}`,
@@ -448,7 +449,7 @@ export class CancellationToken implements Disposable {
   }
 }
 
-function isAbortSignal(value: unknown): value is AbortSignal {
+function isAbortSignal(value: unknown): value is HostAbortSignal {
   if (typeof AbortSignal === "function") return value instanceof AbortSignal;
   return (
     typeof value === "object" &&

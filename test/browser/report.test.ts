@@ -91,6 +91,32 @@ test("the tour's report shows every run's lanes and events, and loads nothing el
     });
     assert.deepEqual(overflows, []);
 
+    // At 1280 px every picture fits its box (scaled down, proportions kept),
+    // nothing scrolls sideways, and the legend comes before the first run.
+    const boxes = await page.locator("figure > svg").evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const figure = svg.parentElement?.getBoundingClientRect();
+        const view = svg instanceof SVGSVGElement ? svg.viewBox.baseVal : undefined;
+        return {
+          id: svg.id || svg.getAttribute("class"),
+          right: box.right,
+          limit: figure?.right ?? 0,
+          ratio: box.width / box.height,
+          viewRatio: view === undefined ? 0 : view.width / view.height,
+        };
+      }),
+    );
+    assert.ok(boxes.length >= 12, `only ${boxes.length} figures`);
+    for (const b of boxes) {
+      assert.ok(b.right <= b.limit + 0.5, `${b.id} is wider than its box: ${b.right} > ${b.limit}`);
+      assert.ok(Math.abs(b.ratio / b.viewRatio - 1) < 0.02, `${b.id} is cropped or stretched`);
+    }
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0);
+    const legendTop = await page.locator(".legend").evaluate((el) => el.getBoundingClientRect().top);
+    const firstRunTop = await sections.first().evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(legendTop < firstRunTop, "the legend comes after the runs");
+
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, "report-top.png") });
     await page.screenshot({ path: join(SCREENSHOTS, "report-full.png"), fullPage: true });

@@ -105,6 +105,16 @@ test("with timestamps, the timeline's axis is time, and a step's place follows i
     "1",
     "2",
   ]);
+  // The caption says which: a timed run's columns are not steps.
+  assert.match(html, /One row per task; across, time in ms from the run's start\./);
+  assert.doesNotMatch(html, /one column per step/);
+  assert.match(untimed, /One row per task; across, one column per step\./);
+});
+
+test("the legend comes before the runs, where a reader meets the colours first", () => {
+  const html = renderHtmlReport(spawnAndJoin());
+  const legend = html.indexOf('<aside class="legend">');
+  assert.ok(legend > 0 && legend < html.indexOf('<section class="run"'));
 });
 
 test("a report of a large run stays bounded: maxTasks rows and table lines, the rest counted", () => {

@@ -154,3 +154,23 @@ test("a long run draws only its first messages, the lanes they touch, and the fr
   assert.equal(queue.at(-1), "#2 #3 #4 #5 #6 #7 #8 #9 … +40");
   assert.ok(svg.length < 100_000, `${svg.length} characters for 50 messages`);
 });
+
+test("an arrow's label has a paper backing as wide as its text, so lifelines it passes do not cross the words", () => {
+  const svg = renderSequenceSvg(spawnAndJoin());
+  const arrows = [...svg.matchAll(/<g class="msg"[^>]*>(.*?)<\/g>/gs)]
+    .map((m) => m[1] ?? "")
+    .filter((g) => g.includes("<line"));
+  assert.ok(arrows.length > 0);
+  for (const g of arrows) {
+    const backing = /<rect class="label-backing" x="([\d.-]+)" y="[\d.-]+" width="([\d.]+)"/.exec(g);
+    const label = /<text class="label" x="([\d.-]+)"[^>]*>([^<]*)<\/text>/.exec(g);
+    assert.ok(backing !== null && label !== null, g);
+    assert.ok(g.indexOf("label-backing") < g.indexOf('class="label"'), "the backing is drawn under the label");
+    const [left, width, center] = [Number(backing[1]), Number(backing[2]), Number(label[1])];
+    assert.ok(Math.abs(left + width / 2 - center) < 0.5, "the backing is centred on the label");
+    assert.ok(
+      width >= decodeEntities(label[2] ?? "").length * 6,
+      `the backing (${width}) is narrower than "${label[2]}"`,
+    );
+  }
+});

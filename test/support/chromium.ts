@@ -69,5 +69,9 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
-/** Where the browser tests leave their screenshots (gitignored). */
-export const SCREENSHOTS = join(".scratch", "screenshots");
+/**
+ * Where the browser tests leave their screenshots: a folder under the
+ * system's temporary directory (tests never write into the work tree), or
+ * `MINI_TOKIO_SCREENSHOTS` to keep them somewhere to look at.
+ */
+export const SCREENSHOTS = process.env.MINI_TOKIO_SCREENSHOTS || join(tmpdir(), "mini-tokio-screenshots");
