@@ -627,7 +627,8 @@ export class Runtime implements Handle, Scheduler, Disposable {
   completed(task: Task<unknown>): void {
     const outcome = task.outcome();
     if (this.observer !== undefined && outcome !== undefined) this.observer.finished(task, outcome, task.failure());
-    this.waiting.remove(task);
+    // Most tasks finish at their first poll and were never listed: skip the call.
+    if (task.linked) this.waiting.remove(task);
     this.alive--;
     this.finishedPolls += task.polls;
     // Tasks that completed with a value are counted as the rest (metrics()).

@@ -16,6 +16,7 @@
  * DETACHED   nobody will join        detach(), or the JoinHandle disposed (final)
  * TAKEN      output handed out       the JoinHandle yielded or threw the result (final)
  * NAMED      spawned with a name     the runtime keeps the name in a side table (final)
+ * LISTED     in the waiting list     the runtime's list of waiting tasks links it → unlinks it (its `linked` flag)
  * ```
  *
  * Invariants: SCHEDULED and RUNNING are never both set (a task is taken
@@ -42,6 +43,7 @@ const CANCELLED = 1 << 6;
 const DETACHED = 1 << 7;
 const TAKEN = 1 << 8;
 const NAMED = 1 << 9;
+const LISTED = 1 << 10;
 
 /** What holds a state word: the task cell. @internal */
 export interface StateCell {
@@ -141,7 +143,7 @@ export type Ending = "ready" | "failed" | "cancelled";
  */
 export function transitionToComplete(cell: StateCell, how: Ending): void {
   const ended = how === "ready" ? 0 : how === "failed" ? FAILED : CANCELLED;
-  cell.state = (cell.state & (DETACHED | TAKEN | NAMED)) | COMPLETE | ended;
+  cell.state = (cell.state & (DETACHED | TAKEN | NAMED | LISTED)) | COMPLETE | ended;
 }
 
 /** The JoinHandle gives the task up. Returns false if it was detached already. @internal */
@@ -155,6 +157,16 @@ export function transitionToDetached(cell: StateCell): boolean {
 /** The JoinHandle hands the result out (once). @internal */
 export function transitionToTaken(cell: StateCell): void {
   cell.state |= TAKEN;
+}
+
+/** Whether the task is linked into the runtime's list of waiting tasks (the list's node flag). @internal */
+export function isListed(s: number): boolean {
+  return (s & LISTED) !== 0;
+}
+
+/** Sets or clears LISTED: the list links or unlinks the task. @internal */
+export function transitionToListed(cell: StateCell, listed: boolean): void {
+  cell.state = listed ? cell.state | LISTED : cell.state & ~LISTED;
 }
 
 /** The task was spawned with a name. @internal */

@@ -42,6 +42,7 @@ import {
   isAborting,
   isComplete,
   isDetached,
+  isListed,
   isNamed,
   isReadyValue,
   isScheduled,
@@ -59,6 +60,7 @@ import {
   transitionToComplete,
   transitionToDetached,
   transitionToIdle,
+  transitionToListed,
   transitionToNotified,
   transitionToRunning,
   transitionToTaken,
@@ -128,7 +130,15 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
   /** Links in the runtime's list of tasks that have waited for a wake (written by that list only). */
   prevNode: Task<unknown> | undefined = undefined;
   nextNode: Task<unknown> | undefined = undefined;
-  linked = false;
+
+  /** The list's "linked" flag, kept in the state word (LISTED) so the cell stays one field smaller. */
+  get linked(): boolean {
+    return isListed(this.state);
+  }
+
+  set linked(listed: boolean) {
+    transitionToListed(this, listed);
+  }
 
   constructor(
     readonly scheduler: Scheduler,
