@@ -10,7 +10,7 @@
  * task and says no: the leaf returns PENDING, the task goes to the back of
  * the run queue, and everyone else gets a turn first.
  *
- * The units left live in the per-thread record (`budgetLeft()`). Outside
+ * The units left are a field of the per-thread record kept in this module. Outside
  * a task poll the budget is unlimited, so polling a future by hand in a
  * test is not affected.
  *
@@ -18,14 +18,31 @@
  */
 
 import type { Context } from "../future/future.js";
-import { budgetLeft, setBudget, THREAD } from "./context.js";
+import { THREAD } from "./context.js";
 
 /** Units each task poll may spend (tokio's figure). */
 export const BUDGET = 128;
 
+/**
+ * Units left in this task poll; -1 once a leaf was refused (so the refusal
+ * is counted once). A field of the per-thread record, kept here as a
+ * module variable because pollProceed reads it on every ready operation.
+ */
+let units = Number.POSITIVE_INFINITY;
+
+/** The budget units left in this poll. @internal */
+export function budgetLeft(): number {
+  return units;
+}
+
+/** Sets the budget units left in this poll (a runtime entering or leaving saves and restores it). @internal */
+export function setBudget(n: number): void {
+  units = n;
+}
+
 /** Gives the task about to be polled a fresh budget. @internal */
 export function resetBudget(): void {
-  setBudget(BUDGET);
+  units = BUDGET;
 }
 
 /**
@@ -44,9 +61,8 @@ export function resetBudget(): void {
  * ```
  */
 export function pollProceed(cx: Context): boolean {
-  const remaining = budgetLeft();
-  if (remaining > 0) {
-    setBudget(remaining - 1);
+  if (units > 0) {
+    units--;
     return true;
   }
   return refuse(cx);
@@ -55,9 +71,9 @@ export function pollProceed(cx: Context): boolean {
 /** The budget is spent: wake the task (it goes to the back of the run queue) and say no. */
 function refuse(cx: Context): false {
   const thread = THREAD;
-  if (budgetLeft() === 0) {
+  if (units === 0) {
     // The first refusal in this poll: the budget forced a yield.
-    setBudget(-1);
+    units = -1;
     thread.exhaustions++;
     const hook = thread.onBudgetExhausted;
     if (hook !== undefined) hook();
@@ -76,7 +92,7 @@ function refuse(cx: Context): false {
  * @internal
  */
 export function pollBudgetAvailable(cx: Context): boolean {
-  return budgetLeft() > 0 || refuse(cx);
+  return units > 0 || refuse(cx);
 }
 
 /**
@@ -90,18 +106,18 @@ export function pollBudgetAvailable(cx: Context): boolean {
  * @internal
  */
 export function withBudgetUnconstrained<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
-  const saved = budgetLeft();
-  setBudget(Number.POSITIVE_INFINITY);
+  const saved = units;
+  units = Number.POSITIVE_INFINITY;
   try {
     return fn(a, b);
   } finally {
-    setBudget(saved);
+    units = saved;
   }
 }
 
 /** The units left in this poll's budget (Infinity outside a task poll). */
 export function remainingBudget(): number {
-  return Math.max(budgetLeft(), 0);
+  return Math.max(units, 0);
 }
 
 /** Sets (or clears) the function told when a poll's budget runs out; returns the one it replaced. @internal */

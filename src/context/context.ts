@@ -34,6 +34,7 @@
 
 import type { Context } from "../future/future.js";
 import { SeededRandom } from "../util/random.js";
+import { budgetLeft, setBudget } from "./budget.js";
 import type { Handle } from "./handle.js";
 
 /** The per-thread record; see the module comment. @internal */
@@ -70,30 +71,20 @@ export class ThreadContext {
 export const THREAD = new ThreadContext();
 
 // The two fields read on every await and every budgeted operation are
-// module variables of this file rather than properties of THREAD: V8 reads
-// a module variable with one load, where `THREAD.poll` from another module
-// costs an import cell, a map check and a field load — about 10% of a
-// `yield*` in the yield benchmark. They are still the record's fields:
-// set and read only through the functions below.
+// module variables beside the code that reads them, rather than properties
+// of THREAD: V8 reads a module variable of its own module with one load,
+// where `THREAD.poll` from another module costs an import cell, a map
+// check and a field load — about 10% of a `yield*` in the yield benchmark.
+// The poll context is below; the budget's units live in budget.ts, with
+// pollProceed. They are still the record's fields: set and read only
+// through the functions of context/.
 
 /** The context of the generator poll in progress, read by `yield*`. */
 let pollContext: Context | undefined;
-/** Units left in this task poll; -1 once a leaf was refused (so the refusal is counted once). */
-let budgetUnits = Number.POSITIVE_INFINITY;
 
 /** The context of the generator poll in progress (undefined outside one). @internal */
 export function currentPoll(): Context | undefined {
   return pollContext;
-}
-
-/** The budget units left in this poll. @internal */
-export function budgetLeft(): number {
-  return budgetUnits;
-}
-
-/** Sets the budget units left in this poll. @internal */
-export function setBudget(units: number): void {
-  budgetUnits = units;
 }
 
 /** What {@link enterRuntime} replaced, for {@link leaveRuntime}. @internal */
@@ -112,9 +103,9 @@ export interface RuntimeEntry {
  * @internal
  */
 export function enterRuntime(handle: Handle): RuntimeEntry {
-  const entry: RuntimeEntry = { handle: THREAD.handle, budget: budgetUnits, exhaustions: THREAD.exhaustions };
+  const entry: RuntimeEntry = { handle: THREAD.handle, budget: budgetLeft(), exhaustions: THREAD.exhaustions };
   THREAD.handle = handle;
-  budgetUnits = Number.POSITIVE_INFINITY;
+  setBudget(Number.POSITIVE_INFINITY);
   return entry;
 }
 
@@ -126,7 +117,7 @@ export function enterRuntime(handle: Handle): RuntimeEntry {
  */
 export function leaveRuntime(entry: RuntimeEntry): number {
   THREAD.handle = entry.handle;
-  budgetUnits = entry.budget;
+  setBudget(entry.budget);
   return THREAD.exhaustions - entry.exhaustions;
 }
 
