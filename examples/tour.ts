@@ -9,13 +9,14 @@
  * 2. ping-pong over channels: each send wakes the task waiting to receive;
  * 3. timers under virtual time: the wheel wakes sleepers, the clock jumps;
  * 4. select: the loser is cancelled, and cancellation is drop;
- * 5. the cooperative budget tames a greedy task.
+ * 5. the cooperative budget tames a greedy task;
+ * 6. a socket read: Pending until the host's 'data' event wakes the task.
  *
  * Every run is drawn from its trace into `demo-out/`: one SVG sequence
  * diagram per run, `report.html` with them all (timelines, tasks, event
  * log), and `trace.json`. `--out <dir>` writes elsewhere. The tour is
- * deterministic (one 20 ms host timer is the only thing it waits for;
- * the other timers run on virtual clocks), and CI runs it.
+ * deterministic (one 20 ms host timer and one loopback socket are the only
+ * things it waits for; the other timers run on virtual clocks), and CI runs it.
  *
  * @module
  */

@@ -10,9 +10,10 @@ import { hostTimer } from "./host-timer.js";
 import type { Narrator } from "./narrator.js";
 import { pingPong } from "./ping-pong.js";
 import { selectScene } from "./select.js";
+import { socket } from "./socket.js";
 import { timers } from "./timers.js";
 
 /** A scene: plays its programs, narrated. */
 export type Scene = (narrator: Narrator) => Promise<void>;
 
-export const SCENES: readonly Scene[] = [hostTimer, pingPong, timers, selectScene, budget];
+export const SCENES: readonly Scene[] = [hostTimer, pingPong, timers, selectScene, budget, socket];

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { assertWellFormed } from "../support/markup.js";
 
-test("the tour runs its five scenes and draws every run into the output folder", () => {
+test("the tour runs its six scenes and draws every run into the output folder", () => {
   const out = mkdtempSync(join(tmpdir(), "mini-tokio-demo-"));
   try {
     const run = spawnSync(process.execPath, ["--import", "tsx", "examples/tour.ts", "--out", out], {
@@ -25,12 +25,15 @@ test("the tour runs its five scenes and draws every run into the output folder",
       "3. Timers under virtual time",
       "4. select: the loser is cancelled",
       "5. The budget tames a greedy task",
+      "6. A socket read: woken by the host",
     ]) {
       assert.ok(run.stdout.includes(`── ${title}`), `the log lacks scene "${title}"`);
     }
     assert.match(run.stdout, /#2 greedy +· 128 messages read this poll/);
     assert.match(run.stdout, /#2 greedy +budget +spent: the leaf future returns Pending/);
     assert.match(run.stdout, /#3 far +· finally: dropped mid-sleep at 50 ms/);
+    assert.match(run.stdout, /#\d+ server +· read\(\): no bytes yet/);
+    assert.match(run.stdout, /#\d+ server +· read\(\) is Ready: 4 bytes, "ping"/);
     assert.match(run.stdout, /Open .*report\.html in a browser/);
 
     const files = readdirSync(out).sort();
@@ -41,6 +44,7 @@ test("the tour runs its five scenes and draws every run into the output folder",
       "3-timers.svg",
       "4-select.svg",
       "5-budget.svg",
+      "6-socket.svg",
       "report.html",
       "trace.json",
     ]);
@@ -50,11 +54,13 @@ test("the tour runs its five scenes and draws every run into the output folder",
       assert.match(text, />Executor<\/text>/, `${svg} has no executor lane`);
       assert.match(text, />poll<\/text>/, `${svg} has no poll`);
     }
+    // The socket scene's wake comes from the host: the read's 'data' listener.
+    assert.match(readFileSync(join(out, "6-socket.svg"), "utf8"), />Host<\/text>/);
     const report = readFileSync(join(out, "report.html"), "utf8");
     assertWellFormed(report, { html: true });
-    assert.equal([...report.matchAll(/<section class="run"/g)].length, 6);
+    assert.equal([...report.matchAll(/<section class="run"/g)].length, 7);
     const { scenes } = JSON.parse(readFileSync(join(out, "trace.json"), "utf8"));
-    assert.equal(scenes.length, 6);
+    assert.equal(scenes.length, 7);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
