@@ -11,6 +11,7 @@
  * @module
  */
 
+import * as nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import { CompileCache } from "./cache.js";
 import { type CompileSourceMap, compile } from "./compile.js";
@@ -31,16 +32,52 @@ const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Z
 
 /** Node's `load` hook: the next loader's result, compiled when it is an ES module that imports mini-tokio. */
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
-  const result = await nextLoad(url, context);
+  const loaded = await nextLoad(url, context);
+  // Current Node strips TypeScript itself: a `.ts` module may come on as
+  // "module-typescript" (see isTypeScript): strip it here, then compile.
+  const result =
+    loaded.format === "module-typescript" && hasStripper()
+      ? { ...loaded, format: "module", source: stripTypes(url, textOf(loaded.source) ?? "") }
+      : loaded;
   if (result.format !== "module" || !url.startsWith("file:") || url.includes("/node_modules/")) return result;
   const source = textOf(result.source);
   if (source === undefined || !mayImportRuntime(source)) return result;
   const key = cache.key(url, source);
   const cached = cache.get(key);
   if (cached !== undefined) return cached === UNCHANGED ? result : { ...result, source: cached };
-  const code = compileModule(url, source);
+  const code = compileModule(url, isTypeScript(url, source) ? stripTypes(url, source) : source);
   cache.set(key, code ?? UNCHANGED);
   return code === undefined ? result : { ...result, source: code };
+}
+
+/**
+ * On current Node (22.7 and later, where Node strips TypeScript itself),
+ * tsx may hand a `.ts` file on as TypeScript, not JavaScript; Babel here
+ * parses JavaScript only. Node's own `stripTypeScriptTypes` (22.13+) turns
+ * it into JavaScript first, keeping positions for the stack traces. A file
+ * it cannot strip (TypeScript-only syntax on Node 26, where only "strip"
+ * is left) stays uncompiled, with a warning: it still runs.
+ */
+function isTypeScript(url: string, source: string): boolean {
+  return /\.(?:ts|mts|cts)(?:\?|$)/.test(url) && !INLINE_MAP.test(source) && hasStripper();
+}
+
+function hasStripper(): boolean {
+  return typeof Reflect.get(nodeModule, "stripTypeScriptTypes") === "function";
+}
+
+function stripTypes(url: string, source: string): string {
+  const strip: unknown = Reflect.get(nodeModule, "stripTypeScriptTypes");
+  if (typeof strip !== "function") return source;
+  try {
+    const out: unknown = Reflect.apply(strip, nodeModule, [
+      source,
+      { mode: "transform", sourceMap: true, sourceUrl: url },
+    ]);
+    return typeof out === "string" ? out : source;
+  } catch {
+    return source; // the compile below then leaves it as it is, with a warning
+  }
 }
 
 function compileModule(url: string, source: string): string | undefined {

@@ -10,9 +10,9 @@ import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { build } from "esbuild";
 import { esbuildPlugin } from "../../src/compile/index.js";
+import { REGISTER, registerMissing } from "../support/register.js";
 
 const INDEX = resolve("src/index.ts");
-const REGISTER = resolve("src/compile/register.ts");
 
 const APP = `import { Runtime, future, sleep, yieldNow } from ${JSON.stringify(INDEX)};
 const f = future(function* () {
@@ -38,6 +38,7 @@ function scratch(): string {
 }
 
 function runWithHooks(file: string, cache: string): string {
+  if (REGISTER === undefined) throw new Error(registerMissing);
   return execFileSync(process.execPath, ["--import", "tsx", "--import", REGISTER, file], {
     env: { ...process.env, MINI_TOKIO_COMPILE_CACHE: cache },
     encoding: "utf8",
@@ -45,7 +46,9 @@ function runWithHooks(file: string, cache: string): string {
   });
 }
 
-test("--import register compiles a TypeScript module that imports mini-tokio, with stack traces mapped to the source", () => {
+test("--import register compiles a TypeScript module that imports mini-tokio, with stack traces mapped to the source", {
+  skip: REGISTER === undefined ? registerMissing : false,
+}, () => {
   const dir = scratch();
   try {
     const app = join(dir, "app.mts");
@@ -59,7 +62,9 @@ test("--import register compiles a TypeScript module that imports mini-tokio, wi
   }
 });
 
-test("a cached compilation is used as it is, keyed by the file's content", () => {
+test("a cached compilation is used as it is, keyed by the file's content", {
+  skip: REGISTER === undefined ? registerMissing : false,
+}, () => {
   const dir = scratch();
   try {
     const app = join(dir, "app.mts");
@@ -81,7 +86,9 @@ test("a cached compilation is used as it is, keyed by the file's content", () =>
   }
 });
 
-test("a module that does not import mini-tokio passes through the hooks untouched", () => {
+test("a module that does not import mini-tokio passes through the hooks untouched", {
+  skip: REGISTER === undefined ? registerMissing : false,
+}, () => {
   const dir = scratch();
   try {
     const app = join(dir, "plain.mjs");

@@ -14,6 +14,10 @@ import {
 } from "../../src/index.js";
 import { ctrlC, signal } from "../../src/signal/index.js";
 
+// Node 26 writes a diagnostic report into the working directory on SIGUSR2
+// when asked to; these tests send it to themselves, so turn that off.
+if (process.report !== undefined) process.report.reportOnSignal = false;
+
 /** Runs `body` on a fresh real-clock runtime, shut down afterwards. */
 async function run<T>(body: () => AsyncBody<T>): Promise<T> {
   const rt = new Runtime();
