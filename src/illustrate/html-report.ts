@@ -10,7 +10,7 @@
  * @module
  */
 
-import { describe } from "../future/future.js";
+import { describe, textOf } from "../future/future.js";
 import { checkCount } from "../util/check.js";
 import { checkText, clip, escapeXml } from "./markup.js";
 import { modelRun, type RunModel, type TaskState, type Tone, type TraceStep } from "./model.js";
@@ -221,6 +221,16 @@ ${rows.join("\n")}
 </tbody></table>${hidden > 0 ? `<p class="muted">… and ${hidden} more task${hidden === 1 ? "" : "s"} (maxTasks: ${maxTasks}).</p>` : ""}`;
 }
 
+/** A metric that is not a number or a string, as text: JSON where it can be (a BigInt or a cycle cannot), else a description. */
+function metricText(value: unknown): string {
+  if (typeof value === "bigint") return `${value}`;
+  try {
+    return JSON.stringify(value) ?? textOf(value);
+  } catch {
+    return textOf(value);
+  }
+}
+
 function metricsTable(metrics: object): string {
   const rows = Object.entries(metrics).map(([key, value]: [string, unknown]) => {
     const shown =
@@ -232,7 +242,7 @@ function metricsTable(metrics: object): string {
           ? value
           : value === undefined
             ? "— (not measured)"
-            : clip(JSON.stringify(value) ?? String(value), 200);
+            : clip(metricText(value), 200);
     return `<tr><td><code>${escapeXml(key)}</code></td><td class="n">${escapeXml(shown)}</td></tr>`;
   });
   if (rows.length === 0) return '<p class="muted">No metrics.</p>';

@@ -131,3 +131,11 @@ test("a report of a large run stays bounded: maxTasks rows and table lines, the 
     message: /maxTasks.*integer ≥ 0, got 1\.5/,
   });
 });
+
+test("metrics JSON cannot show (a BigInt, a cycle) are written as text, not thrown", () => {
+  const cycle: { self?: unknown } = {};
+  cycle.self = cycle;
+  const html = renderHtmlReport(spawnAndJoin(), { metrics: { bytes: 12345678901234567890n, loop: cycle } });
+  assert.match(html, /12345678901234567890/);
+  assert.match(html, /<code>loop<\/code>/);
+});
