@@ -38,11 +38,11 @@ export class NodeDuplex implements AsyncBufRead, AsyncWrite, Disposable {
   readonly #reader: NodeReader;
   readonly #writer: NodeWriter;
 
-  /** @internal Use {@link fromDuplex}. */
-  constructor(stream: Duplex, kind: string) {
+  /** @internal Use {@link fromDuplex} (net's socket streams extend it, naming their address in `where`). */
+  constructor(stream: Duplex, kind: string, where = "") {
     this.#stream = stream;
-    this.#reader = new NodeReader(stream, { kind, where: "" });
-    this.#writer = new NodeWriter(stream, { kind, where: "" });
+    this.#reader = new NodeReader(stream, { kind, where });
+    this.#writer = new NodeWriter(stream, { kind, where });
   }
 
   /** Views are Node's own chunks, never written again. */

@@ -1,17 +1,13 @@
 /**
  * `SocketStream`: what a TCP stream and a Unix-domain stream share — a
- * connected Node `net.Socket` read through a {@link NodeReader} and
- * written through a {@link NodeWriter}.
+ * connected Node `net.Socket` as a {@link NodeDuplex} that owns it: it
+ * splits, and dropping it destroys the socket.
  *
  * @module
  */
 
 import type { Socket } from "node:net";
-import type { Context, Poll } from "../index.js";
-import type { AsyncBufRead } from "../io/async-read.js";
-import type { AsyncWrite } from "../io/async-write.js";
-import { NodeReader } from "../io/node-reader.js";
-import { NodeWriter } from "../io/node-writer.js";
+import { NodeDuplex } from "../io/node-duplex.js";
 import { type ReadHalf, split, type WriteHalf } from "../io/split.js";
 
 /** Errors after we let a socket go are nobody's business: without a listener Node would crash the process. */
@@ -33,50 +29,16 @@ function ignore(): void {}
  * });
  * ```
  */
-export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposable {
+export abstract class SocketStream extends NodeDuplex {
   /** @internal */
   protected readonly socket: Socket;
-  readonly #reader: NodeReader;
-  readonly #writer: NodeWriter;
   #dropped = false;
 
   /** @internal */
   constructor(socket: Socket, kind: string, where: string) {
+    super(socket, kind, where);
     this.socket = socket;
     socket.on("error", ignore);
-    this.#reader = new NodeReader(socket, { kind, where });
-    this.#writer = new NodeWriter(socket, { kind, where });
-  }
-
-  /** Views are Node's own chunks, never written again. */
-  readonly stableViews = true;
-
-  pollFillBuf(cx: Context): Poll<Uint8Array> {
-    return this.#reader.pollFillBuf(cx);
-  }
-  consume(n: number): void {
-    this.#reader.consume(n);
-  }
-  pollRead(cx: Context, buf: Uint8Array): Poll<number> {
-    return this.#reader.pollRead(cx, buf);
-  }
-  cancelRead(): void {
-    this.#reader.cancelRead();
-  }
-  pollWrite(cx: Context, bytes: Uint8Array): Poll<number> {
-    return this.#writer.pollWrite(cx, bytes);
-  }
-  pollFlush(cx: Context): Poll<void> {
-    return this.#writer.pollFlush(cx);
-  }
-  pollShutdown(cx: Context): Poll<void> {
-    return this.#writer.pollShutdown(cx);
-  }
-  cancelWrite(): void {
-    this.#writer.cancelWrite();
-  }
-  describeOperation(operation: string): string {
-    return this.#reader.describeOperation(operation);
   }
 
   /**
@@ -108,11 +70,10 @@ export abstract class SocketStream implements AsyncBufRead, AsyncWrite, Disposab
    * after tokio's shutdown: dropping a split stream's halves one after the
    * other loses nothing written. Idempotent.
    */
-  [Symbol.dispose](): void {
+  override [Symbol.dispose](): void {
     if (this.#dropped) return;
     this.#dropped = true;
-    this.#reader[Symbol.dispose]();
-    this.#writer[Symbol.dispose]();
+    super[Symbol.dispose]();
     const socket = this.socket;
     if (socket.writableEnded && !socket.writableFinished && !socket.destroyed) socket.destroySoon();
     else socket.destroy();
