@@ -16,17 +16,9 @@
  */
 
 import type { Readable } from "node:stream";
-import {
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { type Context, PENDING, type Poll, pollProceed } from "../index.js";
 import { type AsyncBufRead, kindOf } from "./async-read.js";
+import { HostWait } from "./host-wait.js";
 import { IoError } from "./io-error.js";
 
 /** The view returned at the end of the stream. */
@@ -76,8 +68,8 @@ export class NodeReader implements AsyncBufRead, Disposable {
   /** Pause Node once this much waits in the queue. */
   readonly #highWaterMark: number;
   /** The task waiting for a chunk (set only while waiting). */
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  /** The task waiting on the host, and its host operation. */
+  readonly #host = new HostWait();
   /** True while the 'data' listener is on (the stream flows unless we paused it). */
   #listening = false;
   /** True while we paused the stream because the queue is full. */
@@ -112,7 +104,7 @@ export class NodeReader implements AsyncBufRead, Disposable {
     if (this.#head < this.#queue.length) {
       // Spent before taking: a refusal leaves the chunk queued.
       if (!pollProceed(cx)) return PENDING;
-      this.#stopWaiting();
+      this.#host.stop();
       return this.#take();
     }
     if (this.#error !== undefined) throw this.#error;
@@ -217,10 +209,8 @@ export class NodeReader implements AsyncBufRead, Disposable {
   }
 
   #wait(cx: Context): void {
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
+    this.#host.wait(cx);
     this.#listen();
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
   }
 
   #listen(): void {
@@ -232,18 +222,8 @@ export class NodeReader implements AsyncBufRead, Disposable {
     if (!this.#paused) this.#readable.resume();
   }
 
-  /** The wait is over: the listener stays (the next read will likely wait again), the host operation ends. */
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    if (op !== undefined) {
-      this.#operation = undefined;
-      op.end();
-    }
-  }
-
   #stopListening(): void {
-    this.#stopWaiting();
+    this.#host.stop();
     if (this.#listening) {
       this.#listening = false;
       const r = this.#readable;
@@ -251,13 +231,6 @@ export class NodeReader implements AsyncBufRead, Disposable {
       // Without a 'data' listener a flowing stream would drop chunks: pause it.
       r.pause();
     }
-  }
-
-  #wake(): void {
-    const waker = this.#waker;
-    if (waker === undefined) return;
-    this.#stopWaiting();
-    waker.wake();
   }
 
   #closedError(): IoError {
@@ -270,7 +243,7 @@ export class NodeReader implements AsyncBufRead, Disposable {
   readonly #onData = (chunk: unknown): void => {
     if (!(chunk instanceof Uint8Array)) {
       this.#error ??= new IoError("ERR_INVALID_ARG_TYPE", notBytes(this.describeOperation("read"), chunk).message);
-      this.#wake();
+      this.#host.wake();
       return;
     }
     this.#queue.push(chunk);
@@ -281,17 +254,17 @@ export class NodeReader implements AsyncBufRead, Disposable {
       this.#paused = true;
       this.#readable.pause();
     }
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onEnd = (): void => {
     this.#ended = true;
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onError = (error: unknown): void => {
     this.#error ??= IoError.from(error, this.describeOperation("read"));
-    this.#wake();
+    this.#host.wake();
   };
-  readonly #onClose = (): void => this.#wake();
+  readonly #onClose = (): void => this.#host.wake();
 }
 
 function notBytes(what: string, chunk: unknown): TypeError {

@@ -14,18 +14,10 @@
  */
 
 import type { Writable } from "node:stream";
-import {
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { type Context, PENDING, type Poll, pollProceed } from "../index.js";
 import { kindOf } from "./async-read.js";
 import type { AsyncWrite } from "./async-write.js";
+import { HostWait } from "./host-wait.js";
 import { IoError } from "./io-error.js";
 import type { IoName } from "./node-reader.js";
 
@@ -57,8 +49,8 @@ import type { IoName } from "./node-reader.js";
 export class NodeWriter implements AsyncWrite, Disposable {
   readonly #writable: Writable;
   readonly #name: IoName;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  /** The task waiting on the host, and its host operation. */
+  readonly #host = new HostWait();
   #drainListening = false;
   #error: IoError | undefined = undefined;
   #closed = false;
@@ -87,7 +79,7 @@ export class NodeWriter implements AsyncWrite, Disposable {
       return PENDING;
     }
     if (!pollProceed(cx)) return PENDING;
-    this.#stopWaiting();
+    this.#host.stop();
     // One callback for every write (bound once): it reports errors and
     // wakes a flush once Node's buffer is empty.
     w.write(bytes, this.#onWritten);
@@ -98,7 +90,7 @@ export class NodeWriter implements AsyncWrite, Disposable {
     if (this.#error !== undefined) throw this.#error;
     const w = this.#writable;
     if (w.writableLength === 0 || w.writableFinished) {
-      this.#stopWaiting();
+      this.#host.stop();
       return;
     }
     if (w.destroyed || this.#closed) throw this.#closedError("flush");
@@ -110,7 +102,7 @@ export class NodeWriter implements AsyncWrite, Disposable {
     if (this.#error !== undefined) throw this.#error;
     const w = this.#writable;
     if (w.writableFinished) {
-      this.#stopWaiting();
+      this.#host.stop();
       return;
     }
     if (w.destroyed || this.#closed) throw this.#closedError("shutdown");
@@ -121,7 +113,7 @@ export class NodeWriter implements AsyncWrite, Disposable {
   }
 
   cancelWrite(): void {
-    this.#stopWaiting();
+    this.#host.stop();
     if (this.#drainListening) {
       this.#drainListening = false;
       this.#writable.off("drain", this.#onDrain);
@@ -161,47 +153,29 @@ export class NodeWriter implements AsyncWrite, Disposable {
   }
 
   #wait(cx: Context, drain: boolean): void {
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
+    this.#host.wait(cx);
     if (drain && !this.#drainListening) {
       this.#drainListening = true;
       this.#writable.on("drain", this.#onDrain);
     }
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
   }
 
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    if (op !== undefined) {
-      this.#operation = undefined;
-      op.end();
-    }
-  }
-
-  #wake(): void {
-    const waker = this.#waker;
-    if (waker === undefined) return;
-    this.#stopWaiting();
-    waker.wake();
-  }
-
-  readonly #onDrain = (): void => this.#wake();
-  readonly #onFinish = (): void => this.#wake();
+  readonly #onDrain = (): void => this.#host.wake();
+  readonly #onFinish = (): void => this.#host.wake();
   readonly #onClose = (): void => {
     this.#closed = true;
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onError = (error: unknown): void => {
     this.#error ??= IoError.from(error, this.describeOperation("write"));
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onWritten = (error?: Error | null): void => {
     if (error) {
       this.#error ??= IoError.from(error, this.describeOperation("write"));
-      this.#wake();
-    } else if (this.#waker !== undefined && this.#writable.writableLength === 0) {
-      this.#wake();
+      this.#host.wake();
+    } else if (this.#host.waiting && this.#writable.writableLength === 0) {
+      this.#host.wake();
     }
   };
 }
