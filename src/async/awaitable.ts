@@ -145,6 +145,24 @@ export abstract class Awaitable<T> implements Future<T>, AwaitIterator<T> {
   }
 }
 
+/**
+ * Gives a class that cannot extend {@link Awaitable} (the task is its own
+ * JoinHandle and already extends `Waker`) Awaitable's own `yield*` methods:
+ * the same function objects, not copies. A compiled machine recognises a
+ * library future by those functions and polls it directly; with copies it
+ * would drive a JoinHandle through V8's `yield*` instead, a generator
+ * object per join. The class declares the three methods (`declare`) so
+ * they are typed; this installs them, non-enumerable as methods are.
+ *
+ * @internal
+ */
+export function awaitsLikeAwaitable(target: { readonly prototype: object }): void {
+  const own = Awaitable.prototype;
+  for (const key of [Symbol.iterator, "next", "return"] as const) {
+    Object.defineProperty(target.prototype, key, { value: own[key], writable: true, configurable: true });
+  }
+}
+
 /** Adapts a hand-written `{ poll }` object so `yield*` can await it. */
 class ForeignFuture<T> extends Awaitable<T> {
   constructor(private readonly inner: Future<T>) {

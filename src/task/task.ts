@@ -27,12 +27,12 @@
  * @module
  */
 
-import { awaitReturn, awaitStep } from "../async/awaitable.js";
+import { awaitsLikeAwaitable } from "../async/awaitable.js";
 import { pollProceed, resetBudget } from "../context/budget.js";
 import type { AbortHandle, JoinHandle } from "../context/join-handle.js";
 import { dropValue } from "../future/drop.js";
 import { type AwaitIterator, type Context, type Future, isFuture } from "../future/future.js";
-import { PENDING, type Poll } from "../future/poll.js";
+import { PENDING, type Poll, type Suspend } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
 import type { ListNode } from "../util/list.js";
 import { JoinError } from "./join-error.js";
@@ -417,17 +417,11 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
     this.detach(); // drops a value nobody took
   }
 
-  [Symbol.iterator](): AwaitIterator<T> {
-    return this;
-  }
-
-  next(): IteratorResult<typeof PENDING, T> {
-    return awaitStep(this);
-  }
-
-  return(value?: unknown): IteratorReturnResult<unknown> {
-    return awaitReturn(this, value);
-  }
+  // `yield*` on a JoinHandle: Awaitable's own methods, installed below by
+  // awaitsLikeAwaitable, so a compiled machine polls a JoinHandle directly.
+  declare [Symbol.iterator]: () => AwaitIterator<T>;
+  declare next: () => IteratorResult<Suspend, T>;
+  declare return: (value?: unknown) => IteratorReturnResult<unknown>;
 
   private handleGone(): Error {
     return new Error(
@@ -443,3 +437,5 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, ListNode<T
     return `JoinHandle(#${this.id}${name === undefined ? "" : ` "${name}"`})`;
   }
 }
+
+awaitsLikeAwaitable(Task);

@@ -567,3 +567,16 @@ test("awaiting a ready future with yield* allocates nothing (shared step results
   assert.equal(await collectionsDuring(() => (total = rt.blockOn(sum(2_000_000)))), 0);
   assert.equal(total, 2_000_000);
 });
+
+test("a JoinHandle's yield* methods are Awaitable's own, so a compiled future polls it directly", () => {
+  // A compiled machine knows a library future by these very functions; a
+  // JoinHandle with copies of them would be driven through V8's yield*,
+  // a generator object per join (the compiled spawn + join bench row).
+  const rt = new Runtime();
+  const h = rt.spawn(future(function* () {}));
+  assert.equal(h[Symbol.iterator], Awaitable.prototype[Symbol.iterator]);
+  assert.equal(h.next, Awaitable.prototype.next);
+  assert.equal(Reflect.get(h, "return"), Awaitable.prototype.return);
+  assert.equal(Object.keys(Object.getPrototypeOf(h)).includes("next"), false, "methods are not enumerable");
+  rt.shutdown();
+});
