@@ -5,12 +5,12 @@
  * @module
  */
 
-import { awaitReturn, awaitStep } from "../async/awaitable.js";
+import { awaitsLikeAwaitable } from "../async/awaitable.js";
 import { pollProceed } from "../context/budget.js";
 import { currentRuntime } from "../context/current.js";
 import type { TimeHandle } from "../context/handle.js";
 import type { AwaitIterator, Context, Future } from "../future/future.js";
-import { PENDING, type Poll } from "../future/poll.js";
+import { PENDING, type Poll, type Suspend } from "../future/poll.js";
 import { currentTime } from "./current.js";
 import { Timer } from "./driver.js";
 import { checkWait, deadlineAfter, FAR_FUTURE_MS } from "./duration.js";
@@ -172,20 +172,14 @@ export class Sleep extends Timer implements Future<void>, AwaitIterator<void>, D
     this.waker = undefined;
   }
 
-  [Symbol.iterator](): AwaitIterator<void> {
-    return this;
-  }
-
-  /** @internal */
-  next(): IteratorResult<typeof PENDING, void> {
-    return awaitStep(this);
-  }
-
-  /** @internal */
-  return(value?: unknown): IteratorReturnResult<unknown> {
-    return awaitReturn(this, value);
-  }
+  // `yield*` on a sleep: Awaitable's own methods, installed below by
+  // awaitsLikeAwaitable, so a compiled machine polls a sleep directly.
+  declare [Symbol.iterator]: () => AwaitIterator<void>;
+  declare next: () => IteratorResult<Suspend, void>;
+  declare return: (value?: unknown) => IteratorReturnResult<unknown>;
 }
+
+awaitsLikeAwaitable(Sleep);
 
 /**
  * A future that is ready `ms` milliseconds from now on the runtime's clock
