@@ -12,6 +12,7 @@
  * npm run bench -- time              # the time group only (ids time-…)
  * npm run bench -- stream            # the stream pipeline (bench/stream.ts)
  * npm run bench -- sync              # the sync group only (ids sync-…)
+ * npm run bench -- compiled          # the compiled tables only (ids …-compiled)
  * npm run bench -- compose           # the composition group only (ids compose-…)
  * npm run bench -- interop           # fromPromise and fromAsyncIterable (ids interop-…, in bench/compose.ts)
  * npm run bench -- io                # mini-redis against async/await, callbacks, redis-server (bench/io.ts)
@@ -28,7 +29,10 @@
  * compose-joinset-100k, interop-from-promise, interop-from-async-iterable
  * (section "compose": `bench/compose.ts`), and io-redis-p16, io-redis-p1,
  * io-redis-p99, io-redis-rss (section "io": `bench/io.ts`, which needs
- * redis-benchmark and redis-server).
+ * redis-benchmark and redis-server). The rows `mini-tokio/compile` made
+ * are split off into tables of their own, measured in a second child
+ * (spawn-join-1k-compiled, spawn-join-100k-compiled, yield-compiled,
+ * sync-mpsc-round-trip-compiled: `compiledVariant` in `bench/core.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -61,7 +65,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { selectCompose } from "./compose.js";
-import { median, round, selectTimed } from "./core.js";
+import { childList, median, round, selectBenchmarks, TIMED_BENCHMARKS, type TimedBenchmark } from "./core.js";
 import {
   HEAP_CASES,
   HEAP_TARGETS,
@@ -86,7 +90,7 @@ import {
   writeSection,
 } from "./report.js";
 import { selectStreams } from "./stream.js";
-import { selectSync } from "./sync.js";
+import { SYNC_BENCHMARKS } from "./sync.js";
 import { selectSleeps } from "./time.js";
 import { BASELINE_COMMIT, selectTrace, TRACE_TARGETS } from "./trace.js";
 
@@ -107,6 +111,7 @@ const USAGE = `usage: npm run bench [-- [--quick] [--tsx] [filter]]
   npm run bench -- --quick      a smoke run (under a minute): the largest sizes skipped, nothing written
   npm run bench -- yield        the benchmarks whose id contains "yield"
   npm run bench -- time         the time group (ids time-…); also sync, compose, stream, trace
+  npm run bench -- compiled     the rows mini-tokio/compile made, each table in a process of its own
   npm run bench -- --tsx        run the TypeScript through tsx instead of compiling it first
   npm run bench -- --help       this text
 
@@ -214,8 +219,21 @@ function script(
 // --- measuring ---------------------------------------------------------------
 
 function runTimed(options: Options): Bench[] {
-  if (selectTimed(options.filter).length === 0) return [];
-  return childBenches("core", [], options, "the timed benchmarks");
+  return withCompiled("core", TIMED_BENCHMARKS, options, "the timed benchmarks");
+}
+
+/**
+ * Runs the child `name` twice: once for the tables of `list` without their
+ * compiled rows, once (`--compiled`) for the compiled tables, in a process
+ * of its own (`bench/core.ts`, `compiledVariant`, says why). `ORDER` puts
+ * each compiled table after the table it was split from.
+ */
+function withCompiled(name: "core" | "sync", list: readonly TimedBenchmark[], options: Options, what: string): Bench[] {
+  const plain = selectBenchmarks(childList(list, false), options.filter).length > 0;
+  const compiled = selectBenchmarks(childList(list, true), options.filter).length > 0;
+  const main = plain ? childBenches(name, [], options, what) : [];
+  const split = compiled ? childBenches(name, ["--compiled"], options, `${what} (compiled rows)`) : [];
+  return [...main, ...split];
 }
 
 /**
@@ -399,8 +417,7 @@ function runStreams(options: Options): Bench[] {
 
 /** The sync benchmarks: one child, every contender side by side. */
 function runSyncBenches(options: Options): Bench[] {
-  if (selectSync(options.filter).length === 0) return [];
-  return childBenches("sync", [], options, "the sync benchmarks");
+  return withCompiled("sync", SYNC_BENCHMARKS, options, "the sync benchmarks");
 }
 
 /**
@@ -495,8 +512,11 @@ function formatJson(path: string): void {
 /** Every benchmark id, in the order of the tables. */
 const ORDER = [
   "spawn-join-1k",
+  "spawn-join-1k-compiled",
   "spawn-join-100k",
+  "spawn-join-100k-compiled",
   "yield",
+  "yield-compiled",
   "heap",
   "time-sleep-10k",
   "time-sleep-1m",
@@ -507,6 +527,7 @@ const ORDER = [
   "stream-pipeline-1m",
   "sync-oneshot",
   "sync-mpsc-round-trip",
+  "sync-mpsc-round-trip-compiled",
   "sync-mpsc-1-to-1",
   "sync-mpsc-8-to-1",
   "sync-mutex",

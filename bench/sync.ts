@@ -47,16 +47,7 @@ import * as floor from "./contenders/sync/floor.js";
 import * as miniTokio from "./contenders/sync/mini-tokio.js";
 import * as compiled from "./contenders/sync/mini-tokio-compiled.js";
 import * as native from "./contenders/sync/native.js";
-import {
-  async,
-  isMain,
-  runChild,
-  selectBenchmarks,
-  sumBelow,
-  sync,
-  type TimedBenchmark,
-  type TimedCase,
-} from "./core.js";
+import { async, isMain, runChild, sumBelow, sync, type TimedBenchmark, type TimedCase } from "./core.js";
 import type { TargetSpec } from "./report.js";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
@@ -129,7 +120,12 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
     cases: [
       { id: "floor", label: "floor (a ring channel with one waker)", run: sync(floor.mpscRoundTrips) },
       { id: "mini-tokio", label: "mini-tokio: generator tasks", run: sync(miniTokio.mpscRoundTrips) },
-      { id: "mini-tokio-compiled", label: "mini-tokio compiled: generator tasks", run: sync(compiled.mpscRoundTrips) },
+      {
+        id: "mini-tokio-compiled",
+        label: "mini-tokio compiled: generator tasks",
+        run: sync(compiled.mpscRoundTrips),
+        compiled: true,
+      },
       {
         id: "mini-tokio-future",
         label: "mini-tokio: hand-written futures",
@@ -296,11 +292,6 @@ function throughputBenchmark(producers: number): TimedBenchmark {
     ],
     section: "sync",
   };
-}
-
-/** The benchmarks whose id contains `filter` (all of them without one). */
-export function selectSync(filter: string | undefined): TimedBenchmark[] {
-  return selectBenchmarks(SYNC_BENCHMARKS, filter);
 }
 
 if (isMain(import.meta.url)) await runChild(SYNC_BENCHMARKS, process.argv.slice(2));
