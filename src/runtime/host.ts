@@ -29,6 +29,32 @@ function pickMacrotask(): (fn: () => void) => void {
   return (fn) => setTimeout(fn, 0);
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * Runs `fn` as a microtask, through a reaction on a resolved promise rather
+ * than `queueMicrotask`: Node's `queueMicrotask` wraps every callback in an
+ * async-hooks resource and a bound function, several hundred nanoseconds a
+ * call, and a runtime woken by the host pays it once per wake from outside
+ * (a settled promise, an I/O event). A reaction is the engine's own
+ * microtask. What `fn` throws would become an unhandled rejection, so `fn`
+ * must not throw: the runtime's turn hands its errors to
+ * {@link throwUncaught}.
+ */
+export function scheduleMicrotask(fn: () => void): void {
+  void RESOLVED.then(fn);
+}
+
+/**
+ * Throws `error` from a microtask of its own: an uncaught exception, as
+ * if the turn that caught it had thrown it from `queueMicrotask`.
+ */
+export function throwUncaught(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
 /** The slice of Node's `process` the runtime uses, when there is one. */
 interface HostProcess {
   on(event: "beforeExit", listener: () => void): unknown;

@@ -38,7 +38,7 @@ import { List } from "../util/list.js";
 import { SeededRandom } from "../util/random.js";
 import { Ring } from "../util/ring.js";
 import { suppressed } from "../util/suppressed.js";
-import { onHostIdle, scheduleMacrotask } from "./host.js";
+import { onHostIdle, scheduleMacrotask, scheduleMicrotask, throwUncaught } from "./host.js";
 
 /** Options for {@link Runtime}. */
 export interface RuntimeOptions {
@@ -445,7 +445,7 @@ export class Runtime implements Handle, Scheduler, Disposable {
     const time = this.timeDriver;
     // Driving before the root is queued: no host turn is requested for it.
     const outer = this.enterDriving();
-    time.look(); // dates the root and the tasks it spawns
+    time.newTurn(); // the root and what it spawns are dated from now
     let root: Task<T>;
     try {
       root = this.spawnTask(future, options ?? MAIN, "blockOn");
@@ -698,7 +698,7 @@ export class Runtime implements Handle, Scheduler, Disposable {
     // Dated by the clock's reading at the executor's turn, not a fresh one:
     // reading the clock would cost as much as the spawn. An int32, so V8
     // stores it unboxed; ages are computed modulo 2^32 ms (see dump()).
-    const spawnedAt = this.driving ? this.timeDriver.recentMs : this.timeDriver.now() | 0;
+    const spawnedAt = this.driving ? this.timeDriver.turnMs() : this.timeDriver.now() | 0;
     const task = new Task<T>(this, future, this.nextId++, spawnedAt);
     this.alive++;
     if (name !== undefined) {
@@ -725,11 +725,26 @@ export class Runtime implements Handle, Scheduler, Disposable {
   private readonly requestTurn = (): void => {
     if (this.driving || this.driveRequested || this.closed) return;
     this.driveRequested = true;
-    queueMicrotask(this.hostTurn);
+    scheduleMicrotask(this.hostTurn);
   };
 
-  /** One turn in the host event loop: fire due timers, poll up to `eventInterval` tasks. */
+  /**
+   * One turn in the host event loop: fire due timers, poll up to
+   * `eventInterval` tasks. Never throws: what escapes the turn (a foreign
+   * waker, an `onTaskError` that threw) is rethrown as an uncaught
+   * exception of its own, as it would be from `queueMicrotask` or
+   * `setImmediate`, and not as an unhandled rejection of the promise
+   * reaction that ran the turn.
+   */
   private readonly hostTurn = (): void => {
+    try {
+      this.turn();
+    } catch (error) {
+      throwUncaught(error);
+    }
+  };
+
+  private turn(): void {
     this.driveRequested = false;
     if (this.closed || this.driving) return;
     const time = this.timeDriver;
@@ -749,7 +764,7 @@ export class Runtime implements Handle, Scheduler, Disposable {
       // runtime must keep its turns coming.
       this.afterDriving();
     }
-  };
+  }
 
   /**
    * Makes this the current runtime of the thread, polling; returns what

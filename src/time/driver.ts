@@ -61,12 +61,14 @@ export class TimeDriver implements TimeHandle {
   /** Host operations outstanding (a promise awaited, I/O): no auto-advance meanwhile. */
   private holds = 0;
   /**
-   * The clock's reading as of the driver's last look at it (every executor
-   * turn), in whole ms, kept as an int32 so it is free to read: spawns are
-   * dated with it (reading the clock per spawn would cost as much as the
-   * spawn). Wraps after 24.8 days; ages are computed modulo 2^32.
+   * The clock's reading this executor turn, in whole ms, kept as an int32
+   * so it is free to read: spawns are dated with it (reading the clock per
+   * spawn would cost as much as the spawn). Wraps after 24.8 days; ages are
+   * computed modulo 2^32. Valid while `fresh`; see {@link TimeDriver.turnMs}.
    */
-  recentMs = 0;
+  private recentMs = 0;
+  /** False once a new turn starts, until something reads the clock. */
+  private fresh = false;
   /** Timers fired so far (for `rt.metrics()`). */
   fired = 0;
   /** True while the wheel fires timers: the wakes that happen then are the timers'. */
@@ -124,16 +126,36 @@ export class TimeDriver implements TimeHandle {
     this.clock.resume();
   }
 
-  /** Reads the clock into {@link TimeDriver.recentMs}. */
-  look(): void {
-    this.recentMs = Math.floor(this.clock.now()) | 0;
+  /**
+   * The clock's reading this turn, read at most once per turn: by the
+   * first spawn or by {@link TimeDriver.fireDue}, whichever comes first. A
+   * turn that spawns nothing and has no timer reads no clock at all (a
+   * runtime woken from outside once per promise or I/O event takes a turn
+   * per event, and `performance.now()` costs as much as the rest of such a
+   * turn).
+   */
+  turnMs(): number {
+    if (!this.fresh) {
+      this.recentMs = Math.floor(this.clock.now()) | 0;
+      this.fresh = true;
+    }
+    return this.recentMs;
   }
 
-  /** Fires every timer whose deadline has passed on the clock. */
+  /** A new executor turn: the next {@link TimeDriver.turnMs} reads the clock again. */
+  newTurn(): void {
+    this.fresh = false;
+  }
+
+  /** Starts a turn: fires every timer whose deadline has passed on the clock. */
   fireDue(): void {
+    this.fresh = false;
+    if (this.wheel.size === 0) return;
+    // The full reading, not turnMs()'s int32, which wraps after 24.8 days.
     const now = Math.floor(this.clock.now());
-    this.recentMs = now | 0; // see recentMs: the reading dates this turn's spawns
-    if (this.wheel.size !== 0 && now > this.wheel.elapsed) this.advanceWheel(now);
+    this.recentMs = now | 0;
+    this.fresh = true;
+    if (now > this.wheel.elapsed) this.advanceWheel(now);
   }
 
   /** True when the clock may jump: paused, timers waiting, no host operation outstanding. */
@@ -152,6 +174,7 @@ export class TimeDriver implements TimeHandle {
     if (next === undefined) return;
     this.clock.jumpTo(next);
     this.recentMs = next | 0;
+    this.fresh = true;
     this.advanceWheel(next);
   }
 

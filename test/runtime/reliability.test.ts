@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -270,6 +270,7 @@ console.log("after both");
 `,
   );
   const out = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+  rmSync(dir, { recursive: true, force: true });
   assert.equal(out.stdout, "run 1: StallError\nrun 2: StallError\nafter both\n", out.stderr);
   assert.equal(out.status, 0);
 });
@@ -321,4 +322,33 @@ test("spawn with a string where options go says options must be an object, namin
     () => rt.spawn(f, { name: 7 }),
     { name: "TypeError", message: "spawn(future, options): options.name must be a string, got number 7" },
   );
+});
+
+test("an error that escapes a host turn is an uncaught exception, as from queueMicrotask, not an unhandled rejection", () => {
+  // Host turns run as promise reactions (cheaper than Node's queueMicrotask):
+  // what escapes one must still surface as an uncaught exception, and the
+  // runtime must keep taking turns after it.
+  const dir = mkdtempSync(join(tmpdir(), "mini-tokio-turn-error-"));
+  try {
+    const script = join(dir, "turn-error.mjs");
+    const index = pathToFileURL(resolve("src/index.ts")).href;
+    writeFileSync(
+      script,
+      `const { Runtime, future, spawn, fromPromise } = await import(${JSON.stringify(index)});
+process.on("uncaughtException", (e) => console.log("uncaught: " + e.message));
+process.on("unhandledRejection", (e) => console.log("unhandled rejection: " + e.message));
+const rt = new Runtime({ onTaskError: () => { throw new Error("onTaskError threw"); } });
+console.log(await rt.run(future(function* () {
+  spawn(future(function* () { throw new Error("task failed"); })).detach();
+  yield* fromPromise(() => new Promise((r) => setTimeout(r, 10)));
+  return "the root finished";
+})));
+`,
+    );
+    const out = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(out.stdout, "uncaught: onTaskError threw\nthe root finished\n", out.stderr);
+    assert.equal(out.status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

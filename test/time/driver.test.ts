@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { future, Runtime, sleep, spawn, yieldNow } from "../../src/index.js";
+import { fromPromise, future, Runtime, sleep, spawn, yieldNow } from "../../src/index.js";
 
 function livedMs(mode: string): number {
   const out = spawnSync(process.execPath, ["--import", "tsx", "test/time/fixtures/keep-alive.ts", mode], {
@@ -79,4 +79,42 @@ test("the runtime arms one host timer for many sleeps, and re-arms only for an e
   assert.equal(afterMany, 1000);
   assert.equal(delays.length, 2, "1,000 sleeps armed one host timer; the earlier deadline re-armed it once");
   assert.ok((delays[1] ?? Number.NaN) <= 1_001, `re-armed for ${delays[1]} ms`);
+});
+
+test("a host turn with no timer waiting and no spawn reads no clock; a spawn is still dated", async () => {
+  // A runtime woken from outside takes a turn per promise or I/O event;
+  // performance.now() would cost as much as the rest of such a turn.
+  const rt = new Runtime();
+  const realNow = performance.now;
+  let reads = 0;
+  const counting = (): number => {
+    reads++;
+    return realNow.call(performance);
+  };
+  Reflect.set(performance, "now", counting);
+  try {
+    const turns = await rt.run(
+      future(function* () {
+        for (let i = 0; i < 100; i++) yield* fromPromise(() => Promise.resolve(i));
+        reads = 0;
+        for (let i = 0; i < 100; i++) yield* fromPromise(() => Promise.resolve(i));
+        return reads;
+      }),
+    );
+    assert.equal(turns, 0, "100 host turns read the clock");
+    // A turn that spawns reads it once, for the spawn's date (dump ages).
+    const ages = await rt.run(
+      future(function* () {
+        yield* fromPromise(() => Promise.resolve());
+        reads = 0;
+        spawn(future(function* () {})).detach();
+        spawn(future(function* () {})).detach();
+        return reads;
+      }),
+    );
+    assert.equal(ages, 1, "two spawns in one turn share one reading");
+  } finally {
+    Reflect.set(performance, "now", realNow);
+    rt.shutdown();
+  }
 });
