@@ -348,6 +348,8 @@ function targetRows(spec: TargetSpec): string[] {
       return [spec.row, spec.over];
     case "within":
       return [spec.row, spec.of];
+    case "most":
+      return [spec.row];
     default:
       return [];
   }

@@ -32,7 +32,8 @@
  * redis-benchmark and redis-server). The rows `mini-tokio/compile` made
  * are split off into tables of their own, measured in a second child
  * (spawn-join-1k-compiled, spawn-join-100k-compiled, yield-compiled,
- * sync-mpsc-round-trip-compiled: `compiledVariant` in `bench/core.ts`).
+ * sync-mpsc-round-trip-compiled: `compiledVariant` in `bench/core.ts`),
+ * and compile-speed (section "compile": `bench/compile-speed.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
  * `keepNames`, which adds `static { __name(this, "Task") }` to every class.
@@ -210,7 +211,7 @@ function compileBaseline(options: Options): string | undefined {
 
 /** The command that runs a bench script (`core`, `heap`, `time`, `stream`, `sync`, `compose`, `trace` or `io`) in a child. */
 function script(
-  name: "core" | "heap" | "time" | "stream" | "sync" | "compose" | "trace" | "io",
+  name: "core" | "heap" | "time" | "stream" | "sync" | "compose" | "trace" | "io" | "compile-speed",
   options: Options,
 ): string[] {
   return options.tsx ? ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)] : [join(BUILD, "bench", `${name}.js`)];
@@ -241,7 +242,7 @@ function withCompiled(name: "core" | "sync", list: readonly TimedBenchmark[], op
  * stdout is the progress the user watches), and reads them back.
  */
 function childBenches(
-  name: "core" | "time" | "stream" | "sync" | "compose" | "trace" | "io",
+  name: "core" | "time" | "stream" | "sync" | "compose" | "trace" | "io" | "compile-speed",
   extra: string[],
   options: Options,
   what: string,
@@ -409,6 +410,12 @@ function runSleeps(options: Options): Bench[] {
   return childBenches("time", ["sleeps"], options, "the sleep benchmarks");
 }
 
+/** The compiler's speed (section "compile"): one child. */
+function runCompileSpeed(options: Options): Bench[] {
+  if (!selected("compile-speed", options.filter)) return [];
+  return childBenches("compile-speed", [], options, "the compile-speed benchmark");
+}
+
 /** The stream pipeline: one child, every contender side by side. */
 function runStreams(options: Options): Bench[] {
   if (selectStreams(options.filter).length === 0) return [];
@@ -543,6 +550,7 @@ const ORDER = [
   "io-redis-p99",
   "io-redis-p1",
   "io-redis-rss",
+  "compile-speed",
 ];
 
 function inOrder(benchmarks: readonly Bench[]): Bench[] {
@@ -585,6 +593,7 @@ function main(): void {
   benchmarks.push(...runCompose(options));
   benchmarks.push(...runTrace(options));
   benchmarks.push(...runIo(options));
+  benchmarks.push(...runCompileSpeed(options));
   benchmarks.splice(0, benchmarks.length, ...inOrder(benchmarks));
 
   const results = environment(options, benchmarks);
