@@ -22,7 +22,7 @@
  * @module
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,7 +30,7 @@ import { transformSync } from "esbuild";
 import { CompileCache } from "../src/compile/cache.js";
 import { compile } from "../src/compile/compile.js";
 import { mayImportRuntime } from "../src/compile/runtime-module.js";
-import { childArgs, isMain, median, round, writeResults } from "./core.js";
+import { childArgs, isMain, median, round, tsFiles, writeResults } from "./core.js";
 import { type Bench, evaluate, type Row, type TargetSpec } from "./report.js";
 
 /** The repository: `bench/run.ts` starts its children there. */
@@ -44,21 +44,11 @@ interface Module {
   readonly js: string;
 }
 
-function tsUnder(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...tsUnder(path));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.push(path);
-  }
-  return found;
-}
-
 /** The modules a compiled program would have compiled (see the module comment). */
 function corpus(root: string): Module[] {
   const modules: Module[] = [];
   for (const dir of ["test", "examples", "bench/contenders"]) {
-    for (const file of tsUnder(join(root, dir))) {
+    for (const file of tsFiles(join(root, dir))) {
       const ts = readFileSync(file, "utf8");
       if (!mayImportRuntime(ts)) continue;
       const js = transformSync(ts, { loader: "ts", format: "esm", supported: { using: false } }).code;

@@ -28,8 +28,8 @@
  * @module
  */
 
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as effect from "./contenders/effect.js";
 import * as effection from "./contenders/effection.js";
@@ -310,6 +310,17 @@ export async function measure(bench: TimedBenchmark, options: CoreOptions): Prom
 /** The benchmarks of `list` whose id contains `filter` (all of them without one). */
 export function selectBenchmarks(list: readonly TimedBenchmark[], filter: string | undefined): TimedBenchmark[] {
   return list.filter((b) => filter === undefined || b.id.includes(filter));
+}
+
+/** The TypeScript files under `dir`, declarations left out. */
+export function tsFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...tsFiles(path));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.push(path);
+  }
+  return found;
 }
 
 /** A child's command line: `[--quick] [filter] [--out file]`, in any order. */

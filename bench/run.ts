@@ -66,7 +66,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { selectCompose } from "./compose.js";
-import { childList, median, round, selectBenchmarks, TIMED_BENCHMARKS, type TimedBenchmark } from "./core.js";
+import { childList, median, round, selectBenchmarks, TIMED_BENCHMARKS, type TimedBenchmark, tsFiles } from "./core.js";
 import {
   HEAP_CASES,
   HEAP_TARGETS,
@@ -132,16 +132,6 @@ function parseArgs(args: readonly string[]): Options | "help" {
 }
 
 // --- compiling ---------------------------------------------------------------
-
-function tsFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...tsFiles(path));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.push(path);
-  }
-  return found;
-}
 
 /** The settings of tsconfig.json, for emitting one file at a time. */
 function transpileOptions(): ts.CompilerOptions {
