@@ -51,6 +51,7 @@ const COMPILED = [
   "test/trace/",
   "test/illustrate/model.test.ts",
   "test/illustrate/sequence-svg.test.ts",
+  "test/compile/compiled-group.test.ts",
 ];
 
 function findTests(dir) {
@@ -79,13 +80,10 @@ const slow = files.filter((f) => SLOW.some((s) => f.includes(s)));
 const alloc = files.filter((f) => !slow.includes(f) && readFileSync(f, "utf8").includes("collectionsDuring("));
 const fast = files.filter((f) => !slow.includes(f) && !alloc.includes(f));
 const compiled = files.filter((f) => !alloc.includes(f) && COMPILED.some((c) => f.includes(c)));
-// The compiled group runs on Node 20, where tsx turns each file into
-// JavaScript before mini-tokio/register compiles it (see
-// test/support/register.ts for why not on newer Node yet).
-const register = process.versions.node.startsWith("20.") ? "./src/compile/register.ts" : undefined;
-if (register === undefined && (compiledOnly || !noCompiled)) {
-  console.log(`compiled group skipped on Node ${process.versions.node}: it runs on Node 20 (test/support/register.ts)`);
-}
+// mini-tokio/register from source, after tsx: its hooks compile what tsx
+// hands on (JavaScript on Node 20, TypeScript they strip themselves on
+// newer Node).
+const register = "./src/compile/register.ts";
 
 /** Runs a command; resolves to its exit code and (unless `live`) what it printed. */
 function run(name, command, commandArgs, { live = false } = {}) {
@@ -156,14 +154,14 @@ if (compiledOnly) {
   jobs.push(
     testGroup("compiled", compiled, {
       concurrency: Math.max(2, cores),
-      imports: ["./src/compile/register.ts"],
+      imports: [register],
       live: true,
     }),
   );
 }
 if (fast.length > 0 && !compiledOnly)
   jobs.push(testGroup("fast", fast, { concurrency: Math.max(2, cores), live: true }));
-if (compiled.length > 0 && !noCompiled && !compiledOnly && register !== undefined) {
+if (compiled.length > 0 && !noCompiled && !compiledOnly) {
   // After tsx in the hook chain: the compiler sees what tsx made of each file.
   jobs.push(testGroup("compiled", compiled, { concurrency: 1, imports: [register] }));
 }

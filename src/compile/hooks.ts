@@ -12,7 +12,9 @@
  */
 
 import * as nodeModule from "node:module";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { CompileCache } from "./cache.js";
 import { type CompileSourceMap, compile } from "./compile.js";
 import { mayImportRuntime, runtimeModuleTest } from "./runtime-module.js";
@@ -30,9 +32,22 @@ const cache = new CompileCache();
 const UNCHANGED = "";
 const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
-/** Node's `load` hook: the next loader's result, compiled when it is an ES module that imports mini-tokio. */
+/** Node's `load` hook (`module.register`): the next loader's result, compiled when it is an ES module that imports mini-tokio. */
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
-  const loaded = await nextLoad(url, context);
+  return compiled(url, await nextLoad(url, context));
+}
+
+/** The same hook, synchronous, for `module.registerHooks` (Node 22.15 and later). */
+export function loadSync(
+  url: string,
+  context: unknown,
+  nextLoad: (url: string, context: unknown) => LoadResult,
+): LoadResult {
+  return compiled(url, nextLoad(url, context));
+}
+
+/** What the hooks return for `loaded`, the next loader's result for `url`. */
+function compiled(url: string, loaded: LoadResult): LoadResult {
   // Current Node strips TypeScript itself: a `.ts` module may come on as
   // "module-typescript" (see isTypeScript): strip it here, then compile.
   const result =
@@ -53,31 +68,92 @@ export async function load(url: string, context: unknown, nextLoad: NextLoad): P
 /**
  * On current Node (22.7 and later, where Node strips TypeScript itself),
  * tsx may hand a `.ts` file on as TypeScript, not JavaScript; Babel here
- * parses JavaScript only. Node's own `stripTypeScriptTypes` (22.13+) turns
- * it into JavaScript first, keeping positions for the stack traces. A file
- * it cannot strip (TypeScript-only syntax on Node 26, where only "strip"
- * is left) stays uncompiled, with a warning: it still runs.
+ * parses JavaScript only, so the hook strips the types first.
  */
 function isTypeScript(url: string, source: string): boolean {
   return /\.(?:ts|mts|cts)(?:\?|$)/.test(url) && !INLINE_MAP.test(source) && hasStripper();
 }
 
-function hasStripper(): boolean {
-  return typeof Reflect.get(nodeModule, "stripTypeScriptTypes") === "function";
+/** The part of esbuild's API the hook uses. */
+interface Esbuild {
+  transformSync(
+    source: string,
+    options: { loader: "ts"; format: "esm"; sourcemap: "inline"; sourcefile: string; target: string },
+  ): { code: string };
 }
 
+let esbuild: Esbuild | false | undefined;
+
+/**
+ * esbuild, when it can be found: next to mini-tokio, or in the program's
+ * own `node_modules` (tsx depends on it, so a program run with tsx has
+ * it). It strips every TypeScript construct, parameter properties and
+ * enums included, which Node's own stripper refuses on Node 26 (only its
+ * "strip" mode is left there).
+ */
+function findEsbuild(): Esbuild | undefined {
+  if (esbuild === undefined) {
+    esbuild = false;
+    for (const from of [import.meta.url, pathToFileURL(join(process.cwd(), "package.json")).href]) {
+      try {
+        const found: unknown = createRequire(from)("esbuild");
+        if (isEsbuild(found)) {
+          esbuild = found;
+          break;
+        }
+      } catch {
+        // Not installed there: try the next place.
+      }
+    }
+  }
+  return esbuild === false ? undefined : esbuild;
+}
+
+function isEsbuild(x: unknown): x is Esbuild {
+  return typeof x === "object" && x !== null && "transformSync" in x && typeof x.transformSync === "function";
+}
+
+function hasStripper(): boolean {
+  return findEsbuild() !== undefined || typeof Reflect.get(nodeModule, "stripTypeScriptTypes") === "function";
+}
+
+/**
+ * JavaScript from TypeScript, with an inline source map back to it: by
+ * esbuild when it is installed, else by Node's own `stripTypeScriptTypes`
+ * (its "transform" mode where Node still has it, else "strip", which
+ * refuses TypeScript-only syntax). What neither can strip stays as it is;
+ * the compile then leaves the file uncompiled, with a warning: it still
+ * runs.
+ */
 function stripTypes(url: string, source: string): string {
+  const found = findEsbuild();
+  if (found !== undefined) {
+    try {
+      return found.transformSync(source, {
+        loader: "ts",
+        format: "esm",
+        sourcemap: "inline",
+        sourcefile: fileURLToPath(url),
+        target: "esnext",
+      }).code;
+    } catch {
+      return source;
+    }
+  }
   const strip: unknown = Reflect.get(nodeModule, "stripTypeScriptTypes");
   if (typeof strip !== "function") return source;
-  try {
-    const out: unknown = Reflect.apply(strip, nodeModule, [
-      source,
-      { mode: "transform", sourceMap: true, sourceUrl: url },
-    ]);
-    return typeof out === "string" ? out : source;
-  } catch {
-    return source; // the compile below then leaves it as it is, with a warning
+  for (const mode of ["transform", "strip"]) {
+    try {
+      const out: unknown = Reflect.apply(strip, nodeModule, [
+        source,
+        { mode, sourceMap: mode === "transform", sourceUrl: url },
+      ]);
+      if (typeof out === "string") return out;
+    } catch {
+      // This Node has no such mode, or the source needs more than stripping.
+    }
   }
+  return source;
 }
 
 function compileModule(url: string, source: string): string | undefined {

@@ -10,7 +10,15 @@
  * @module
  */
 
-import { register } from "node:module";
+import * as nodeModule from "node:module";
+import { loadSync } from "./hooks.js";
 
-const hooks = import.meta.url.endsWith(".ts") ? "./hooks.ts" : "./hooks.js";
-register(hooks, import.meta.url);
+// `module.registerHooks` (Node 22.15 and later) runs the hooks on this
+// thread, synchronously; Node 26 deprecates `module.register`, which runs
+// them on a thread of their own, with a warning on every run.
+const registerHooks: unknown = Reflect.get(nodeModule, "registerHooks");
+if (typeof registerHooks === "function") {
+  Reflect.apply(registerHooks, nodeModule, [{ load: loadSync }]);
+} else {
+  nodeModule.register(import.meta.url.endsWith(".ts") ? "./hooks.ts" : "./hooks.js", import.meta.url);
+}
