@@ -10,7 +10,8 @@
  * 3. timers under virtual time: the wheel wakes sleepers, the clock jumps;
  * 4. select: the loser is cancelled, and cancellation is drop;
  * 5. the cooperative budget tames a greedy task;
- * 6. a socket read: Pending until the host's 'data' event wakes the task.
+ * 6. a socket read: Pending until the host's 'data' event wakes the task;
+ * 7. what a generator future compiles to, run beside the generator.
  *
  * Every run is drawn from its trace into `demo-out/`: one SVG sequence
  * diagram per run, `report.html` with them all (timelines, tasks, event

@@ -155,6 +155,11 @@ export class Narrator {
     this.write(dim(line));
   }
 
+  /** Source code shown as it is (indented, dim): no wrapping, not recorded. */
+  code(text: string): void {
+    for (const line of text.trimEnd().split("\n")) this.write(dim(`    ${line}`));
+  }
+
   /**
    * The tracer to give the runtime. The runtime calls it synchronously at
    * each step, so the log interleaves exactly with what futures say.

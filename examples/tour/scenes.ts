@@ -6,6 +6,7 @@
  */
 
 import { budget } from "./budget.js";
+import { compiledScene } from "./compiled.js";
 import { hostTimer } from "./host-timer.js";
 import type { Narrator } from "./narrator.js";
 import { pingPong } from "./ping-pong.js";
@@ -16,4 +17,4 @@ import { timers } from "./timers.js";
 /** A scene: plays its programs, narrated. */
 export type Scene = (narrator: Narrator) => Promise<void>;
 
-export const SCENES: readonly Scene[] = [hostTimer, pingPong, timers, selectScene, budget, socket];
+export const SCENES: readonly Scene[] = [hostTimer, pingPong, timers, selectScene, budget, socket, compiledScene];

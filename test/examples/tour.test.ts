@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { assertWellFormed } from "../support/markup.js";
 
-test("the tour runs its six scenes and draws every run into the output folder", () => {
+test("the tour runs its seven scenes and draws every run into the output folder", () => {
   const out = mkdtempSync(join(tmpdir(), "mini-tokio-demo-"));
   try {
     const run = spawnSync(process.execPath, ["--import", "tsx", "examples/tour.ts", "--out", out], {
@@ -26,6 +26,7 @@ test("the tour runs its six scenes and draws every run into the output folder", 
       "4. select: the loser is cancelled",
       "5. The budget tames a greedy task",
       "6. A socket read: woken by the host",
+      "7. What your generator compiles to",
     ]) {
       assert.ok(run.stdout.includes(`── ${title}`), `the log lacks scene "${title}"`);
     }
@@ -34,6 +35,11 @@ test("the tour runs its six scenes and draws every run into the output folder", 
     assert.match(run.stdout, /#3 far +· finally: dropped mid-sleep at 50 ms/);
     assert.match(run.stdout, /#\d+ server +· read\(\): no bytes yet/);
     assert.match(run.stdout, /#\d+ server +· read\(\) is Ready: 4 bytes, "ping"/);
+    // Scene 7: the generator and its compiled machine make the same executor steps.
+    assert.match(run.stdout, /main +· returned 42; this future was a GeneratorFuture/);
+    assert.match(run.stdout, /main +· returned 42; this future was a CompiledFuture/);
+    assert.match(run.stdout, /case 1:\n +if \(\$m\.step\(\) === \$SUSPENDED\) return \$SUSPENDED;/);
+    assert.match(run.stdout, /Both runs made the same 10 executor steps/);
     assert.match(run.stdout, /Open .*report\.html in a browser/);
 
     const files = readdirSync(out).sort();
@@ -45,6 +51,8 @@ test("the tour runs its six scenes and draws every run into the output folder", 
       "4-select.svg",
       "5-budget.svg",
       "6-socket.svg",
+      "7-compiled-compiled.svg",
+      "7-compiled-generator.svg",
       "report.html",
       "trace.json",
     ]);
@@ -58,9 +66,9 @@ test("the tour runs its six scenes and draws every run into the output folder", 
     assert.match(readFileSync(join(out, "6-socket.svg"), "utf8"), />Host<\/text>/);
     const report = readFileSync(join(out, "report.html"), "utf8");
     assertWellFormed(report, { html: true });
-    assert.equal([...report.matchAll(/<section class="run"/g)].length, 7);
+    assert.equal([...report.matchAll(/<section class="run"/g)].length, 9);
     const { scenes } = JSON.parse(readFileSync(join(out, "trace.json"), "utf8"));
-    assert.equal(scenes.length, 7);
+    assert.equal(scenes.length, 9);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
