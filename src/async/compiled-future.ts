@@ -33,7 +33,7 @@ import { currentPoll, enterPoll, leavePoll, whileDropping } from "../context/con
 import { type Context, describe } from "../future/future.js";
 import { PENDING, type Poll, type Suspend } from "../future/poll.js";
 import { Awaitable, awaitNestedStep } from "./awaitable.js";
-import { GeneratorFuture } from "./generator.js";
+import { GeneratorFuture, returnedPending } from "./generator.js";
 
 /**
  * What a resume function (and `CompiledFuture.step`) returns while the
@@ -137,6 +137,10 @@ export class CompiledFuture<T> extends Awaitable<T> {
     }
     leavePoll(outer);
     if (r !== SUSPENDED) {
+      if (r === PENDING) {
+        this.end(THREW);
+        throw returnedPending();
+      }
       this.end(FINISHED);
       return r;
     }

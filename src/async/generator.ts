@@ -106,6 +106,10 @@ export class GeneratorFuture<T> extends Awaitable<T> {
     }
     leavePoll(outer);
     if (step.done === true) {
+      if (step.value === PENDING) {
+        this.gen = THREW;
+        throw returnedPending();
+      }
       this.gen = FINISHED;
       return step.value;
     }
@@ -157,6 +161,19 @@ export class GeneratorFuture<T> extends Awaitable<T> {
 }
 
 /**
+ * The error for a body that returned `PENDING`: as a future's value it
+ * would read as "not ready yet" to whoever polls it, with no waker stored,
+ * and the task would wait forever. Shared with the compiled machine.
+ *
+ * @internal
+ */
+export function returnedPending(): TypeError {
+  return new TypeError(
+    "a generator future returned PENDING, which to its poller means \"not ready yet\": a future cannot have PENDING as its value (return it inside an object: { value: PENDING })",
+  );
+}
+
+/**
  * What a generator future holds once its body is gone: polling it again
  * throws an error saying why, with no check on the hot path.
  */
@@ -190,7 +207,9 @@ function checkGeneratorFunction(name: string, body: unknown): void {
  * An `async` block: a lazy future whose body is a generator function.
  * Inside, `const v = yield* f` awaits any library future (and `yield*
  * awaitable(x)` a hand-written one); errors propagate to the awaiting code
- * as exceptions.
+ * as exceptions. The body may return anything but `PENDING`, which to the
+ * poller would mean "not ready yet": the poll that sees it throws a
+ * TypeError instead.
  *
  * @example
  * ```ts

@@ -207,3 +207,26 @@ test("plain generator functions compose with yield* without a wrapper", () => {
   );
   assert.equal(v, 10);
 });
+
+test("a body that returns PENDING fails with a TypeError instead of leaving its task waiting forever", () => {
+  const rt = new Runtime({ clock: "virtual" });
+  const returnsPending = future(function* (): Generator<typeof PENDING, symbol, unknown> {
+    yield* yieldNow();
+    return PENDING;
+  });
+  const error = rt.blockOn(
+    future(function* () {
+      try {
+        yield* returnsPending;
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    }),
+  );
+  assert.ok(error instanceof TypeError);
+  assert.match(error.message, /returned PENDING, which to its poller means "not ready yet"/);
+  // Polled again, it says it threw, as any failed generator future does.
+  assert.throws(() => returnsPending.poll(cx), /polled after it threw/);
+  rt.shutdown();
+});
