@@ -169,7 +169,7 @@ export class GeneratorFuture<T> extends Awaitable<T> {
  */
 export function returnedPending(): TypeError {
   return new TypeError(
-    "a generator future returned PENDING, which to its poller means \"not ready yet\": a future cannot have PENDING as its value (return it inside an object: { value: PENDING })",
+    'a generator future returned PENDING, which to its poller means "not ready yet": a future cannot have PENDING as its value (return it inside an object: { value: PENDING })',
   );
 }
 
