@@ -27,17 +27,8 @@
 
 import { close, constants, fstat, fsync, open, read, type Stats, write } from "node:fs";
 import { describe } from "../future/future.js";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import {
   type AsyncRead,
   type AsyncWrite,
@@ -146,8 +137,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
   #busy = false;
   /** A background call failed: the next operation reports it. */
   #error: IoError | undefined = undefined;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
   /** Dropped: close once the call in flight (if any) is done. */
   #dropped = false;
 
@@ -240,7 +230,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
     const own = this.#buffer();
     own.set(n === bytes.length ? bytes : bytes.subarray(0, n));
     this.#writeOut(0, n);
-    this.#stopWaiting();
+    this.#host.stop();
     return n;
   }
 
@@ -249,7 +239,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
     if (this.#busy) return this.#wait(cx);
     this.#throwPending();
     if (!pollProceed(cx)) return PENDING;
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   /** Flushes (a file has no writing side to close; dropping it closes it). */
@@ -258,11 +248,11 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
   }
 
   cancelRead(): void {
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   cancelWrite(): void {
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   describeOperation(operation: string): string {
@@ -453,7 +443,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
   [Symbol.dispose](): void {
     if (this.#dropped) return;
     this.#dropped = true;
-    this.#stopWaiting();
+    this.#host.stop();
     if (!this.#busy) this.#close();
   }
 
@@ -479,9 +469,7 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
       this.#close();
       return;
     }
-    const waker = this.#waker;
-    this.#stopWaiting();
-    waker?.wake();
+    this.#host.wake();
   }
 
   /** @internal Stores the waker and holds a host operation while a call is in flight. */
@@ -490,17 +478,8 @@ export class File implements AsyncRead, AsyncWrite, Disposable {
   }
 
   #wait(cx: Context): typeof PENDING {
-    const held = this.#waker;
-    if (held === undefined || !held.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
-  }
-
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
   }
 
   #checkOpen(operation: string): void {

@@ -12,17 +12,8 @@
  * @module
  */
 
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import { IoError } from "../io/index.js";
 
 /** Node's callback shape. */
@@ -41,8 +32,7 @@ export class FsOperation<T> extends Awaitable<T> {
   /** The value, boxed (it may be undefined), once the call succeeded. */
   #result: { readonly value: T } | undefined = undefined;
   #error: IoError | undefined = undefined;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
 
   /** `what` names the call in errors and dumps: `fs.readFile(/tmp/x)`. */
   constructor(what: string, start: (done: FsCallback<T>) => void) {
@@ -68,9 +58,7 @@ export class FsOperation<T> extends Awaitable<T> {
       // A host that calls back synchronously has settled it already.
       if (this.#settled()) return this.poll(cx);
     }
-    const held = this.#waker;
-    if (held === undefined || !held.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
@@ -88,11 +76,7 @@ export class FsOperation<T> extends Awaitable<T> {
       this.#state = SETTLED;
       if (error !== null) this.#error = IoError.from(error, this.#what);
       else this.#result = { value };
-      this.#operation?.end();
-      this.#operation = undefined;
-      const waker = this.#waker;
-      this.#waker = undefined;
-      waker?.wake();
+      this.#host.wake();
     });
   }
 
@@ -106,8 +90,6 @@ export class FsOperation<T> extends Awaitable<T> {
     this.#start = undefined;
     this.#result = undefined;
     this.#error = undefined;
-    this.#waker = undefined;
-    this.#operation?.end();
-    this.#operation = undefined;
+    this.#host.stop();
   }
 }

@@ -7,18 +7,8 @@
  */
 
 import { type Dir, type Dirent, opendir } from "node:fs";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Stream,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed, type Stream } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import { IoError } from "../io/index.js";
 import { checkPath, type PathLike } from "./path-like.js";
 
@@ -39,8 +29,7 @@ export class ReadDir implements Stream<Dirent>, Disposable {
   #ended = false;
   #error: IoError | undefined = undefined;
   #dropped = false;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
 
   /** @internal Use {@link readDir}. */
   constructor(path: string) {
@@ -56,26 +45,24 @@ export class ReadDir implements Stream<Dirent>, Disposable {
       if (next !== undefined) {
         if (!pollProceed(cx)) return PENDING;
         this.#next = undefined;
-        this.#stopWaiting();
+        this.#host.stop();
         return next;
       }
       if (this.#error !== undefined) {
         const error = this.#error;
         this.#error = undefined;
         this.#ended = true;
-        this.#stopWaiting();
+        this.#host.stop();
         throw error;
       }
       if (this.#ended) {
-        this.#stopWaiting();
+        this.#host.stop();
         return undefined;
       }
       if (this.#busy) break;
       this.#advance();
     }
-    const held = this.#waker;
-    if (held === undefined || !held.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
@@ -108,13 +95,13 @@ export class ReadDir implements Stream<Dirent>, Disposable {
     if (this.#dropped) return;
     this.#dropped = true;
     this.#next = undefined;
-    this.#stopWaiting();
+    this.#host.stop();
     if (!this.#busy) this.#close();
   }
 
   /** @internal A NextEntry was dropped while waiting. */
   cancel(): void {
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   #advance(): void {
@@ -149,16 +136,7 @@ export class ReadDir implements Stream<Dirent>, Disposable {
       this.#close();
       return;
     }
-    const waker = this.#waker;
-    this.#stopWaiting();
-    waker?.wake();
-  }
-
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
+    this.#host.wake();
   }
 
   #close(): void {

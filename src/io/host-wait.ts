@@ -1,7 +1,9 @@
 /**
  * `HostWait`: the waker a task left for a host callback, with a host
  * operation held while it waits (so paused time does not skip past the
- * I/O). What every Node-backed reader and writer keeps.
+ * I/O). What every future that waits on a Node callback keeps: the
+ * readers and writers, sockets, listeners, child processes, file
+ * operations and `once`.
  *
  * @module
  */
@@ -35,11 +37,10 @@ export class HostWait {
     }
   }
 
-  /** The host has news: wake the waiting task once, if there is one. */
+  /** The host has news: end the wait, and wake the waiting task once, if there is one. */
   wake(): void {
     const waker = this.#waker;
-    if (waker === undefined) return;
     this.stop();
-    waker.wake();
+    waker?.wake();
   }
 }

@@ -6,18 +6,9 @@
  */
 
 import type { EventEmitter } from "node:events";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
 import { kindOf } from "./async-read.js";
+import { HostWait } from "./host-wait.js";
 import { IoError } from "./io-error.js";
 
 const IDLE = 0;
@@ -51,8 +42,7 @@ export class Once extends Awaitable<unknown[]> {
   #state = IDLE;
   #args: unknown[] = [];
   #error: unknown = undefined;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
 
   /** @internal Use {@link once}. */
   constructor(
@@ -78,9 +68,7 @@ export class Once extends Awaitable<unknown[]> {
       case DONE:
         throw new Error(`${this.describeWait()} was polled after it completed: await each future once`);
     }
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
@@ -92,7 +80,7 @@ export class Once extends Awaitable<unknown[]> {
   override [Symbol.dispose](): void {
     if (this.#state === WAITING) this.#unlisten();
     this.#state = DONE;
-    this.#waker = undefined;
+    this.#host.stop();
   }
 
   #listen(): void {
@@ -107,18 +95,13 @@ export class Once extends Awaitable<unknown[]> {
     e.off(this.event, this.#onEvent);
     if (this.event !== "error") e.off("error", this.#onError);
     if (this.event !== "close") e.off("close", this.#onClose);
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
   }
 
   #settle(state: number): void {
     if (this.#state !== WAITING) return;
     this.#state = state;
     this.#unlisten();
-    const w = this.#waker;
-    this.#waker = undefined;
-    w?.wake();
+    this.#host.wake();
   }
 
   readonly #onEvent = (...args: unknown[]): void => {

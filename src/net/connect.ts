@@ -5,17 +5,8 @@
  */
 
 import type { Socket } from "node:net";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import { IoError } from "../io/io-error.js";
 
 /**
@@ -30,8 +21,7 @@ export class Connect<S> extends Awaitable<S> {
   #connected = false;
   #error: IoError | undefined = undefined;
   #done = false;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
 
   constructor(
     private readonly open: () => Socket,
@@ -66,9 +56,7 @@ export class Connect<S> extends Awaitable<S> {
       this.#socket = undefined;
       return this.wrap(socket);
     }
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
@@ -89,32 +77,20 @@ export class Connect<S> extends Awaitable<S> {
 
   #finish(): void {
     this.#done = true;
-    this.#waker = undefined;
+    this.#host.stop();
     const socket = this.#socket;
     if (socket !== undefined) {
       socket.off("connect", this.#onConnect);
       socket.off("error", this.#onError);
     }
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
-  }
-
-  #wake(): void {
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
-    const w = this.#waker;
-    this.#waker = undefined;
-    w?.wake();
   }
 
   readonly #onConnect = (): void => {
     this.#connected = true;
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onError = (error: unknown): void => {
     this.#error = IoError.from(error, this.what);
-    this.#wake();
+    this.#host.wake();
   };
 }

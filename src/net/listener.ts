@@ -14,17 +14,8 @@
  */
 
 import type { Server, Socket } from "node:net";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import { IoError } from "../io/io-error.js";
 import { type Once, once } from "../io/once.js";
 
@@ -83,8 +74,7 @@ export abstract class SocketListener<S, A> implements Disposable {
   #queue: Socket[] = [];
   #head = 0;
   readonly #capacity: number;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
   #error: IoError | undefined = undefined;
   #closed = false;
 
@@ -123,22 +113,20 @@ export abstract class SocketListener<S, A> implements Disposable {
   pollAccept(cx: Context): Poll<[S, A]> {
     if (this.#head < this.#queue.length) {
       if (!pollProceed(cx)) return PENDING;
-      this.#stopWaiting();
+      this.#host.stop();
       return this.wrap(this.#shift());
     }
     if (this.#error !== undefined) throw this.#error;
     if (this.#closed) {
       throw new IoError("ERR_SERVER_NOT_RUNNING", `${this.kind}.accept(${this.where()}): the listener was dropped`);
     }
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
   /** A dropped `accept()` forgets its waker and host operation. @internal */
   cancelAccept(): void {
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   /** @internal */
@@ -153,9 +141,7 @@ export abstract class SocketListener<S, A> implements Disposable {
     this.server.off("connection", this.#onConnection);
     this.server.close();
     while (this.#head < this.#queue.length) this.#shift().destroy();
-    const w = this.#waker;
-    this.#stopWaiting();
-    w?.wake();
+    this.#host.wake();
   }
 
   #shift(): Socket {
@@ -174,13 +160,6 @@ export abstract class SocketListener<S, A> implements Disposable {
     return s;
   }
 
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
-  }
-
   readonly #onConnection = (socket: Socket): void => {
     if (this.queued >= this.#capacity) {
       // The queue is full: refuse, as a full backlog would.
@@ -189,18 +168,12 @@ export abstract class SocketListener<S, A> implements Disposable {
       return;
     }
     this.#queue.push(socket);
-    const w = this.#waker;
-    if (w !== undefined) {
-      this.#stopWaiting();
-      w.wake();
-    }
+    this.#host.wake();
   };
 
   readonly #onError = (error: unknown): void => {
     this.#error ??= IoError.from(error, `${this.kind}(${this.where()})`);
-    const w = this.#waker;
-    this.#stopWaiting();
-    w?.wake();
+    this.#host.wake();
   };
 }
 

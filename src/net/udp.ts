@@ -6,18 +6,9 @@
 
 import { createSocket, type Socket } from "node:dgram";
 import { isIP } from "node:net";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
 import { checkBytes } from "../io/async-write.js";
+import { HostWait } from "../io/host-wait.js";
 import { IoError } from "../io/io-error.js";
 import { type Once, once } from "../io/once.js";
 import { hostPort, SocketAddr, socketAddr, type ToSocketAddr } from "./socket-addr.js";
@@ -58,8 +49,7 @@ export class UdpSocket implements Disposable {
   readonly #capacity: number;
   #queue: Datagram[] = [];
   #head = 0;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
   #error: IoError | undefined = undefined;
   #closed = false;
   #dropped = 0;
@@ -167,7 +157,7 @@ export class UdpSocket implements Disposable {
   pollRecv(cx: Context): Poll<Datagram> {
     if (this.#head < this.#queue.length) {
       if (!pollProceed(cx)) return PENDING;
-      this.#stopWaiting();
+      this.#host.stop();
       const d = this.#queue[this.#head];
       if (d === undefined) throw new Error("UdpSocket: the receive queue is empty (a bug in mini-tokio)");
       this.#queue[this.#head] = EMPTY_DATAGRAM;
@@ -183,15 +173,13 @@ export class UdpSocket implements Disposable {
     if (this.#error !== undefined) throw this.#error;
     if (this.#closed)
       throw new IoError("ERR_SOCKET_DGRAM_NOT_RUNNING", `UdpSocket.recv(${this.#where()}): the socket is closed`);
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
   /** @internal */
   cancelRecv(): void {
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   /** @internal */
@@ -205,9 +193,7 @@ export class UdpSocket implements Disposable {
     this.#closed = true;
     this.#socket.off("message", this.#onMessage);
     this.#socket.close();
-    const w = this.#waker;
-    this.#stopWaiting();
-    w?.wake();
+    this.#host.wake();
   }
 
   #where(): string {
@@ -218,35 +204,21 @@ export class UdpSocket implements Disposable {
     }
   }
 
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
-  }
-
-  #wake(): void {
-    const w = this.#waker;
-    if (w === undefined) return;
-    this.#stopWaiting();
-    w.wake();
-  }
-
   readonly #onMessage = (data: Buffer, rinfo: { address: string; port: number }): void => {
     if (this.#queue.length - this.#head >= this.#capacity) {
       this.#dropped++;
       return;
     }
     this.#queue.push({ data, from: socketAddr(rinfo.address, rinfo.port) ?? new SocketAddr("0.0.0.0", 0) });
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onError = (error: unknown): void => {
     this.#error ??= IoError.from(error, `UdpSocket(${this.#where()})`);
-    this.#wake();
+    this.#host.wake();
   };
   readonly #onClose = (): void => {
     this.#closed = true;
-    this.#wake();
+    this.#host.wake();
   };
 }
 
@@ -290,8 +262,7 @@ abstract class Completion<T> extends Awaitable<T> {
   #started = false;
   #result: { value: T } | undefined = undefined;
   #error: IoError | undefined = undefined;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
 
   protected abstract start(): void;
   abstract describeWait(): string;
@@ -308,28 +279,18 @@ abstract class Completion<T> extends Awaitable<T> {
     if (this.#error !== undefined) throw this.#error;
     const result = this.#result;
     if (result !== undefined) return pollProceed(cx) ? result.value : PENDING;
-    const stored = this.#waker;
-    if (stored === undefined || !stored.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
   protected complete(error: unknown, result: T): void {
     if (error) this.#error = IoError.from(error, this.describeWait());
     else this.#result = { value: result };
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
-    const w = this.#waker;
-    this.#waker = undefined;
-    w?.wake();
+    this.#host.wake();
   }
 
   override [Symbol.dispose](): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
+    this.#host.stop();
   }
 }
 

@@ -6,17 +6,8 @@
  */
 
 import type { ChildProcess } from "node:child_process";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, PENDING, type Poll, pollProceed } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import { fromReadable, fromWritable, IoError, type NodeReader, type NodeWriter } from "../io/index.js";
 
 /** How a child process ended. */
@@ -61,8 +52,7 @@ export class Child implements Disposable {
   readonly #killOnDrop: boolean;
   #status: ExitStatus | undefined = undefined;
   #error: IoError | undefined = undefined;
-  #waker: Waker | undefined = undefined;
-  #operation: HostOperation | undefined = undefined;
+  readonly #host = new HostWait();
   #dropped = false;
 
   /** @internal Made by `Command.spawn()`. */
@@ -162,7 +152,7 @@ export class Child implements Disposable {
         // Already gone: nothing to kill.
       }
     }
-    this.#stopWaiting();
+    this.#host.stop();
     for (const io of [this.stdin, this.stdout, this.stderr]) io?.[Symbol.dispose]();
     const p = this.#process;
     p.stdin?.destroy();
@@ -177,20 +167,18 @@ export class Child implements Disposable {
     const status = this.#status;
     if (status !== undefined || this.#error !== undefined) {
       if (!pollProceed(cx)) return PENDING;
-      this.#stopWaiting();
+      this.#host.stop();
       if (status !== undefined) return status;
       throw this.#error;
     }
     if (this.#dropped) throw new Error(`Child(${this.program}).wait(): the Child was dropped`);
-    const held = this.#waker;
-    if (held === undefined || !held.willWake(cx.waker)) this.#waker = cx.waker;
-    if (this.#operation === undefined && currentRuntime() !== undefined) this.#operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
   /** @internal A Wait was dropped while waiting. */
   cancelWait(): void {
-    this.#stopWaiting();
+    this.#host.stop();
   }
 
   /** @internal */
@@ -198,28 +186,15 @@ export class Child implements Disposable {
     return `Child.wait(${this.program}, pid ${this.#process.pid ?? "none"})`;
   }
 
-  #stopWaiting(): void {
-    this.#waker = undefined;
-    const op = this.#operation;
-    this.#operation = undefined;
-    op?.end();
-  }
-
-  #wake(): void {
-    const waker = this.#waker;
-    this.#stopWaiting();
-    waker?.wake();
-  }
-
   readonly #onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     this.#status = { code, signal, success: code === 0 };
-    this.#wake();
+    this.#host.wake();
   };
 
   readonly #onError = (error: unknown): void => {
     // Spawning failed (ENOENT, EACCES) or a kill failed: only the first matters to wait().
     if (this.#status === undefined) this.#error ??= IoError.from(error, `spawn ${this.program}`);
-    this.#wake();
+    this.#host.wake();
   };
 }
 
