@@ -148,6 +148,8 @@ const PROCESS_STATE: Record<string, string> = {
   "src/signal/keep-alive.ts: let waiting":
     "signal futures pending in the process, for the one timer that keeps it alive",
   "src/signal/keep-alive.ts: let timer": "that timer",
+  "src/compile/hooks.ts: let compiler":
+    "the compiler, loaded at the first module the cache lacks: the hooks serve the whole process",
   "src/compile/hooks.ts: let esbuild":
     "esbuild for stripping TypeScript in the module hooks, looked up once: the hooks serve the whole process",
 };

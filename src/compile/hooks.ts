@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CompileCache } from "./cache.js";
-import { type CompileSourceMap, compile } from "./compile.js";
+import type { CompileOptions, CompileResult, CompileSourceMap } from "./compile.js";
 import { mayImportRuntime, runtimeModuleTest } from "./runtime-module.js";
 
 /** What Node passes to a `load` hook and expects back (the subset used here). */
@@ -30,11 +30,14 @@ type NextLoad = (url: string, context: unknown) => Promise<LoadResult>;
 const cache = new CompileCache();
 /** An entry meaning "nothing to compile here", so the file is not parsed again. */
 const UNCHANGED = "";
+/** This directory: the compiler's own modules, which the hooks never compile. */
+const OWN_DIRECTORY = new URL("./", import.meta.url).href;
 const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
 /** Node's `load` hook (`module.register`): the next loader's result, compiled when it is an ES module that imports mini-tokio. */
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
-  return compiled(url, await nextLoad(url, context));
+  const step = lookUp(url, await nextLoad(url, context));
+  return "result" in step ? step.result : compileAndStore(step, compiler ?? (await loadCompiler()));
 }
 
 /** The same hook, synchronous, for `module.registerHooks` (Node 22.15 and later). */
@@ -43,26 +46,80 @@ export function loadSync(
   context: unknown,
   nextLoad: (url: string, context: unknown) => LoadResult,
 ): LoadResult {
-  return compiled(url, nextLoad(url, context));
+  const step = lookUp(url, nextLoad(url, context));
+  return "result" in step ? step.result : compileAndStore(step, compiler ?? loadCompilerSync());
 }
 
-/** What the hooks return for `loaded`, the next loader's result for `url`. */
-function compiled(url: string, loaded: LoadResult): LoadResult {
+/** A module that must be compiled: not in the cache yet. */
+interface Miss {
+  readonly url: string;
+  readonly loaded: LoadResult;
+  readonly source: string;
+  readonly key: string;
+}
+
+/**
+ * What the hooks return for `loaded`, the next loader's result for `url`,
+ * without compiling: the result itself (nothing to compile, or the cache
+ * has it), or the miss to compile.
+ */
+function lookUp(url: string, loaded: LoadResult): { readonly result: LoadResult } | Miss {
   // Current Node strips TypeScript itself: a `.ts` module may come on as
   // "module-typescript" (see isTypeScript): strip it here, then compile.
   const result =
     loaded.format === "module-typescript" && hasStripper()
       ? { ...loaded, format: "module", source: stripTypes(url, textOf(loaded.source) ?? "") }
       : loaded;
-  if (result.format !== "module" || !url.startsWith("file:") || url.includes("/node_modules/")) return result;
+  if (result.format !== "module" || !url.startsWith("file:") || url.includes("/node_modules/")) return { result };
+  // The compiler's own modules: on Node 20 the hooks see the import that
+  // loads the compiler, and waiting for it there would never end.
+  if (url.startsWith(OWN_DIRECTORY)) return { result };
   const source = textOf(result.source);
-  if (source === undefined || !mayImportRuntime(source)) return result;
+  if (source === undefined || !mayImportRuntime(source)) return { result };
   const key = cache.key(url, source);
   const cached = cache.get(key);
-  if (cached !== undefined) return cached === UNCHANGED ? result : { ...result, source: cached };
-  const code = compileModule(url, isTypeScript(url, source) ? stripTypes(url, source) : source);
+  if (cached !== undefined) return { result: cached === UNCHANGED ? result : { ...result, source: cached } };
+  return { url, loaded: result, source, key };
+}
+
+function compileAndStore(miss: Miss, compile: Compile): LoadResult {
+  const { url, loaded, source, key } = miss;
+  const code = compileModule(compile, url, isTypeScript(url, source) ? stripTypes(url, source) : source);
   cache.set(key, code ?? UNCHANGED);
-  return code === undefined ? result : { ...result, source: code };
+  return code === undefined ? loaded : { ...loaded, source: code };
+}
+
+type Compile = (code: string, options: CompileOptions) => CompileResult;
+
+/**
+ * The compiler (and Babel under it), loaded at the first module the cache
+ * does not have: a run whose modules are all cached, or that has none to
+ * compile, never loads Babel, which costs more at startup than the rest of
+ * the hooks together.
+ */
+let compiler: Compile | undefined;
+
+async function loadCompiler(): Promise<Compile> {
+  const loaded = await import("./compile.js");
+  compiler = loaded.compile;
+  return compiler;
+}
+
+/** The same, synchronously: `require` of an ES module, which Node has wherever it has `registerHooks`. */
+function loadCompilerSync(): Compile {
+  const loaded: unknown = createRequire(import.meta.url)("./compile.js");
+  if (!isCompilerModule(loaded)) throw new Error("mini-tokio/register: ./compile.js has no compile function");
+  compiler = loaded.compile;
+  return compiler;
+}
+
+/** True once the compiler was loaded (for tests: a fully cached run must not load it). @internal */
+export function compilerLoaded(): boolean {
+  return compiler !== undefined;
+}
+
+function isCompilerModule(x: unknown): x is { compile: Compile } {
+  return typeof x === "object" && x !== null && "compile" in x && typeof x.compile === "function";
 }
 
 /**
@@ -156,11 +213,11 @@ function stripTypes(url: string, source: string): string {
   return source;
 }
 
-function compileModule(url: string, source: string): string | undefined {
+function compileModule(compile: Compile, url: string, source: string): string | undefined {
   const mapMatch = INLINE_MAP.exec(source);
   const code = mapMatch ? source.slice(0, mapMatch.index) : source;
   const inputSourceMap = mapMatch?.[1] === undefined ? undefined : parseMap(mapMatch[1]);
-  let out: ReturnType<typeof compile>;
+  let out: CompileResult;
   try {
     out = compile(code, {
       filename: fileURLToPath(url),

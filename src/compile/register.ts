@@ -11,13 +11,13 @@
  */
 
 import * as nodeModule from "node:module";
-import { loadSync } from "./hooks.js";
 
 // `module.registerHooks` (Node 22.15 and later) runs the hooks on this
 // thread, synchronously; Node 26 deprecates `module.register`, which runs
 // them on a thread of their own, with a warning on every run.
 const registerHooks: unknown = Reflect.get(nodeModule, "registerHooks");
 if (typeof registerHooks === "function") {
+  const { loadSync } = await import("./hooks.js");
   Reflect.apply(registerHooks, nodeModule, [{ load: loadSync }]);
 } else {
   nodeModule.register(import.meta.url.endsWith(".ts") ? "./hooks.ts" : "./hooks.js", import.meta.url);
