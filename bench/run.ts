@@ -24,7 +24,7 @@
  * time-virtual-10k, time-virtual-1m, time-heap, time-wheel (section
  * "time": `bench/time.ts`), stream-pipeline-1m (section "stream":
  * `bench/stream.ts`), sync-oneshot, sync-mpsc-round-trip,
- * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mutex, sync-semaphore (
+ * sync-mpsc-1-to-1, sync-mpsc-8-to-1, sync-mpmc-1-to-4, sync-mutex, sync-semaphore (
  * section "sync": `bench/sync.ts`), and compose-select, compose-join-1k,
  * compose-joinset-100k, interop-from-promise, interop-from-async-iterable
  * (section "compose": `bench/compose.ts`), and io-redis-p16, io-redis-p1,
@@ -32,7 +32,8 @@
  * redis-benchmark and redis-server). The rows `mini-tokio/compile` made
  * are split off into tables of their own, measured in a second child
  * (spawn-join-1k-compiled, spawn-join-100k-compiled, yield-compiled,
- * sync-mpsc-round-trip-compiled: `compiledVariant` in `bench/core.ts`),
+ * sync-mpsc-round-trip-compiled, sync-mpmc-1-to-4-compiled:
+ * `compiledVariant` in `bench/core.ts`),
  * and compile-speed (section "compile": `bench/compile-speed.ts`).
  *
  * Why the TypeScript is compiled first: tsx transforms with esbuild's
@@ -527,6 +528,8 @@ const ORDER = [
   "sync-mpsc-round-trip-compiled",
   "sync-mpsc-1-to-1",
   "sync-mpsc-8-to-1",
+  "sync-mpmc-1-to-4",
+  "sync-mpmc-1-to-4-compiled",
   "sync-mutex",
   "sync-semaphore",
   "compose-select",

@@ -14,6 +14,9 @@
  *   trip.
  * - throughput: 1,000,000 messages through one channel of capacity 128,
  *   from one producer task or from eight, to one consumer. ns per message.
+ * - work queue: 1,000,000 values through one mpmc channel of capacity
+ *   128, from one producer task to four workers that share them (each
+ *   value reaches exactly one worker). ns per value.
  * - mutex: 100 tasks share one mutex; each locks it, reads a counter,
  *   yields inside the critical section, writes the counter back plus one,
  *   unlocks, and does so again. ns per lock/unlock; the counter must come
@@ -55,6 +58,8 @@ const fmt = (n: number): string => n.toLocaleString("en-US");
 /** Messages through the throughput benchmarks' channel, and its capacity. */
 const MESSAGES = 1_000_000;
 const CAPACITY = 128;
+/** Workers sharing the work queue's values. */
+const WORKERS = 4;
 /** Tasks sharing the mutex. */
 const LOCKERS = 100;
 
@@ -157,6 +162,50 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
   },
   throughputBenchmark(1),
   throughputBenchmark(8),
+  {
+    id: "sync-mpmc-1-to-4",
+    title: `${fmt(MESSAGES)} values, 1 → ${WORKERS} workers sharing them (a work queue), capacity ${CAPACITY}`,
+    unit: "ns per value",
+    size: MESSAGES,
+    expect: sumBelow,
+    rounds: 7,
+    quickRounds: 3,
+    cases: [
+      {
+        id: "mini-tokio",
+        label: "mini-tokio: mpmc, generator tasks",
+        run: sync((n) => miniTokio.workQueue(n, WORKERS, CAPACITY)),
+      },
+      {
+        id: "mini-tokio-compiled",
+        label: "mini-tokio compiled: mpmc, generator tasks",
+        run: sync((n) => compiled.workQueue(n, WORKERS, CAPACITY)),
+        compiled: true,
+      },
+      {
+        id: "native",
+        label: "Promise-resolver channel (native)",
+        note: "the same channel as above, its receivers queued; the end is one sentinel per worker, as it has no close",
+        run: async((n) => native.workQueue(n, WORKERS, CAPACITY)),
+      },
+      {
+        id: "effect",
+        label: `Effect 4: Queue.bounded(${CAPACITY}), ${WORKERS} fibers taking`,
+        ...smaller(100_000, "values"),
+        run: async((n) => effect.workQueue(n, WORKERS, CAPACITY)),
+      },
+    ],
+    targets: [
+      { kind: "ratio", row: "mini-tokio", max: 1.0 },
+      { kind: "speedup", row: "mini-tokio", over: "effect", versus: "Effect 4's Queue", min: 3 },
+    ],
+    notes: [
+      `One task sends 0..n-1 and closes the channel; ${WORKERS} worker tasks, each with its own receiver (\`rx.clone()\`), take values until the channel is closed and drained, and the sums of their shares add up to the checksum.`,
+      "Effection 4 is left out: its channels broadcast every value to every subscriber, so it has no work queue to compare.",
+      "No floor row: the floor's ring channel keeps one waker, for one receiver.",
+    ],
+    section: "sync",
+  },
   {
     id: "sync-mutex",
     title: `Mutex contended by ${LOCKERS} tasks`,

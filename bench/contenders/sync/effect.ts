@@ -9,6 +9,8 @@
  *   and `Queue.take`.
  * - throughput: `Queue.bounded(capacity)` with one or more producer fibers
  *   (`Queue.offer`) and one consumer (`Queue.take`).
+ * - work queue: the same queue with one producer fiber and several
+ *   consumer fibers taking from it; a sentinel per consumer ends the work.
  * - mutex: Effect 4 has no mutex; its idiom is a semaphore of one permit
  *   around the critical section (`Semaphore.withPermit`).
  * - semaphore: `Semaphore.take(1)` then `Semaphore.release(1)`.
@@ -125,6 +127,33 @@ const throughputProgram = Effect.fnUntraced(function* (n: number, producers: num
 /** `n` messages from `producers` fibers to one through `Queue.bounded(capacity)`; returns the sum of 0..n-1. */
 export function throughput(n: number, producers: number, capacity: number): Promise<number> {
   return Effect.runPromise(throughputProgram(n, producers, capacity));
+}
+
+// --- work queue ------------------------------------------------------------------------
+
+/** Marks the end of the work: one per worker, after the values. */
+const NO_MORE = -1;
+
+const worker = Effect.fnUntraced(function* (queue: Queue.Queue<number>) {
+  let sum = 0;
+  for (let v = yield* Queue.take(queue); v !== NO_MORE; v = yield* Queue.take(queue)) sum += v;
+  return sum;
+});
+
+const workQueueProgram = Effect.fnUntraced(function* (n: number, workers: number, capacity: number) {
+  const queue = yield* Queue.bounded<number>(capacity);
+  const fibers: Fiber.Fiber<number>[] = [];
+  for (let w = 0; w < workers; w++) fibers.push(yield* Effect.forkChild(worker(queue)));
+  for (let i = 0; i < n; i++) yield* Queue.offer(queue, i);
+  for (let w = 0; w < workers; w++) yield* Queue.offer(queue, NO_MORE);
+  let sum = 0;
+  for (const f of fibers) sum += yield* Fiber.join(f);
+  return sum;
+});
+
+/** One fiber offers 0..n-1 to `Queue.bounded(capacity)`; `workers` fibers take them; returns the sum. */
+export function workQueue(n: number, workers: number, capacity: number): Promise<number> {
+  return Effect.runPromise(workQueueProgram(n, workers, capacity));
 }
 
 // --- mutex ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import {
   type JoinHandle,
   Mutex,
   type MutexGuard,
+  mpmc,
   mpsc,
   type OneshotReceiver,
   type OneshotSender,
@@ -360,6 +361,32 @@ class ConsumerByHand implements Future<number> {
 /** `n` messages from `producers` hand-written futures to one through a channel of `capacity`; returns the sum of 0..n-1. */
 export function throughputByHand(n: number, producers: number, capacity: number): number {
   return rt.blockOn(new ConsumerByHand(n, producers, capacity));
+}
+
+// --- work queue (mpmc) -------------------------------------------------------------
+
+/** Takes values until the channel is closed and drained; returns their sum. */
+const worker = asyncFn(function* (rx: mpmc.Receiver<number>) {
+  let sum = 0;
+  for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) sum += v;
+  return sum;
+});
+
+const workQueueProgram = asyncFn(function* (n: number, workers: number, capacity: number) {
+  const [tx, rx] = mpmc.channel<number>(capacity);
+  const handles: JoinHandle<number>[] = [];
+  for (let w = 0; w < workers; w++) handles.push(spawn(worker(rx.clone())));
+  rx[Symbol.dispose]();
+  for (let i = 0; i < n; i++) yield* tx.send(i);
+  tx[Symbol.dispose](); // closed: each worker stops once the queue is drained
+  let sum = 0;
+  for (const h of handles) sum += yield* h;
+  return sum;
+});
+
+/** One task sends 0..n-1 into an mpmc channel of `capacity`; `workers` tasks share them; returns the sum. */
+export function workQueue(n: number, workers: number, capacity: number): number {
+  return rt.blockOn(workQueueProgram(n, workers, capacity));
 }
 
 // --- mutex ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@
  * - oneshot: `new Promise((resolve) => …)`; the resolver is the sender, the
  *   promise the receiver (`Promise.withResolvers`, which Node 20 lacks).
  * - {@link PromiseChannel}: a bounded channel, an array buffer plus a queue
- *   of resolvers on each side.
+ *   of resolvers on each side (several receivers may wait: the work-queue
+ *   row), with no close: a sentinel ends the work queue.
  * - {@link PromiseSemaphore}, {@link PromiseMutex}: a count plus a queue of
  *   resolvers; release hands the permit straight to the first waiter (FIFO,
  *   as our Mutex and Semaphore are).
@@ -209,6 +210,29 @@ export async function throughput(n: number, producers: number, capacity: number)
   for (let p = 0; p < producers; p++) sending.push(producer(ch, p * each, Math.min(n, (p + 1) * each)));
   const sum = await consumer(ch, n);
   await Promise.all(sending);
+  return sum;
+}
+
+// --- work queue ------------------------------------------------------------------------
+
+/** Marks the end of the work: one per worker, after the values (the channel has no close). */
+const NO_MORE = -1;
+
+async function worker(ch: PromiseChannel<number>): Promise<number> {
+  let sum = 0;
+  for (let v = await ch.recv(); v !== NO_MORE; v = await ch.recv()) sum += v;
+  return sum;
+}
+
+/** One async function sends 0..n-1 through a channel of `capacity`; `workers` async functions share them; resolves to the sum. */
+export async function workQueue(n: number, workers: number, capacity: number): Promise<number> {
+  const ch = new PromiseChannel<number>(capacity);
+  const working: Promise<number>[] = [];
+  for (let w = 0; w < workers; w++) working.push(worker(ch));
+  for (let i = 0; i < n; i++) await ch.send(i);
+  for (let w = 0; w < workers; w++) await ch.send(NO_MORE);
+  let sum = 0;
+  for (const part of await Promise.all(working)) sum += part;
   return sum;
 }
 
