@@ -191,7 +191,8 @@ function stripTypes(url: string, source: string): string {
         format: "esm",
         sourcemap: "inline",
         sourcefile: fileURLToPath(url),
-        target: "esnext",
+        // What this Node cannot run (`using` before Node 24) is lowered, as tsx does.
+        target: `node${process.versions.node}`,
       }).code;
     } catch {
       return source;
