@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { future, noopWaker, PENDING, Runtime, sleep, spawn, timeout, yieldNow } from "../../src/index.js";
+import { asyncFn, future, noopWaker, PENDING, Runtime, sleep, spawn, timeout, yieldNow } from "../../src/index.js";
 import { IoError, read, readToEnd, shutdown, writeAll } from "../../src/io/index.js";
 import { TcpListener, TcpStream, UdpSocket, UnixListener, UnixStream } from "../../src/net/index.js";
 
@@ -34,16 +34,35 @@ async function settled(): Promise<string[]> {
   return sockets();
 }
 
+/**
+ * A TCP connection on 127.0.0.1: the client, the accepted server side and
+ * the client's address as the listener saw it. Disposing the pair closes
+ * both sides and the listener.
+ */
+const tcpPair = asyncFn(function* () {
+  const listener = yield* TcpListener.bind("127.0.0.1:0");
+  const accepting = spawn(listener.accept());
+  const client = yield* TcpStream.connect(listener.localAddr());
+  const [server, peer] = yield* accepting;
+  return {
+    client,
+    server,
+    peer,
+    [Symbol.dispose]() {
+      server[Symbol.dispose]();
+      client[Symbol.dispose]();
+      listener[Symbol.dispose]();
+    },
+  };
+});
+
 test("connect, accept, write and read back; the addresses agree", async () => {
   assert.deepEqual(await settled(), [], "no socket open before");
   const rt = new Runtime();
   const [said, ok] = await rt.run(
     future(function* () {
-      using listener = yield* TcpListener.bind("127.0.0.1:0");
-      const accepting = spawn(listener.accept());
-      using client = yield* TcpStream.connect(listener.localAddr());
-      const [conn, peer] = yield* accepting;
-      using server = conn;
+      using pair = yield* tcpPair();
+      const { client, server, peer } = pair;
       yield* writeAll(client, Buffer.from("hello"));
       yield* shutdown(client);
       const got = Buffer.from(yield* readToEnd(server)).toString();
@@ -121,11 +140,8 @@ test("rt.dump() names the socket a task is reading: TcpStream.read(ip:port)", as
   const rt = new Runtime();
   const [line, peer] = await rt.run(
     future(function* () {
-      using listener = yield* TcpListener.bind("127.0.0.1:0");
-      const accepting = spawn(listener.accept());
-      using client = yield* TcpStream.connect(listener.localAddr());
-      const [conn] = yield* accepting;
-      using server = conn;
+      using pair = yield* tcpPair();
+      const { client, server } = pair;
       const reader = spawn(read(server, new Uint8Array(8)), { name: "reader" });
       yield* yieldNow();
       const dumped = rt.dump().tasks.find((t) => t.name === "reader")?.waitingOn;
@@ -141,11 +157,8 @@ test("a read dropped mid-wait on a socket removes its listener", async () => {
   const rt = new Runtime();
   const counts = await rt.run(
     future(function* () {
-      using listener = yield* TcpListener.bind("127.0.0.1:0");
-      const accepting = spawn(listener.accept());
-      using client = yield* TcpStream.connect(listener.localAddr());
-      const [conn] = yield* accepting;
-      using server = conn;
+      using pair = yield* tcpPair();
+      const { client, server } = pair;
       const socket = (server as unknown as { socket: import("node:net").Socket }).socket;
       const before = socket.listenerCount("data");
       const reader = spawn(read(server, new Uint8Array(8)));
