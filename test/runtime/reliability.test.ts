@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import {
   awaitable,
@@ -126,12 +126,27 @@ test("disposing a failed task's handle is reading the failure: nothing is report
   assert.deepEqual(reported, []);
 });
 
-test("a forgotten handle's failure is reported when the handle is garbage-collected", async (t) => {
+/** The garbage collector, or undefined with the test skipped (it needs --expose-gc, which npm test passes). */
+function gcOrSkip(t: TestContext): (() => void) | undefined {
   const gc = globalThis.gc;
-  if (gc === undefined) {
-    t.skip("needs --expose-gc (npm test passes it)");
-    return;
+  if (gc === undefined) t.skip("needs --expose-gc (npm test passes it)");
+  return gc;
+}
+
+/**
+ * Collects garbage up to `rounds` times, a host turn apart (finalization
+ * callbacks run on a later turn), stopping early once `done()`.
+ */
+async function collect(gc: () => void, rounds: number, done: () => boolean): Promise<void> {
+  for (let i = 0; i < rounds && !done(); i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 1));
   }
+}
+
+test("a forgotten handle's failure is reported when the handle is garbage-collected", async (t) => {
+  const gc = gcOrSkip(t);
+  if (gc === undefined) return;
   const reported: unknown[] = [];
   const rt = new Runtime({ clock: "virtual", onTaskError: (e) => reported.push(e.cause) });
   const boom = new Error("forgotten");
@@ -146,19 +161,13 @@ test("a forgotten handle's failure is reported when the handle is garbage-collec
       yield* sleep(10);
     }),
   );
-  for (let i = 0; i < 50 && reported.length === 0; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 1));
-  }
+  await collect(gc, 50, () => reported.length > 0);
   assert.deepEqual(reported, [boom]);
 });
 
 test("a forgotten handle whose task threw an Error made inside it is reported too (its stack frames must not keep the task)", async (t) => {
-  const gc = globalThis.gc;
-  if (gc === undefined) {
-    t.skip("needs --expose-gc (npm test passes it)");
-    return;
-  }
+  const gc = gcOrSkip(t);
+  if (gc === undefined) return;
   const reported: unknown[] = [];
   const rt = new Runtime({ clock: "virtual", onTaskError: (e) => reported.push(e.cause) });
   rt.blockOn(
@@ -171,20 +180,14 @@ test("a forgotten handle whose task threw an Error made inside it is reported to
       yield* sleep(10);
     }),
   );
-  for (let i = 0; i < 50 && reported.length === 0; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 1));
-  }
+  await collect(gc, 50, () => reported.length > 0);
   assert.equal(reported.length, 1);
   assert.match(String(reported[0]), /made inside the task/);
 });
 
 test("a failure that was read is never reported as forgotten", async (t) => {
-  const gc = globalThis.gc;
-  if (gc === undefined) {
-    t.skip("needs --expose-gc (npm test passes it)");
-    return;
-  }
+  const gc = gcOrSkip(t);
+  if (gc === undefined) return;
   const reported: unknown[] = [];
   const rt = new Runtime({ clock: "virtual", onTaskError: (e) => reported.push(e.cause) });
   rt.blockOn(
@@ -199,10 +202,7 @@ test("a failure that was read is never reported as forgotten", async (t) => {
       } catch {}
     }),
   );
-  for (let i = 0; i < 10; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 1));
-  }
+  await collect(gc, 10, () => false);
   assert.deepEqual(reported, []);
 });
 
