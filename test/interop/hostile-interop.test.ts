@@ -8,55 +8,50 @@ import { test } from "node:test";
 import { fromAsyncIterable, fromPromise, future, now, Runtime, select, sleep, yieldNow } from "../../src/index.js";
 import { virtual } from "../support/runtimes.js";
 
-test("fromPromise with a thenable whose then() throws rejects with that error and releases its host operation", () => {
-  const boom = new Error("then() threw");
-  const thenable = {
-    // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
-    then(): never {
-      throw boom;
+/** Thenables that fail in `then` itself: the method throws, or reading it does. */
+const hostileThenables = (boom: Error): [string, PromiseLike<unknown>][] => [
+  [
+    "whose then() throws",
+    {
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
+      then(): never {
+        throw boom;
+      },
     },
-  };
-  const rt = virtual();
-  const elapsed = rt.blockOn(
-    future(function* () {
-      let caught: unknown;
-      try {
-        yield* fromPromise(() => thenable);
-      } catch (error) {
-        caught = error;
-      }
-      assert.equal(caught, boom);
-      // Virtual time must still move: the host operation was released.
-      const start = now();
-      yield* sleep(1000);
-      return now().since(start);
-    }),
-  );
-  assert.equal(elapsed, 1000);
-});
+  ],
+  [
+    "whose then getter throws",
+    {
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
+      get then(): PromiseLike<unknown>["then"] {
+        throw boom;
+      },
+    },
+  ],
+];
 
-test("fromPromise with a thenable whose then getter throws rejects with that error, and time still moves", () => {
-  const boom = new Error("then getter threw");
-  const thenable = {
-    // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
-    get then(): PromiseLike<unknown>["then"] {
-      throw boom;
-    },
-  };
-  const rt = virtual();
-  rt.blockOn(
-    future(function* () {
-      let caught: unknown;
-      try {
-        yield* fromPromise(() => thenable);
-      } catch (error) {
-        caught = error;
-      }
-      assert.equal(caught, boom);
-      yield* sleep(1000);
-    }),
-  );
-});
+const thenFailed = new Error("then failed");
+for (const [how, thenable] of hostileThenables(thenFailed)) {
+  test(`fromPromise with a thenable ${how} rejects with that error and releases its host operation`, () => {
+    const rt = virtual();
+    const [caught, elapsed] = rt.blockOn(
+      future(function* () {
+        let error: unknown;
+        try {
+          yield* fromPromise(() => thenable);
+        } catch (e) {
+          error = e;
+        }
+        // Virtual time must still move: the host operation was released.
+        const start = now();
+        yield* sleep(1000);
+        return [error, now().since(start)] as const;
+      }),
+    );
+    assert.equal(caught, thenFailed);
+    assert.equal(elapsed, 1000);
+  });
+}
 
 /** An async iterator over `items` whose return() fails as `how` says, counting its calls. */
 function closingBadly(items: number[], how: "throws" | "rejects") {
