@@ -135,10 +135,7 @@ export class TimeDriver implements TimeHandle {
    * turn).
    */
   turnMs(): number {
-    if (!this.fresh) {
-      this.recentMs = Math.floor(this.clock.now()) | 0;
-      this.fresh = true;
-    }
+    if (!this.fresh) this.remember(Math.floor(this.clock.now()));
     return this.recentMs;
   }
 
@@ -149,13 +146,18 @@ export class TimeDriver implements TimeHandle {
 
   /** Starts a turn: fires every timer whose deadline has passed on the clock. */
   fireDue(): void {
-    this.fresh = false;
+    this.newTurn();
     if (this.wheel.size === 0) return;
     // The full reading, not turnMs()'s int32, which wraps after 24.8 days.
     const now = Math.floor(this.clock.now());
-    this.recentMs = now | 0;
-    this.fresh = true;
+    this.remember(now);
     if (now > this.wheel.elapsed) this.advanceWheel(now);
+  }
+
+  /** Keeps `ms`, a whole-ms reading of the clock, as this turn's. */
+  private remember(ms: number): void {
+    this.recentMs = ms | 0;
+    this.fresh = true;
   }
 
   /** True when the clock may jump: paused, timers waiting, no host operation outstanding. */
@@ -173,8 +175,7 @@ export class TimeDriver implements TimeHandle {
     const next = this.wheel.nextDeadline();
     if (next === undefined) return;
     this.clock.jumpTo(next);
-    this.recentMs = next | 0;
-    this.fresh = true;
+    this.remember(next);
     this.advanceWheel(next);
   }
 
