@@ -10,10 +10,11 @@
  * @module
  */
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { readResults } from "../../bench/report.js";
 import { compile } from "../../src/compile/index.js";
 import type { TraceStep } from "../../src/illustrate/index.js";
 import { type Future, Runtime } from "../../src/index.js";
@@ -56,23 +57,10 @@ function executorSteps(steps: readonly TraceStep[]): string[] {
 
 /** "N ns (R× native)" for a row of bench/results.json, if a full bench run wrote it. */
 function benchRow(benchmark: string, row: string): string | undefined {
-  const path = fileURLToPath(new URL("../../bench/results.json", import.meta.url));
-  if (!existsSync(path)) return undefined;
-  const results: unknown = JSON.parse(readFileSync(path, "utf8"));
-  if (typeof results !== "object" || results === null || !("benchmarks" in results)) return undefined;
-  const { benchmarks } = results;
-  if (!Array.isArray(benchmarks)) return undefined;
-  const bench: unknown = benchmarks.find((b: { id?: unknown }) => b.id === benchmark);
-  const rows: unknown = typeof bench === "object" && bench !== null && "rows" in bench ? bench.rows : undefined;
-  if (!Array.isArray(rows)) return undefined;
-  const value = (id: string): number | undefined => {
-    const found: unknown = rows.find((r: { id?: unknown }) => r.id === id);
-    return typeof found === "object" && found !== null && "value" in found && typeof found.value === "number"
-      ? found.value
-      : undefined;
-  };
-  const ns = value(row);
-  const native = value("native");
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const rows = readResults(root)?.benchmarks.find((b) => b.id === benchmark)?.rows;
+  const ns = rows?.find((r) => r.id === row)?.value;
+  const native = rows?.find((r) => r.id === "native")?.value;
   if (ns === undefined || native === undefined) return undefined;
   return `${ns.toLocaleString("en-US")} ns (${(ns / native).toFixed(2)}× native)`;
 }
