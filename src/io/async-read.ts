@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Context, Poll } from "../index.js";
+import { type Context, PENDING, type Poll } from "../index.js";
 
 /**
  * A source of bytes polled like a future (tokio's `AsyncRead`).
@@ -90,6 +90,22 @@ export interface AsyncBufRead extends AsyncRead {
    * `consume` and hand it to a writer without copying. Absent means false.
    */
   readonly stableViews?: boolean;
+}
+
+/**
+ * `pollRead` for a reader that keeps its own buffer: copies what
+ * `pollFillBuf` has (as much as `buf` holds) and consumes it. What
+ * `BufReader` and the in-memory duplex both read through.
+ *
+ * @internal
+ */
+export function pollReadBuffered(r: AsyncBufRead, cx: Context, buf: Uint8Array): Poll<number> {
+  const view = r.pollFillBuf(cx);
+  if (view === PENDING) return PENDING;
+  const n = Math.min(view.length, buf.length);
+  buf.set(view.subarray(0, n));
+  r.consume(n);
+  return n;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import { type Context, PENDING, type Poll } from "../index.js";
-import { type AsyncBufRead, type AsyncRead, checkReader, describeIo } from "./async-read.js";
+import { type AsyncBufRead, type AsyncRead, checkReader, describeIo, pollReadBuffered } from "./async-read.js";
 
 /**
  * Wraps an {@link AsyncRead} with a buffer of `capacity` bytes, making it an
@@ -70,12 +70,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncBufRead 
   pollRead(cx: Context, buf: Uint8Array): Poll<number> {
     // A read at least as large as the buffer, with nothing buffered, skips it.
     if (this.#pos === this.#filled && buf.length >= this.#buf.length) return this.#inner.pollRead(cx, buf);
-    const view = this.pollFillBuf(cx);
-    if (view === PENDING) return PENDING;
-    const n = Math.min(view.length, buf.length);
-    buf.set(view.subarray(0, n));
-    this.consume(n);
-    return n;
+    return pollReadBuffered(this, cx, buf);
   }
 
   cancelRead(): void {

@@ -12,7 +12,7 @@
  */
 
 import { type Context, PENDING, type Poll, pollProceed, type Waker } from "../index.js";
-import type { AsyncBufRead } from "./async-read.js";
+import { type AsyncBufRead, pollReadBuffered } from "./async-read.js";
 import type { AsyncWrite } from "./async-write.js";
 import { IoError } from "./io-error.js";
 
@@ -112,12 +112,7 @@ export class DuplexStream implements AsyncBufRead, AsyncWrite, Disposable {
 
   pollRead(cx: Context, buf: Uint8Array): Poll<number> {
     if (buf.length === 0) return 0;
-    const view = this.pollFillBuf(cx);
-    if (view === PENDING) return PENDING;
-    const n = Math.min(view.length, buf.length);
-    buf.set(view.subarray(0, n));
-    this.consume(n);
-    return n;
+    return pollReadBuffered(this, cx, buf);
   }
 
   pollWrite(cx: Context, bytes: Uint8Array): Poll<number> {
