@@ -26,18 +26,8 @@ import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Transferable, Worker } from "node:worker_threads";
 import { describe, textOf } from "../future/future.js";
-import {
-  Awaitable,
-  type Context,
-  currentRuntime,
-  type HostOperation,
-  hostOperation,
-  JoinError,
-  PENDING,
-  type Poll,
-  pollProceed,
-  type Waker,
-} from "../index.js";
+import { Awaitable, type Context, JoinError, PENDING, type Poll, pollProceed } from "../index.js";
+import { HostWait } from "../io/host-wait.js";
 import { BlockingError } from "./blocking-error.js";
 import { type Transfer, unwrapTransfer } from "./transfer.js";
 
@@ -131,8 +121,8 @@ export class BlockingHandle<T> extends Awaitable<T> {
   private readonly pool: BlockingPool;
   private ok = false;
   private outcome: unknown = undefined;
-  private waker: Waker | undefined = undefined;
-  private operation: HostOperation | undefined = undefined;
+  /** The waiting task; the reply comes from another thread, so virtual time holds still until then. */
+  readonly #host = new HostWait();
 
   /** @internal Made by {@link BlockingPool.spawn}. */
   constructor(pool: BlockingPool, id: number, job: string, message: unknown, moved: Transferable[]) {
@@ -171,10 +161,7 @@ export class BlockingHandle<T> extends Awaitable<T> {
     if (this.state === DONE) {
       throw new Error(`spawnBlocking(${this.job}): the handle was polled after it completed or was dropped`);
     }
-    const held = this.waker;
-    if (held === undefined || !held.willWake(cx.waker)) this.waker = cx.waker;
-    // The reply comes from another thread: hold virtual time still until then.
-    if (this.operation === undefined && currentRuntime() !== undefined) this.operation = hostOperation();
+    this.#host.wait(cx);
     return PENDING;
   }
 
@@ -185,11 +172,7 @@ export class BlockingHandle<T> extends Awaitable<T> {
     this.slot = undefined;
     this.ok = ok;
     this.outcome = outcome;
-    this.operation?.end();
-    this.operation = undefined;
-    const waker = this.waker;
-    this.waker = undefined;
-    waker?.wake();
+    this.#host.wake();
   }
 
   /** What a task awaiting it waits on (see `Future.describeWait`). */
@@ -207,9 +190,7 @@ export class BlockingHandle<T> extends Awaitable<T> {
     if (was === DONE) return;
     this.state = DONE;
     this.outcome = undefined;
-    this.waker = undefined;
-    this.operation?.end();
-    this.operation = undefined;
+    this.#host.stop();
     if (was === QUEUED) this.pool.dropQueued(this);
     else if (was === RUNNING) this.pool.dropRunning(this);
   }
