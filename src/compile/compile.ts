@@ -133,7 +133,14 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
   let compiled = 0;
 
   const generators = generatorPositions(code);
+  // Babel's scopes cost a crawl of the whole program (about half of all
+  // compile time): the pass that finds the calls goes without them
+  // whenever the names it looks for are declared nowhere but in the import,
+  // so that every use of them is the import. Each generator it lowers gets
+  // scopes of its own (see scoped()).
+  const shadowable = declaredElsewhere(ast.program, found);
   traverse(ast, {
+    noScope: !shadowable,
     // Only subtrees holding a generator function can hold a call to compile.
     enter(path) {
       const { start, end } = path.node;
@@ -142,13 +149,13 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
     CallExpression: {
       // Inner generator futures first: an outer body then sees plain functions.
       exit(path) {
-        const kind = calledKind(path, found);
+        const kind = shadowable ? calledKind(path, found) : calledKindByName(path.node, found);
         if (kind === undefined) return;
         const arg = path.get("arguments")[0];
         if (arg === undefined || !arg.isFunctionExpression() || !arg.node.generator || arg.node.async) return;
         let start: t.FunctionExpression;
         try {
-          start = lowerGenerator(arg, names);
+          start = lowerGenerator(shadowable ? arg : scoped(arg.node), names);
         } catch (error) {
           if (!(error instanceof Unsupported)) throw error;
           const loc = arg.node.loc?.start;
@@ -229,24 +236,113 @@ interface Imports {
   named: Map<t.Node, "future" | "asyncFn" | "main" | "scope">;
   /** Namespace import nodes (`import * as mt from "mini-tokio"`). */
   namespaces: Set<t.Node>;
+  /** The local names of {@link Imports.named}, with their kind. */
+  locals: Map<string, "future" | "asyncFn" | "main" | "scope">;
+  /** The local names of {@link Imports.namespaces}. */
+  namespaceNames: Set<string>;
+  /** The runtime's import declarations: the one place its names are meant to be declared. */
+  declarations: Set<t.Node>;
 }
 
 function findImports(program: t.Program, isRuntimeModule: (specifier: string) => boolean): Imports | undefined {
   let result: Imports | undefined;
   for (const s of program.body) {
     if (!t.isImportDeclaration(s) || s.importKind === "type" || !isRuntimeModule(s.source.value)) continue;
-    result ??= { specifier: s.source.value, named: new Map(), namespaces: new Set() };
+    result ??= {
+      specifier: s.source.value,
+      named: new Map(),
+      namespaces: new Set(),
+      locals: new Map(),
+      namespaceNames: new Set(),
+      declarations: new Set(),
+    };
+    result.declarations.add(s);
     if (result.specifier !== s.source.value) continue;
     for (const spec of s.specifiers) {
-      if (t.isImportNamespaceSpecifier(spec)) result.namespaces.add(spec);
+      if (t.isImportNamespaceSpecifier(spec)) {
+        result.namespaces.add(spec);
+        result.namespaceNames.add(spec.local.name);
+      }
       if (t.isImportSpecifier(spec)) {
         const imported = t.isIdentifier(spec.imported) ? spec.imported.name : spec.imported.value;
         const kind = Object.hasOwn(TAKES_GENERATOR, imported) ? TAKES_GENERATOR[imported] : undefined;
-        if (kind !== undefined) result.named.set(spec, kind);
+        if (kind !== undefined) {
+          result.named.set(spec, kind);
+          result.locals.set(spec.local.name, kind);
+        }
       }
     }
   }
   return result !== undefined && (result.named.size > 0 || result.namespaces.size > 0) ? result : undefined;
+}
+
+/**
+ * True when a local name of the runtime import (`future`, a namespace…)
+ * is also bound, assigned or labelled anywhere else in the module, so
+ * that a call to it may not be a call to the import: the calls are then
+ * resolved through Babel's scopes. Conservative by design: a name merely
+ * used as a property key or pattern target elsewhere counts too.
+ */
+function declaredElsewhere(program: t.Program, found: Imports): boolean {
+  const locals = new Set([...found.locals.keys(), ...found.namespaceNames]);
+  const visit = (node: t.Node): boolean => {
+    if (found.declarations.has(node)) return false;
+    if (Object.hasOwn(t.getBindingIdentifiers.keys, node.type)) {
+      for (const name of Object.keys(t.getBindingIdentifiers(node))) if (locals.has(name)) return true;
+    }
+    for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+      const value: unknown = Reflect.get(node, key);
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item) && visit(item)) return true;
+      } else if (isNode(value) && visit(value)) return true;
+    }
+    return false;
+  };
+  return visit(program);
+}
+
+function isNode(x: unknown): x is t.Node {
+  return typeof x === "object" && x !== null && typeof Reflect.get(x, "type") === "string";
+}
+
+/**
+ * The callee's kind when the module declares the runtime import's names
+ * nowhere else (see {@link declaredElsewhere}): then a name is the import.
+ */
+function calledKindByName(call: t.CallExpression, found: Imports): string | undefined {
+  const callee = call.callee;
+  if (t.isIdentifier(callee)) return found.locals.get(callee.name);
+  if (
+    t.isMemberExpression(callee) &&
+    !callee.computed &&
+    t.isIdentifier(callee.object) &&
+    t.isIdentifier(callee.property) &&
+    found.namespaceNames.has(callee.object.name)
+  ) {
+    const name = callee.property.name;
+    return Object.hasOwn(TAKES_GENERATOR, name) ? TAKES_GENERATOR[name] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A path to `fn` with scopes computed over `fn` alone: the function is
+ * traversed as the only expression of a program of its own. Its names
+ * from outside become that program's globals, which is all the lowering
+ * needs (it renames and inspects the bindings declared inside `fn`).
+ */
+function scoped(fn: t.FunctionExpression): NodePath<t.FunctionExpression> {
+  let found: NodePath<t.FunctionExpression> | undefined;
+  traverse(t.file(t.program([t.expressionStatement(fn)])), {
+    FunctionExpression(path) {
+      if (path.node === fn) {
+        found = path;
+        path.stop();
+      }
+    },
+  });
+  if (found === undefined) throw new Error("compile: the generator function was not found in its own program");
+  return found;
 }
 
 /** Which library function this call calls, if it is one taking a generator imported from mini-tokio. */

@@ -255,6 +255,31 @@ test("only calls of mini-tokio's own imports are compiled", () => {
   assert.equal(shadowed.compiled, 0);
 });
 
+test("a name of the import bound again anywhere in the module is resolved by scope, call by call", () => {
+  // Without such a binding the compiler skips Babel's scopes; with one, the
+  // call inside the shadowing scope stays as it is and the others compile.
+  const shadows = {
+    parameter: "function g(future) { return future(function* () { return 1; }); }",
+    "destructured parameter": "function g({ future }) { return future(function* () { return 1; }); }",
+    "catch parameter": "try {} catch (future) { future(function* () { return 1; }); }",
+    "block const": "{ const future = (f) => f; future(function* () { return 1; }); }",
+    "function declaration": "function h() { function future(f) { return f; } return future(function* () { return 1; }); }",
+    "class name": "{ class future {} new future(); }",
+  };
+  for (const [what, shadow] of Object.entries(shadows)) {
+    const source = `import { future } from "mini-tokio";\n${shadow}\nexport const f = future(function* () { return 2; });`;
+    const result = compile(source, { filename: "x.js" });
+    assert.equal(result.compiled, 1, what);
+    assert.equal((result.code.match(/function\*/g) ?? []).length, shadow.includes("function*") ? 1 : 0, what);
+    assert.deepEqual(result.warnings, [], what);
+  }
+  const namespace = compile(
+    `import * as mt from "mini-tokio";\nfunction g(mt) { return mt.future(function* () { return 1; }); }\nexport const f = mt.future(function* () { return 2; });`,
+  );
+  assert.equal(namespace.compiled, 1);
+  assert.match(namespace.code, /mt\.future\(function\* \(\) \{\s*return 1;/);
+});
+
 test("compile refuses a non-string with a TypeError naming what it got", () => {
   // @ts-expect-error: checking the run-time guard
   assert.throws(() => compile(42), /compile\(code\): code must be a string of JavaScript, got number/);
