@@ -262,12 +262,21 @@ export class CompiledFuture<T> extends Awaitable<T> {
   }
 
   /**
-   * The iterator of a `for…of` whose body awaits (`x[Symbol.iterator]()`).
+   * The iterator of a `for…of` whose body awaits (`x[Symbol.iterator]()`,
+   * with the errors `for…of` throws for what is not iterable).
    *
    * @internal
    */
-  iterate(x: Iterable<unknown>): Iterator<unknown> {
-    return x[Symbol.iterator]();
+  iterate(x: Iterable<unknown>): object {
+    const method = x[Symbol.iterator];
+    // A plain array whose iteration nobody changed: a cursor that reads
+    // what the built-in iterator would read (length, then the element, at
+    // each step), with no result object per step.
+    if (method === ARRAY_VALUES && Array.isArray(x) && arrayIterationIsBuiltIn()) return new ArrayCursor(x);
+    if (typeof method !== "function") throw new TypeError(`${describe(x)} is not iterable`);
+    const iterator: unknown = method.call(x);
+    if (!isObject(iterator)) throw new TypeError("Result of the Symbol.iterator method is not an object");
+    return iterator;
   }
 
   /**
@@ -384,6 +393,54 @@ export class CompiledFuture<T> extends Awaitable<T> {
 }
 
 const COMPILED_NEXT = CompiledFuture.prototype.next;
+
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+const ARRAY_ITERATOR: object = Object.getPrototypeOf([][Symbol.iterator]());
+const ARRAY_ITERATOR_NEXT: unknown = Reflect.get(ARRAY_ITERATOR, "next");
+
+/**
+ * True while `for…of` over an array still means what the language says:
+ * the array iterator's `next` is the built-in one, and nothing along its
+ * prototype chain gave it a `return` to call when a loop is left early.
+ * Checked without calling a getter someone may have put there.
+ */
+function arrayIterationIsBuiltIn(): boolean {
+  const next = Object.getOwnPropertyDescriptor(ARRAY_ITERATOR, "next");
+  return next !== undefined && next.value === ARRAY_ITERATOR_NEXT && !("return" in ARRAY_ITERATOR);
+}
+
+/**
+ * What `for…of` over a plain array steps through in a compiled body: the
+ * built-in array iterator's reads (the length, then the element, at each
+ * step; done for good once past the end), and it is its own step result,
+ * which the compiled loop reads before anything else runs.
+ */
+class ArrayCursor {
+  done = false;
+  value: unknown = undefined;
+  private index = 0;
+  private array: readonly unknown[] | undefined;
+
+  constructor(array: readonly unknown[]) {
+    this.array = array;
+  }
+
+  next(): ArrayCursor {
+    const array = this.array;
+    if (array !== undefined) {
+      const i = this.index;
+      if (i < array.length) {
+        this.index = i + 1;
+        this.value = array[i];
+        return this;
+      }
+      this.array = undefined;
+    }
+    this.done = true;
+    this.value = undefined;
+    return this;
+  }
+}
 
 function isObject(x: unknown): x is Record<PropertyKey, unknown> {
   return (typeof x === "object" && x !== null) || typeof x === "function";

@@ -71,6 +71,37 @@ test("for…of closes the iterator when the body throws, and the body's error wi
   );
 });
 
+test("for…of over an array reads what the array iterator reads, and sees a changed iteration", () => {
+  // The compiled loop steps a plain array without the iterator protocol:
+  // the reads (length, then the element) and what changes while it runs
+  // must be the built-in iterator's.
+  same(`const xs = [1, , 3]; for (const x of xs) { ${tick}; log.push(x); if (xs.length < 5) xs.push(xs.length * 10); } return xs.length;`);
+  same(
+    `const xs = new Proxy([1, 2], { get(t, k, r) { if (typeof k === "string") log.push("get " + k); return Reflect.get(t, k, r); } });
+    for (const x of xs) { ${tick}; log.push(x); } return "ok";`,
+  );
+  const iteratorProto = "Object.getPrototypeOf([][Symbol.iterator]())";
+  // A `return` given to array iterators is called when the loop is left early.
+  same(
+    `const proto = ${iteratorProto};
+    proto.return = function () { log.push("return"); return { done: true, value: undefined }; };
+    try { for (const x of [1, 2, 3]) { ${tick}; log.push(x); if (x === 2) break; } } finally { delete proto.return; }
+    return "ok";`,
+  );
+  // A replaced next() is the one called.
+  same(
+    `const proto = ${iteratorProto}; const next = proto.next;
+    proto.next = function () { const r = next.call(this); log.push("next " + r.value); return r; };
+    try { for (const x of [1, 2]) { ${tick}; log.push(x); } } finally { proto.next = next; }
+    return "ok";`,
+  );
+  // So is an array's own iterator.
+  same(
+    `const xs = [1, 2]; xs[Symbol.iterator] = function* () { log.push("own"); yield 7; };
+    for (const x of xs) { ${tick}; log.push(x); } return "ok";`,
+  );
+});
+
 test("return from inside try runs finally; return in finally overrides", () => {
   same(`try { ${tick}; return 1; } finally { log.push("f"); ${tick}; }`);
   same(`try { ${tick}; return 1; } finally { log.push("f"); return 2; }`);
