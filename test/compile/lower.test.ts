@@ -75,7 +75,9 @@ test("for…of over an array reads what the array iterator reads, and sees a cha
   // The compiled loop steps a plain array without the iterator protocol:
   // the reads (length, then the element) and what changes while it runs
   // must be the built-in iterator's.
-  same(`const xs = [1, , 3]; for (const x of xs) { ${tick}; log.push(x); if (xs.length < 5) xs.push(xs.length * 10); } return xs.length;`);
+  same(
+    `const xs = [1, , 3]; for (const x of xs) { ${tick}; log.push(x); if (xs.length < 5) xs.push(xs.length * 10); } return xs.length;`,
+  );
   same(
     `const xs = new Proxy([1, 2], { get(t, k, r) { if (typeof k === "string") log.push("get " + k); return Reflect.get(t, k, r); } });
     for (const x of xs) { ${tick}; log.push(x); } return "ok";`,
@@ -294,7 +296,8 @@ test("a name of the import bound again anywhere in the module is resolved by sco
     "destructured parameter": "function g({ future }) { return future(function* () { return 1; }); }",
     "catch parameter": "try {} catch (future) { future(function* () { return 1; }); }",
     "block const": "{ const future = (f) => f; future(function* () { return 1; }); }",
-    "function declaration": "function h() { function future(f) { return f; } return future(function* () { return 1; }); }",
+    "function declaration":
+      "function h() { function future(f) { return f; } return future(function* () { return 1; }); }",
     "class name": "{ class future {} new future(); }",
   };
   for (const [what, shadow] of Object.entries(shadows)) {
