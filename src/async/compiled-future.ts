@@ -8,7 +8,9 @@
  * parameters and `this` are bound at the same moment), keeps the locals that
  * live across awaits in its closure, and returns the resume function. Each
  * poll calls the resume function, which jumps to the saved state and runs
- * until the body returns or an await is pending. One `yield* f` becomes two
+ * until the body returns or an await is pending. A body whose start would
+ * bind nothing (no parameters, no locals kept across awaits, no `this`)
+ * is its resume function alone: `compiled.body(function (m) { … })`. One `yield* f` becomes two
  * calls on the machine:
  *
  * ```text
@@ -500,6 +502,32 @@ function isEnded(body: unknown): boolean {
  */
 export function future<T>(start: () => Resume<T>): CompiledFuture<T> {
   return new CompiledFuture(start());
+}
+
+/**
+ * The compiled `future(function* () { … })` whose start would bind nothing
+ * (read as `compiled.body`): the resume function itself, made when the
+ * generator function would have been called. What a body without awaits
+ * compiles to.
+ *
+ * **Cancel safety**: as {@link future}.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * // What the compiler makes of `future(function* () { return 42; })`:
+ * const f = compiled.body(() => 42);
+ * console.log(new Runtime().blockOn(f));
+ * ```
+ *
+ * ```text output
+ * 42
+ * ```
+ *
+ * @internal Emitted by `mini-tokio/compile`; not meant to be written by hand.
+ */
+export function body<T>(resume: Resume<T>): CompiledFuture<T> {
+  return new CompiledFuture(resume);
 }
 
 /**

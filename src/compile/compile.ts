@@ -168,7 +168,14 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
         }
         compiled++;
         const helper = kind === "asyncFn" || kind === "scope" ? "asyncFn" : "future";
-        const made = t.callExpression(t.memberExpression(runtime, t.identifier(helper)), [start]);
+        // A future's start that binds nothing (no parameters, locals, `this`
+        // or hoisted functions: a body without awaits, typically) is its
+        // resume function alone: no start closure to make per future.
+        const resume = helper === "future" ? bareResume(start) : undefined;
+        const made =
+          resume === undefined
+            ? t.callExpression(t.memberExpression(runtime, t.identifier(helper)), [start])
+            : t.callExpression(t.memberExpression(runtime, t.identifier("body")), [resume]);
         made.loc = path.node.loc;
         if (kind === "future" || kind === "asyncFn") {
           path.replaceWith(made);
@@ -343,6 +350,13 @@ function scoped(fn: t.FunctionExpression): NodePath<t.FunctionExpression> {
   });
   if (found === undefined) throw new Error("compile: the generator function was not found in its own program");
   return found;
+}
+
+/** The resume function of a start function that only returns it (`function () { return function ($m) { … }; }`). */
+function bareResume(start: t.FunctionExpression): t.FunctionExpression | undefined {
+  const [only, ...rest] = start.body.body;
+  if (start.params.length > 0 || start.body.directives.length > 0 || rest.length > 0) return undefined;
+  return t.isReturnStatement(only) && t.isFunctionExpression(only.argument) ? only.argument : undefined;
 }
 
 /** Which library function this call calls, if it is one taking a generator imported from mini-tokio. */

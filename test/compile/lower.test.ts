@@ -250,6 +250,17 @@ export const f = future(function* () { yield* yieldNow(); return 1; });`);
   assert.doesNotMatch(code, /function\s*\*/);
 });
 
+test("a future whose start binds nothing is its resume function alone; one that binds something keeps its start", () => {
+  const code = (body: string, kind = "future") =>
+    compile(`import { future, asyncFn } from "mini-tokio";\nexport const f = ${kind}(function* () { ${body} });`).code;
+  assert.match(code("return 1;"), /__miniTokioCompiled\.body\(function \(\$m\) \{\s*return 1;/);
+  // Locals across an await, `this`, or an asyncFn's call: the start function stays.
+  assert.match(code("const a = 1; yield* yieldNow(); return a;"), /__miniTokioCompiled\.future\(function \(\)/);
+  assert.match(code("return this;"), /__miniTokioCompiled\.future\(function \(\)/);
+  assert.match(code("return 1;", "asyncFn"), /__miniTokioCompiled\.asyncFn\(function \(\)/);
+  same("return [typeof this, arguments.length, 1];");
+});
+
 test("a `let` without initializer in a loop starts undefined on every iteration", () => {
   same(`for (let i = 0; i < 2; i++) { let x; ${tick}; log.push(String(x)); x = i; }`);
 });
