@@ -10,14 +10,18 @@
  * poll calls the resume function, which jumps to the saved state and runs
  * until the body returns or an await is pending. A body whose start would
  * bind nothing (no parameters, no locals kept across awaits, no `this`)
- * is its resume function alone: `compiled.body(function (m) { … })`. One `yield* f` becomes two
- * calls on the machine:
+ * is its resume function alone: `compiled.body(function (m) { … })`.
+ *
+ * One `yield* f` is a first poll where the await stands, and a resume
+ * point out of line for when it was pending:
  *
  * ```text
- *   m.await(f);           // remember what this await waits on
- *   state = 3;            // where to come back to
- * case 3:
- *   if ((t = m.step()) === SUSPENDED) return SUSPENDED;   // poll it; pending: suspend here
+ *   if ((t = m.first(f)) === SUSPENDED) { state = 7; return SUSPENDED; }
+ *   state = 3;            // ready at once: on with the code that follows
+ * case 3: …
+ * case 7:                 // the next polls come back here
+ *   if ((t = m.step()) === SUSPENDED) return SUSPENDED;
+ *   state = 3; continue;
  * ```
  *
  * Everything else — what `yield*` does with a library future, another
@@ -151,25 +155,32 @@ export class CompiledFuture<T> extends Awaitable<T> {
   }
 
   /**
-   * Starts an await: `yield* x` in the source. Compiled code calls
-   * {@link step} next, at the state it resumes in.
+   * Starts an await (`yield* x` in the source) and polls it once: its
+   * value, or {@link SUSPENDED}, after which compiled code calls
+   * {@link step} at each poll until the value comes. A future ready at once
+   * is never stored: one call, as cheap as the await can be.
    *
    * @internal
    */
-  await(x: Iterable<unknown>): void {
+  first(x: Iterable<unknown>): unknown {
     // `yield*` calls x[Symbol.iterator]() at once; a library future returns
     // itself, so skipping the call for those changes nothing observable.
     if (isLibraryFuture(x)) {
       const next = x.next;
-      if (next === LEAF_NEXT) {
+      const leaf = next === LEAF_NEXT;
+      if (leaf || next === GENERATOR_NEXT || next === COMPILED_NEXT) {
+        const cx = currentPoll();
+        if (cx === undefined) throw outsidePoll(x);
+        const p = x.poll(cx);
+        if (p !== PENDING) return p;
+        // What the task waits on, as awaitStep records it; generator
+        // futures leave it to the futures they await.
+        if (leaf) {
+          if (cx.onPending !== undefined) cx.onPending(x);
+          this.kind = LEAF;
+        } else this.kind = NESTED;
         this.future = x;
-        this.kind = LEAF;
-        return;
-      }
-      if (next === GENERATOR_NEXT || next === COMPILED_NEXT) {
-        this.future = x;
-        this.kind = NESTED;
-        return;
+        return SUSPENDED;
       }
     }
     // V8's own delegation for the rest.
@@ -177,6 +188,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
     // checks that x is iterable, with V8's TypeError.)
     this.iterator = delegate(x);
     this.kind = FOREIGN;
+    return this.step();
   }
 
   /**
@@ -191,13 +203,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
     const f = this.future;
     if (f !== undefined && kind <= NESTED) {
       const cx = currentPoll();
-      // No poll context: the future is being dropped. `yield*` would call
-      // next(), whose awaitStep throws the generator path's "cannot await
-      // while a future is being dropped": so do we.
-      if (cx === undefined) {
-        f.next();
-        throw new Error("mini-tokio: a compiled future was stepped outside a poll");
-      }
+      if (cx === undefined) throw outsidePoll(f);
       const p = f.poll(cx);
       if (p === PENDING) {
         // What the task waits on, as awaitStep records it; generator
@@ -442,6 +448,16 @@ class ArrayCursor {
     this.value = undefined;
     return this;
   }
+}
+
+/**
+ * No poll context: the future is being dropped. `yield*` would call
+ * next(), whose awaitStep throws the generator path's "cannot await while
+ * a future is being dropped": so do we.
+ */
+function outsidePoll(f: Awaitable<unknown>): Error {
+  f.next();
+  return new Error("mini-tokio: a compiled future was stepped outside a poll");
 }
 
 function isObject(x: unknown): x is Record<PropertyKey, unknown> {

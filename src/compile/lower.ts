@@ -707,8 +707,7 @@ class Lowering {
   private expressionStatement(e: t.Expression): void {
     if (t.isYieldExpression(e) && e.argument) {
       // The value is unused: no temporary.
-      this.awaitStart(this.expr(e.argument), e.loc);
-      this.emit(this.suspendIf(t.callExpression(t.memberExpression(this.machine, t.identifier("step")), []), e.loc));
+      this.await(this.expr(e.argument), undefined, e.loc);
       return;
     }
     const value = this.expr(e);
@@ -984,34 +983,55 @@ class Lowering {
 
   // --- Expressions -----------------------------------------------------------
 
-  /** Starts the await of `value`, ends the block, and opens the block the await resumes in. */
-  private awaitStart(value: t.Expression, loc: t.SourceLocation | null | undefined): void {
-    const start = t.callExpression(t.memberExpression(this.machine, t.identifier("await")), [value]);
-    start.loc = loc ?? null;
-    this.emit(t.expressionStatement(start));
-    const resume = this.newBlock();
-    this.jump(resume);
-    this.enter(resume);
-  }
-
-  /** `if (<step> === SUSPENDED) return SUSPENDED;` */
-  private suspendIf(step: t.Expression, loc: t.SourceLocation | null | undefined): t.Statement {
-    // The await's location, so a stack captured while it is pending (rt.dump's
-    // await location, an error's trace) points at the `yield*` in the source.
-    step.loc = loc ?? null;
-    return t.ifStatement(
-      t.binaryExpression("===", step, this.names.suspended),
-      t.returnStatement(this.names.suspended),
+  /**
+   * `yield* value`, its result (if wanted) in `into`. The first poll is part
+   * of the block the await is in, so a future that is ready at once costs
+   * one call and no jump:
+   *
+   * ```text
+   *   if ((t = m.first(f)) === SUSPENDED) { state = R; return SUSPENDED; }
+   *   state = A;                 // ready: fall through to what follows
+   * case A: …
+   * …
+   * case R:                      // out of line: where a pending await resumes
+   *   if ((t = m.step()) === SUSPENDED) return SUSPENDED;
+   *   state = A; continue;
+   * ```
+   *
+   * Both the first poll and the resumed ones run in the await's `try`
+   * region, so an exception (or a drop) at either is handled alike.
+   */
+  private await(value: t.Expression, into: t.Identifier | undefined, loc: t.SourceLocation | null | undefined): void {
+    const resume = this.newBlock(this.frame);
+    const after = this.newBlock();
+    const call = (method: string, args: t.Expression[]): t.Expression => {
+      const c = t.callExpression(t.memberExpression(this.machine, t.identifier(method)), args);
+      // The await's location, so a stack captured while it is pending (rt.dump's
+      // await location, an error's trace) points at the `yield*` in the source.
+      c.loc = loc ?? null;
+      return into === undefined ? c : t.assignmentExpression("=", into, c);
+    };
+    const suspended = (e: t.Expression) => t.binaryExpression("===", e, this.names.suspended);
+    this.emit(
+      t.ifStatement(
+        suspended(call("first", [value])),
+        t.blockStatement([
+          t.expressionStatement(t.assignmentExpression("=", this.state, this.ref(resume))),
+          t.returnStatement(this.names.suspended),
+        ]),
+      ),
     );
+    this.jump(after);
+    const r = this.block(resume);
+    r.body.push(t.ifStatement(suspended(call("step", [])), t.returnStatement(this.names.suspended)));
+    r.next = after;
+    this.enter(after);
   }
 
   /** `yield* x` in an expression: its value, in a fresh temporary. */
   private awaitValue(x: t.Expression, loc: t.SourceLocation | null | undefined): t.Identifier {
-    this.awaitStart(x, loc);
     const value = this.temp();
-    const step = t.callExpression(t.memberExpression(this.machine, t.identifier("step")), []);
-    step.loc = loc ?? null;
-    this.emit(this.suspendIf(t.assignmentExpression("=", value, step), loc));
+    this.await(x, value, loc);
     return value;
   }
 
