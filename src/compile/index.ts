@@ -31,3 +31,4 @@ export {
   compile,
 } from "./compile.js";
 export { type EsbuildPluginOptions, esbuildPlugin } from "./esbuild-plugin.js";
+export { type RollupPlugin, type RollupPluginOptions, rollupPlugin } from "./rollup-plugin.js";

@@ -1,6 +1,7 @@
-// The three ways compiled code reaches a program: Node's module hooks
+// The ways compiled code reaches a program: Node's module hooks
 // (`--import mini-tokio/register`, here from source on top of tsx), the
-// esbuild plugin, and `compile` itself (lower.test.ts).
+// esbuild plugin, the Rollup (and Vite) plugin, and `compile` itself
+// (lower.test.ts).
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -8,8 +9,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { build } from "esbuild";
-import { esbuildPlugin } from "../../src/compile/index.js";
+import { build, transform } from "esbuild";
+import { rollup } from "rollup";
+import { esbuildPlugin, rollupPlugin } from "../../src/compile/index.js";
 import { REGISTER } from "../support/register.js";
 
 const INDEX = resolve("src/index.ts");
@@ -150,6 +152,75 @@ test("the esbuild plugin compiles the generator futures of the files it bundles"
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the Rollup plugin compiles the modules it transforms, after the plugin that strips TypeScript", async () => {
+  const dir = scratch();
+  try {
+    const app = join(dir, "app.ts");
+    writeFileSync(app, APP);
+    const warnings: string[] = [];
+    const bundle = await rollup({
+      input: app,
+      // The runtime stays an import (run through tsx below); the app is bundled.
+      external: (id) => id === INDEX,
+      plugins: [
+        // What Vite does before any user plugin: TypeScript to JavaScript, with a map.
+        {
+          name: "strip-typescript",
+          async transform(code, id) {
+            if (!id.endsWith(".ts")) return null;
+            const out = await transform(code, { loader: "ts", sourcefile: id, sourcemap: true, format: "esm" });
+            return { code: out.code, map: out.map };
+          },
+        },
+        rollupPlugin({ onWarning: (w) => warnings.push(w) }),
+      ],
+    });
+    const { output } = await bundle.generate({ format: "esm", sourcemap: "inline" });
+    await bundle.close();
+    assert.deepEqual(warnings, []);
+    const code = output[0].code;
+    // (Rollup renames the import `compiled as __miniTokioCompiled` back to `compiled`.)
+    assert.match(code, /compiled\.future\(function \(\) \{/);
+    assert.doesNotMatch(code, /function\s*\*/);
+    const file = join(dir, "bundle.mjs");
+    writeFileSync(file, code);
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--enable-source-maps", file], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    const [first, frame] = out.trim().split("\n");
+    assert.equal(first, "CompiledFuture 42");
+    // The throw's frame, through Rollup's map, ours and the stripper's: app.ts, line 11.
+    assert.match(frame ?? "", /app\.ts:11:9\)$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("rollupPlugin leaves alone what is not a module of the program, and refuses bad options", () => {
+  const plugin = rollupPlugin();
+  const context = {
+    warn(message: string) {
+      throw new Error(`unexpected warning: ${message}`);
+    },
+  };
+  const source = `import { future } from "mini-tokio";\nexport const f = future(function* () { return 1; });\n`;
+  assert.match(plugin.transform.call(context, source, "/app/main.js")?.code ?? "", /__miniTokioCompiled/);
+  for (const id of ["\0virtual:main.js", "/app/main.js?raw", "/app/node_modules/x/index.js", "/app/style.css"]) {
+    assert.equal(plugin.transform.call(context, source, id), null, id);
+  }
+  const warned: string[] = [];
+  const bare = `import { future } from "mini-tokio";\nexport const f = future(function* () { yield 1; });\n`;
+  assert.equal(plugin.transform.call({ warn: (m: string) => warned.push(m) }, bare, "/app/bare.js"), null);
+  assert.match(warned[0] ?? "", /bare\.js:2:\d+: left as a generator: a bare `yield`/);
+  // @ts-expect-error: checking the run-time guard
+  assert.throws(() => rollupPlugin({ filter: "*.ts" }), /rollupPlugin\(\{ filter \}\): filter must be a RegExp/);
+  // @ts-expect-error: checking the run-time guard
+  assert.throws(() => rollupPlugin({ onWarning: 1 }), /onWarning must be a function/);
+  // @ts-expect-error: checking the run-time guard
+  assert.throws(() => rollupPlugin(null), /options must be an object/);
 });
 
 test("esbuildPlugin refuses a filter that is not a RegExp", () => {
