@@ -44,9 +44,8 @@ export interface RollupPlugin {
  * @example
  * ```ts no-run
  * // vite.config.ts
- * import { defineConfig } from "vite";
  * import { rollupPlugin } from "mini-tokio/compile";
- * export default defineConfig({ plugins: [rollupPlugin()] });
+ * export default { plugins: [rollupPlugin()] };
  * ```
  */
 export function rollupPlugin(options: RollupPluginOptions = {}): RollupPlugin {
