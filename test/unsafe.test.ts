@@ -15,6 +15,7 @@ import ts from "typescript";
 const EXPECTED: Record<string, string[]> = {
   "src/future/waker.ts": ["raw.vtable as RawWakerVTable<unknown>"],
   "src/async/awaitable.ts": ["READY_STEP as IteratorReturnResult<T>"],
+  "src/async/compiled-future.ts": ["x as Awaitable<unknown>"],
   "src/task/task.ts": ["TASK_VTABLE as RawWakerVTable<unknown>", "output as T"],
   "src/blocking/pool.ts": ["outcome as T"],
   "src/combinators/join.ts": ["new Join<unknown>(futures, failFast, api) as Awaitable<Joined<F>>"],

@@ -16,7 +16,9 @@
  * point out of line for when it was pending:
  *
  * ```text
- *   if ((t = m.first(f)) === SUSPENDED) { state = 7; return SUSPENDED; }
+ *   if ((t = m.first(a = f, a?.[ITERATOR] === OWN_ITERATOR && a.next)) === SUSPENDED) {
+ *     state = 7; return SUSPENDED;
+ *   }
  *   state = 3;            // ready at once: on with the code that follows
  * case 3: …
  * case 7:                 // the next polls come back here
@@ -56,6 +58,12 @@ export const SUSPENDED: unique symbol = Symbol("mini-tokio.suspended");
  */
 export const DROP: unique symbol = Symbol("mini-tokio.drop");
 
+/** `Symbol.iterator`, for compiled code (its module may shadow `Symbol`). */
+export const ITERATOR: typeof Symbol.iterator = Symbol.iterator;
+
+/** The `[Symbol.iterator]` of every library future (Awaitable's own): what a compiled await site compares with. */
+export const OWN_ITERATOR: () => unknown = Awaitable.prototype[Symbol.iterator];
+
 /** A compiled body: runs from its saved state to a value or {@link SUSPENDED}. */
 export type Resume<T> = (m: CompiledFuture<unknown>) => T | typeof SUSPENDED;
 
@@ -76,7 +84,6 @@ const BARE_YIELD: Awaiting = 3;
 const DROPPING: Awaiting = 4;
 
 const LEAF_NEXT = Awaitable.prototype.next;
-const OWN_ITERATOR = Awaitable.prototype[Symbol.iterator];
 const GENERATOR_NEXT = GeneratorFuture.prototype.next;
 
 /**
@@ -162,26 +169,31 @@ export class CompiledFuture<T> extends Awaitable<T> {
    *
    * @internal
    */
-  first(x: Iterable<unknown>): unknown {
-    // `yield*` calls x[Symbol.iterator]() at once; a library future returns
-    // itself, so skipping the call for those changes nothing observable.
-    if (isLibraryFuture(x)) {
-      const next = x.next;
-      const leaf = next === LEAF_NEXT;
-      if (leaf || next === GENERATOR_NEXT || next === COMPILED_NEXT) {
-        const cx = currentPoll();
-        if (cx === undefined) throw outsidePoll(x);
-        const p = x.poll(cx);
-        if (p !== PENDING) return p;
-        // What the task waits on, as awaitStep records it; generator
-        // futures leave it to the futures they await.
-        if (leaf) {
-          if (cx.onPending !== undefined) cx.onPending(x);
-          this.kind = LEAF;
-        } else this.kind = NESTED;
-        this.future = x;
-        return SUSPENDED;
-      }
+  first(x: Iterable<unknown>, next: unknown): unknown {
+    // `next` is what the await site read: x's `next` when x's
+    // `[Symbol.iterator]` is Awaitable's own (which returns x), else false.
+    // `yield*` would call x[Symbol.iterator]() at once, and get that same
+    // `next` from what it returned; for a library future skipping the call
+    // changes nothing observable.
+    const leaf = next === LEAF_NEXT;
+    if (leaf || next === GENERATOR_NEXT || next === COMPILED_NEXT) {
+      // SAFETY: the await site found x's [Symbol.iterator] to be Awaitable's
+      // own and passed x's own `next`, one of the library futures' own: x is
+      // a library future, and reading that again here would cost a lookup
+      // that sees every kind of future in the program.
+      const f = x as Awaitable<unknown>;
+      const cx = currentPoll();
+      if (cx === undefined) throw outsidePoll(f);
+      const p = f.poll(cx);
+      if (p !== PENDING) return p;
+      // What the task waits on, as awaitStep records it; generator
+      // futures leave it to the futures they await.
+      if (leaf) {
+        if (cx.onPending !== undefined) cx.onPending(f);
+        this.kind = LEAF;
+      } else this.kind = NESTED;
+      this.future = f;
+      return SUSPENDED;
     }
     // V8's own delegation for the rest.
     // (Compiled code is not type-checked: `delegate`'s own `yield*` is what
@@ -473,11 +485,6 @@ function suppressed(error: unknown, suppressedError: unknown): Error {
     if (made instanceof Error) return made;
   }
   return Object.assign(new Error(message), { name: "SuppressedError", error, suppressed: suppressedError });
-}
-
-/** A future whose `yield*` iterator is itself (every {@link Awaitable}): polled directly. */
-function isLibraryFuture(x: unknown): x is Awaitable<unknown> {
-  return isObject(x) && x[Symbol.iterator] === OWN_ITERATOR;
 }
 
 /** A resume function for a body that is gone: polling it throws the generator path's error. */

@@ -127,6 +127,8 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
   const names: RuntimeNames = {
     suspended: t.identifier(fresh("SUSPENDED")),
     drop: t.identifier(fresh("DROP")),
+    iterator: t.identifier(fresh("ITERATOR")),
+    ownIterator: t.identifier(fresh("OWN_ITERATOR")),
     fresh,
   };
   const warnings: CompileWarning[] = [];
@@ -197,6 +199,8 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
     t.variableDeclaration("const", [
       t.variableDeclarator(names.suspended, t.memberExpression(runtime, t.identifier("SUSPENDED"))),
       t.variableDeclarator(names.drop, t.memberExpression(runtime, t.identifier("DROP"))),
+      t.variableDeclarator(names.iterator, t.memberExpression(runtime, t.identifier("ITERATOR"))),
+      t.variableDeclarator(names.ownIterator, t.memberExpression(runtime, t.identifier("OWN_ITERATOR"))),
     ]),
   );
   program.body.unshift(

@@ -56,6 +56,10 @@ export interface RuntimeNames {
   suspended: t.Identifier;
   /** The `DROP` symbol. */
   drop: t.Identifier;
+  /** `Symbol.iterator`, read from the runtime (the module may shadow `Symbol`). */
+  iterator: t.Identifier;
+  /** The `[Symbol.iterator]` every library future shares (Awaitable's). */
+  ownIterator: t.Identifier;
   /** Makes a fresh name for the emitted code's own variables (see {@link freshNames}). */
   fresh(name: string): string;
 }
@@ -244,6 +248,8 @@ class Lowering {
   private returnValue: t.Identifier | undefined;
   private thisId: t.Identifier | undefined;
   private argumentsId: t.Identifier | undefined;
+  /** The future an await's first poll is given: one per machine, live only within that call. */
+  private awaited: t.Identifier | undefined;
   private hasTry = false;
   /** Blocks in the order they were written; state numbers are positions in it. */
   private readonly order: number[] = [];
@@ -461,8 +467,8 @@ class Lowering {
     return t.identifier(this.names.fresh(name));
   }
 
-  private temp(): t.Identifier {
-    const id = this.uid("t");
+  private temp(prefix = "t"): t.Identifier {
+    const id = this.uid(prefix);
     this.temps.add(id.name);
     return id;
   }
@@ -989,7 +995,9 @@ class Lowering {
    * one call and no jump:
    *
    * ```text
-   *   if ((t = m.first(f)) === SUSPENDED) { state = R; return SUSPENDED; }
+   *   if ((t = m.first(a = f, a?.[ITERATOR] === OWN_ITERATOR && a.next)) === SUSPENDED) {
+   *     state = R; return SUSPENDED;
+   *   }
    *   state = A;                 // ready: fall through to what follows
    * case A: …
    * …
@@ -1012,9 +1020,23 @@ class Lowering {
       return into === undefined ? c : t.assignmentExpression("=", into, c);
     };
     const suspended = (e: t.Expression) => t.binaryExpression("===", e, this.names.suspended);
+    // The await site reads what recognises a library future itself (its
+    // `[Symbol.iterator]`, then its `next`, the reads `yield*` makes), so
+    // V8 keeps their feedback per site: read inside the machine's shared
+    // `first`, they would see every kind of future in the program.
+    const awaited = (this.awaited ??= this.temp("a"));
+    const recognised = t.logicalExpression(
+      "&&",
+      t.binaryExpression(
+        "===",
+        t.optionalMemberExpression(awaited, this.names.iterator, true, true),
+        this.names.ownIterator,
+      ),
+      t.memberExpression(awaited, t.identifier("next")),
+    );
     this.emit(
       t.ifStatement(
-        suspended(call("first", [value])),
+        suspended(call("first", [t.assignmentExpression("=", awaited, value), recognised])),
         t.blockStatement([
           t.expressionStatement(t.assignmentExpression("=", this.state, this.ref(resume))),
           t.returnStatement(this.names.suspended),

@@ -189,6 +189,31 @@ test("yield* of a plain helper generator runs it inline, with its own awaits", (
   );
 });
 
+test("a future with its own [Symbol.iterator] or next is awaited through them, as yield* does", () => {
+  // The compiled await polls a library future directly only when its
+  // iterator and next are Awaitable's own: anything else is V8's yield*.
+  const r = same(
+    `return [yield* new OwnIterator(log), yield* new OwnNext(log), yield* new Plain(log)];`,
+    {},
+    `import { Awaitable } from "mini-tokio";
+    class OwnIterator extends Awaitable {
+      constructor(log) { super(); this.log = log; }
+      poll() { return "polled"; }
+      *[Symbol.iterator]() { this.log.push("its own iterator"); yield* yieldNow(); return "iterated"; }
+    }
+    class OwnNext extends Awaitable {
+      constructor(log) { super(); this.log = log; }
+      poll() { return "polled"; }
+      next() { this.log.push("its own next"); return { done: true, value: "next" }; }
+    }
+    class Plain extends Awaitable {
+      constructor(log) { super(); this.log = log; }
+      poll() { this.log.push("polled"); return "plain"; }
+    }`,
+  );
+  assert.deepEqual(r.value, ["iterated", "next", "plain"]);
+});
+
 test("yield* of a bare-yielding iterator throws the generator path's TypeError", () => {
   same(`try { yield* [1, 2]; } finally { log.push("f"); }`);
 });
