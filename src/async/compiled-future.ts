@@ -16,7 +16,7 @@
  * point out of line for when it was pending:
  *
  * ```text
- *   if ((t = m.first(a = f, a?.[ITERATOR] === OWN_ITERATOR && a.next)) === SUSPENDED) {
+ *   if ((t = m.first(m.awaited = f, m.awaited?.[ITERATOR] === OWN_ITERATOR && m.awaited.next)) === SUSPENDED) {
  *     state = 7; return SUSPENDED;
  *   }
  *   state = 3;            // ready at once: on with the code that follows
@@ -127,8 +127,16 @@ export class CompiledFuture<T> extends Awaitable<T> {
   private iterator: Iterator<unknown, unknown, undefined> | undefined = undefined;
   /** How {@link step} drives the await in progress. */
   private kind: Awaiting = LEAF;
-  /** What a foreign iterator yielded instead of PENDING (the bare-yield error names it). */
-  private yielded: unknown = undefined;
+  /**
+   * What the await in progress works with: the value it awaits, written by
+   * the compiled await site (which reads it again to recognise a library
+   * future, see {@link CompiledFuture.first}), or what a foreign iterator
+   * yielded instead of PENDING (the bare-yield error names it). A field,
+   * not a local of the machine, so a parked machine is no bigger for it.
+   *
+   * @internal
+   */
+  awaited: unknown = undefined;
 
   /** @internal Made by the compiled code through {@link future}. */
   constructor(body: Resume<T>) {
@@ -233,7 +241,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
     if (r.done !== true) {
       if (r.value !== PENDING) {
         this.kind = BARE_YIELD;
-        this.yielded = r.value;
+        this.awaited = r.value;
       }
       return SUSPENDED;
     }
@@ -399,7 +407,7 @@ export class CompiledFuture<T> extends Awaitable<T> {
 
   private bareYield(): TypeError {
     const body = this.body;
-    const value = this.yielded;
+    const value = this.awaited;
     this.end(THREW);
     whileDropping(() => this.unwind(body));
     return new TypeError(

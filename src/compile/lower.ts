@@ -248,8 +248,6 @@ class Lowering {
   private returnValue: t.Identifier | undefined;
   private thisId: t.Identifier | undefined;
   private argumentsId: t.Identifier | undefined;
-  /** The future an await's first poll is given: one per machine, live only within that call. */
-  private awaited: t.Identifier | undefined;
   private hasTry = false;
   /** Blocks in the order they were written; state numbers are positions in it. */
   private readonly order: number[] = [];
@@ -467,8 +465,8 @@ class Lowering {
     return t.identifier(this.names.fresh(name));
   }
 
-  private temp(prefix = "t"): t.Identifier {
-    const id = this.uid(prefix);
+  private temp(): t.Identifier {
+    const id = this.uid("t");
     this.temps.add(id.name);
     return id;
   }
@@ -995,7 +993,7 @@ class Lowering {
    * one call and no jump:
    *
    * ```text
-   *   if ((t = m.first(a = f, a?.[ITERATOR] === OWN_ITERATOR && a.next)) === SUSPENDED) {
+   *   if ((t = m.first(m.awaited = f, m.awaited?.[ITERATOR] === OWN_ITERATOR && m.awaited.next)) === SUSPENDED) {
    *     state = R; return SUSPENDED;
    *   }
    *   state = A;                 // ready: fall through to what follows
@@ -1024,15 +1022,15 @@ class Lowering {
     // `[Symbol.iterator]`, then its `next`, the reads `yield*` makes), so
     // V8 keeps their feedback per site: read inside the machine's shared
     // `first`, they would see every kind of future in the program.
-    const awaited = (this.awaited ??= this.temp("a"));
+    const awaited = t.memberExpression(this.machine, t.identifier("awaited"));
     const recognised = t.logicalExpression(
       "&&",
       t.binaryExpression(
         "===",
-        t.optionalMemberExpression(awaited, this.names.iterator, true, true),
+        t.optionalMemberExpression(t.cloneNode(awaited), this.names.iterator, true, true),
         this.names.ownIterator,
       ),
-      t.memberExpression(awaited, t.identifier("next")),
+      t.memberExpression(t.cloneNode(awaited), t.identifier("next")),
     );
     this.emit(
       t.ifStatement(
