@@ -121,6 +121,14 @@ function* delegate(x: Iterable<unknown>): Generator<unknown, unknown, unknown> {
 export class CompiledFuture<T> extends Awaitable<T> {
   /** The resume function, or an ended one that explains why polling is wrong. */
   private body: Resume<T>;
+  /**
+   * Where the body resumes: its state number, read and written by the
+   * compiled code only. A field of the machine rather than a local of the
+   * body's closure, so a body with no other local makes no closure context.
+   *
+   * @internal
+   */
+  state = 0;
   /** The library future the await in progress polls (Leaf, Nested). */
   private future: Awaitable<unknown> | undefined = undefined;
   /** The `yield*` delegation the await in progress drives (Foreign). */

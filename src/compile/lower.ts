@@ -65,7 +65,7 @@ export interface RuntimeNames {
 }
 
 /**
- * Names for the emitted code's variables (`$state`, `$m`, `$t3`, …): a
+ * Names for the emitted code's variables (`$m`, `$t3`, `$next`, …): a
  * prefix that appears nowhere in the source followed by a letter cannot
  * collide with any name in it, so no scope has to be searched (Babel's
  * `generateUid` searches every scope per name, quadratic in the temporaries).
@@ -242,7 +242,10 @@ class Lowering {
   /** Function declarations of the body's top level, moved to the start function. */
   private readonly functions: t.FunctionDeclaration[] = [];
   private readonly machine: t.Identifier;
-  private readonly state: t.Identifier;
+  /** The machine's state number (`$m.state`): a field of the machine, so a body with no other local needs no closure context. */
+  private get state(): t.MemberExpression {
+    return t.memberExpression(this.machine, t.identifier("state"));
+  }
   private readonly loopLabel: t.Identifier;
   private usesLoopLabel = false;
   private returnValue: t.Identifier | undefined;
@@ -260,7 +263,6 @@ class Lowering {
   ) {
     this.fn = path.node;
     this.machine = this.uid("m");
-    this.state = this.uid("state");
     this.loopLabel = this.uid("resume");
   }
 
@@ -1354,7 +1356,7 @@ class Lowering {
     const locals = [...this.hoisted, ...this.temps, ...(this.returnValue ? [this.returnValue.name] : [])]
       .filter((name) => !params.has(name))
       .concat(this.tryVariables());
-    const declarators = straight ? [] : [t.variableDeclarator(this.state, t.numericLiteral(0))];
+    const declarators: t.VariableDeclarator[] = [];
     for (const name of new Set(locals)) declarators.push(t.variableDeclarator(t.identifier(name)));
     if (declarators.length > 0) prologue.push(t.variableDeclaration("let", declarators));
     prologue.push(...this.functions);

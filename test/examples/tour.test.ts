@@ -40,7 +40,7 @@ test("the tour runs its seven scenes and draws every run into the output folder"
     assert.match(run.stdout, /main +· returned 42; this future was a CompiledFuture/);
     assert.match(
       run.stdout,
-      /if \(\$m\.first\(\$m\.awaited = yieldNow\(\), [^\n]*\) === \$SUSPENDED\) \{\n +\$state = \d+;\n +return \$SUSPENDED;/,
+      /if \(\$m\.first\(\$m\.awaited = yieldNow\(\), [^\n]*\) === \$SUSPENDED\) \{\n +\$m\.state = \d+;\n +return \$SUSPENDED;/,
     );
     assert.match(run.stdout, /Both runs made the same 10 executor steps/);
     assert.match(run.stdout, /Open .*report\.html in a browser/);
