@@ -237,6 +237,14 @@ class Lowering {
   private readonly targets: JumpTarget[] = [];
   /** Locals moved to the start function's closure. */
   private readonly hoisted = new Set<string>();
+  /** Boxed bindings (see {@link Lowering.box}): name → the box's identifier. */
+  private readonly boxes = new Map<string, t.Identifier>();
+  /** The identifiers that use a boxed binding → its box's name. */
+  private readonly boxUses = new Map<t.Node, string>();
+  /** The closures that use boxed bindings → the boxes they must keep. */
+  private readonly boxClosures = new Map<t.Node, string[]>();
+  /** A `for (let …)` loop's boxed head bindings, copied before each update. */
+  private readonly headBoxes = new Map<t.Node, t.Identifier[]>();
   /** Temporaries: fresh per use, never reassigned elsewhere, so they need no freezing. */
   private readonly temps = new Set<string>();
   /** Function declarations of the body's top level, moved to the start function. */
@@ -329,16 +337,17 @@ class Lowering {
       return nested.get(id);
     };
 
-    const declared: { id: t.Identifier; inLoop: boolean }[] = [];
+    const declared: Declared[] = [];
     const collect = (stmts: t.Statement[], inLoop: boolean, top: boolean): void => {
       for (const s of stmts) {
         if (t.isVariableDeclaration(s) && s.kind !== "var") {
           if (s.kind === "await using") throw new Unsupported("an `await using` declaration");
-          for (const id of declaredIdentifiers(s)) declared.push({ id, inLoop });
+          const plain = s.declarations.every((d) => t.isIdentifier(d.id));
+          for (const id of declaredIdentifiers(s)) declared.push({ id, inLoop, site: plain ? "let" : "other" });
           continue;
         }
         if (t.isClassDeclaration(s) && s.id) {
-          declared.push({ id: s.id, inLoop });
+          declared.push({ id: s.id, inLoop, site: "other" });
           continue;
         }
         if (t.isFunctionDeclaration(s)) {
@@ -362,7 +371,7 @@ class Lowering {
           if (s.handler) {
             if (s.handler.param) {
               for (const id of Object.values(t.getBindingIdentifiers(s.handler.param))) {
-                declared.push({ id, inLoop });
+                declared.push({ id, inLoop, site: "other" });
               }
             }
             collect(s.handler.body.body, inLoop, false);
@@ -371,7 +380,10 @@ class Lowering {
         } else if (isLoop(s)) {
           const head = t.isForStatement(s) ? s.init : t.isForXStatement(s) ? s.left : undefined;
           if (t.isVariableDeclaration(head) && head.kind !== "var") {
-            for (const id of declaredIdentifiers(head)) declared.push({ id, inLoop: true });
+            const plain = head.declarations.every((d) => t.isIdentifier(d.id));
+            for (const id of declaredIdentifiers(head)) {
+              declared.push({ id, inLoop: true, site: plain ? "let" : "other", loop: s });
+            }
           }
           cut(s.body, true);
         }
@@ -379,13 +391,16 @@ class Lowering {
     };
     collect(this.fn.body.body, false, true);
 
-    for (const { id, inLoop } of declared) {
+    const boxed: { binding: Binding; entry: Declared }[] = [];
+    for (const entry of declared) {
+      const { id, inLoop } = entry;
       const binding = bindingOf(id);
       if (binding === undefined) throw new Unsupported(`a binding Babel did not resolve (${id.name})`);
       if (binding.kind === "const" && binding.constantViolations.length > 0) {
         throw new Unsupported(`an assignment to the constant ${id.name}`);
       }
-      if (inLoop && this.capturedByClosure(binding)) {
+      const captured = inLoop && this.capturedByClosure(binding);
+      if (captured && entry.site !== "let") {
         throw new Unsupported(
           `the loop variable ${id.name} is captured by a closure (its per-iteration binding would be shared)`,
         );
@@ -394,8 +409,11 @@ class Lowering {
         const fresh = this.names.fresh(id.name);
         binding.scope.rename(id.name, fresh);
       }
-      this.hoisted.add(binding.identifier.name);
+      if (captured) boxed.push({ binding, entry });
+      else this.hoisted.add(binding.identifier.name);
     }
+    for (const { binding, entry } of boxed) this.box(binding, entry);
+    if (boxed.length > 0) this.rewriteBoxed(this.fn.body);
     for (const binding of Object.values(fnScope.bindings)) {
       if (binding.kind === "var") this.hoisted.add(binding.identifier.name);
     }
@@ -405,6 +423,84 @@ class Lowering {
   private capturedByClosure(binding: Binding): boolean {
     const uses = [...binding.referencePaths, ...binding.constantViolations];
     return uses.some((use) => use.getFunctionParent()?.node !== this.fn);
+  }
+
+  /**
+   * A per-iteration binding of a cut loop that a closure captures gets a
+   * box, `$box = { v }`, made afresh where the binding would be (each
+   * declaration, each iteration of a `for…of`, and for a `for (let …)`
+   * copied before each update, as the language copies it). Every use reads
+   * `$box.v`, and each closure that uses it is wrapped as
+   * `(($box) => closure)($box)`, so it keeps the box of the iteration that
+   * made it and sees, and makes, that iteration's changes.
+   */
+  private box(binding: Binding, entry: Declared): void {
+    const name = binding.identifier.name;
+    const refuse = (why: string): never => {
+      throw new Unsupported(`the loop variable ${name} is captured by a closure ${why}`);
+    };
+    const loop = entry.loop;
+    if (t.isForStatement(loop) && !loop.update) refuse("in a for loop without an update");
+    const box = this.uid(`${name}Box`);
+    const uses: t.Node[] = [...binding.referencePaths.map((p) => p.node)];
+    for (const p of binding.constantViolations) {
+      for (const id of Object.values(p.getBindingIdentifiers())) if (id.name === name) uses.push(id);
+    }
+    for (const path of [...binding.referencePaths, ...binding.constantViolations]) {
+      // The outermost function between the use and the body: the closure to wrap.
+      let closure: t.Node | undefined;
+      for (let p: NodePath | null = path; p !== null && p.node !== this.fn; p = p.parentPath) {
+        if (p.isFunction() || p.isClass()) closure = p.node;
+        if (t.isForStatement(loop) && p.node === loop.init && closure !== undefined) refuse("in its loop's head");
+      }
+      if (closure === undefined) continue;
+      if (!t.isFunctionExpression(closure) && !t.isArrowFunctionExpression(closure)) {
+        refuse("declared as a function, class or method");
+      }
+      const boxes = this.boxClosures.get(closure) ?? [];
+      if (!boxes.includes(box.name)) boxes.push(box.name);
+      this.boxClosures.set(closure, boxes);
+    }
+    for (const use of uses) this.boxUses.set(use, box.name);
+    this.boxes.set(name, box);
+    this.hoisted.add(box.name);
+    if (t.isForStatement(loop)) this.headBoxes.set(loop, [...(this.headBoxes.get(loop) ?? []), box]);
+  }
+
+  /** Replaces the uses of boxed bindings by `$box.v`, and wraps the closures that use them. */
+  private rewriteBoxed(body: t.BlockStatement): void {
+    const replace = (parent: t.Node, child: t.Node): t.Node | undefined => {
+      const box = this.boxUses.get(child);
+      if (box !== undefined) {
+        if (t.isObjectProperty(parent) && parent.value === child) parent.shorthand = false;
+        return t.memberExpression(t.identifier(box), t.identifier("v"));
+      }
+      visit(child);
+      const boxes = this.boxClosures.get(child);
+      if (boxes === undefined || !t.isExpression(child)) return undefined;
+      const ids = boxes.map((b) => t.identifier(b));
+      return t.callExpression(
+        t.arrowFunctionExpression(ids, child),
+        boxes.map((b) => t.identifier(b)),
+      );
+    };
+    const visit = (node: t.Node): void => {
+      for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+        const value: unknown = Reflect.get(node, key);
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) {
+            const item: unknown = value[i];
+            if (!isNode(item)) continue;
+            const r = replace(node, item);
+            if (r !== undefined) value[i] = r;
+          }
+        } else if (isNode(value)) {
+          const r = replace(node, value);
+          if (r !== undefined) setChild(node, key, r);
+        }
+      }
+    };
+    visit(body);
   }
 
   /** `var` declarations anywhere in the body become assignments: the start function declares them. */
@@ -723,6 +819,13 @@ class Lowering {
   /** `let`/`const`/`class` at a cut level: the binding was hoisted; the declaration becomes an assignment. */
   private declaration(s: t.VariableDeclaration): void {
     for (const d of s.declarations) {
+      const box = t.isIdentifier(d.id) ? this.boxes.get(d.id.name) : undefined;
+      if (box !== undefined) {
+        // A boxed binding: a new box each time the declaration runs.
+        const value = d.init ? this.expr(d.init) : t.unaryExpression("void", t.numericLiteral(0));
+        this.emit(t.expressionStatement(t.assignmentExpression("=", box, boxOf(value))));
+        continue;
+      }
       if (d.init) {
         const value = this.expr(d.init);
         this.emit(t.expressionStatement(t.assignmentExpression("=", lvalOf(d.id), value)));
@@ -843,6 +946,12 @@ class Lowering {
       if (update !== undefined && t.isForStatement(s) && s.update) {
         this.jump(update);
         this.enter(update);
+        // The next iteration's bindings: a copy of this one's, before the update runs in them.
+        for (const box of this.headBoxes.get(s) ?? []) {
+          this.emit(
+            t.expressionStatement(t.assignmentExpression("=", box, boxOf(t.memberExpression(box, t.identifier("v"))))),
+          );
+        }
         this.expressionStatement(s.update);
       }
       this.jump(head);
@@ -891,7 +1000,12 @@ class Lowering {
       t.ifStatement(member(result, "done"), t.breakStatement()),
       t.expressionStatement(t.assignmentExpression("=", value, member(result, "value"))),
       t.expressionStatement(t.assignmentExpression("=", active, t.booleanLiteral(true))),
-      t.expressionStatement(t.assignmentExpression("=", target, value)),
+      // A boxed loop variable gets a new box each iteration.
+      t.expressionStatement(
+        t.isIdentifier(target) && this.boxes.has(target.name)
+          ? t.assignmentExpression("=", t.identifier(this.boxes.get(target.name)?.name ?? target.name), boxOf(value))
+          : t.assignmentExpression("=", target, value),
+      ),
     ];
     const loop = t.forStatement(null, null, null, t.blockStatement([...step, s.body]));
     const close = t.ifStatement(
@@ -1530,4 +1644,17 @@ function isBinaryOperator(op: string): op is t.BinaryExpression["operator"] {
 
 function constDeclaration(id: t.Identifier, init: t.Expression): t.Statement {
   return t.variableDeclaration("const", [t.variableDeclarator(id, init)]);
+}
+
+/** Where a binding comes from, for {@link Lowering.box}: a plain `let`/`const` (with its loop, for a loop head), or anything else. */
+interface Declared {
+  readonly id: t.Identifier;
+  readonly inLoop: boolean;
+  readonly site: "let" | "other";
+  readonly loop?: t.Loop;
+}
+
+/** `{ v: value }`: a box. */
+function boxOf(value: t.Expression): t.ObjectExpression {
+  return t.objectExpression([t.objectProperty(t.identifier("v"), value)]);
 }
