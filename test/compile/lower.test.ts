@@ -315,6 +315,17 @@ test("closures made in a loop that awaits keep their iteration's binding, and sh
       dropAfterPolls: 2,
     },
   );
+  // The same where the module binds an import's name again (the calls are
+  // then resolved through whole-program scopes, and the inner future is
+  // compiled before the outer one).
+  const shadowed = same(
+    `const hs = [];
+    for (let i = 0; i < 3; i++) { hs.push(spawn(future(function* () { ${tick}; return i; }))); ${tick}; }
+    const out = []; for (const h of hs) out.push(yield* h); return out;`,
+    {},
+    "function unrelated(future) { return future; }",
+  );
+  assert.deepEqual(shadowed.value, [0, 1, 2]);
   // Shorthand properties and destructuring assignments read and write the box.
   same(
     `const fs = []; for (let i = 0; i < 2; i++) { fs.push(() => ({ i })); [i] = [i]; ${tick}; } return fs.map((f) => f().i);`,
