@@ -192,7 +192,7 @@ function mustCut(s: t.Statement): boolean {
   return found;
 }
 
-function forEachChild(node: t.Node, visit: (child: t.Node) => void): void {
+export function forEachChild(node: t.Node, visit: (child: t.Node) => void): void {
   const keys = t.VISITOR_KEYS[node.type];
   if (keys === undefined) return;
   for (const key of keys) {
@@ -205,7 +205,29 @@ function forEachChild(node: t.Node, visit: (child: t.Node) => void): void {
   }
 }
 
-function isNode(value: unknown): value is t.Node {
+/**
+ * Calls `replace` on each child of `node` (with the key it sits under) and
+ * puts what it returns, if anything, in the child's place: the one walk
+ * behind every rewrite of the body in place.
+ */
+function replaceChildren(node: t.Node, replace: (child: t.Node, key: string) => t.Node | undefined): void {
+  for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+    const value: unknown = Reflect.get(node, key);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (!isNode(item)) continue;
+        const r = replace(item, key);
+        if (r !== undefined) value[i] = r;
+      }
+    } else if (isNode(value)) {
+      const r = replace(value, key);
+      if (r !== undefined) setChild(node, key, r);
+    }
+  }
+}
+
+export function isNode(value: unknown): value is t.Node {
   return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
 }
 
@@ -469,37 +491,19 @@ class Lowering {
 
   /** Replaces the uses of boxed bindings by `$box.v`, and wraps the closures that use them. */
   private rewriteBoxed(body: t.BlockStatement): void {
-    const replace = (parent: t.Node, child: t.Node): t.Node | undefined => {
-      const box = this.boxUses.get(child);
-      if (box !== undefined) {
-        if (t.isObjectProperty(parent) && parent.value === child) parent.shorthand = false;
-        return t.memberExpression(t.identifier(box), t.identifier("v"));
-      }
-      visit(child);
-      const boxes = this.boxClosures.get(child);
-      if (boxes === undefined || !t.isExpression(child)) return undefined;
-      const ids = boxes.map((b) => t.identifier(b));
-      return t.callExpression(
-        t.arrowFunctionExpression(ids, child),
-        boxes.map((b) => t.identifier(b)),
-      );
-    };
-    const visit = (node: t.Node): void => {
-      for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value: unknown = Reflect.get(node, key);
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) {
-            const item: unknown = value[i];
-            if (!isNode(item)) continue;
-            const r = replace(node, item);
-            if (r !== undefined) value[i] = r;
-          }
-        } else if (isNode(value)) {
-          const r = replace(node, value);
-          if (r !== undefined) setChild(node, key, r);
+    const visit = (node: t.Node): void =>
+      replaceChildren(node, (child) => {
+        const box = this.boxUses.get(child);
+        if (box !== undefined) {
+          if (t.isObjectProperty(node) && node.value === child) node.shorthand = false;
+          return t.memberExpression(t.identifier(box), t.identifier("v"));
         }
-      }
-    };
+        visit(child);
+        const boxes = this.boxClosures.get(child);
+        if (boxes === undefined || !t.isExpression(child)) return undefined;
+        const ids = () => boxes.map((b) => t.identifier(b));
+        return t.callExpression(t.arrowFunctionExpression(ids(), child), ids());
+      });
     visit(body);
   }
 
@@ -508,18 +512,15 @@ class Lowering {
     const rewrite = (node: t.Node): void => {
       if (t.isFunction(node)) return;
       forEachChild(node, rewrite);
-      for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value: unknown = Reflect.get(node, key);
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) {
-            const item: unknown = value[i];
-            if (isNode(item) && t.isVariableDeclaration(item) && item.kind === "var") value[i] = varToStatement(item);
-          }
-        } else if (isNode(value) && t.isVariableDeclaration(value) && value.kind === "var") {
-          const inHead = (t.isForStatement(node) && key === "init") || (t.isForXStatement(node) && key === "left");
-          setChild(node, key, inHead ? varToHead(value) : varToStatement(value));
-        }
-      }
+      replaceChildren(node, (child, key) => {
+        if (!t.isVariableDeclaration(child) || child.kind !== "var") return undefined;
+        const inHead = (t.isForStatement(node) && key === "init") || (t.isForXStatement(node) && key === "left");
+        if (!inHead) return varToStatement(child);
+        const head = varToHead(child);
+        // `for (var i; …)`: nothing is left of the head.
+        if (head === null) setChild(node, key, null);
+        return head ?? undefined;
+      });
     };
     rewrite(body);
   }
@@ -531,28 +532,14 @@ class Lowering {
         if (mentionsThis(node)) throw new Unsupported("`this` or `arguments` in a class heritage or computed key");
         return;
       }
-      for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value: unknown = Reflect.get(node, key);
-        const replace = (child: unknown): t.Node | undefined => {
-          if (!isNode(child)) return undefined;
-          if (t.isThisExpression(child)) return (this.thisId ??= this.uid("this"));
-          if (t.isIdentifier(child) && child.name === "arguments" && isReferenceSlot(node, key)) {
-            return (this.argumentsId ??= this.uid("arguments"));
-          }
-          return undefined;
-        };
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) {
-            const r = replace(value[i]);
-            if (r !== undefined) value[i] = r;
-            else if (isNode(value[i])) visit(value[i]);
-          }
-        } else if (isNode(value)) {
-          const r = replace(value);
-          if (r !== undefined) setChild(node, key, r);
-          else visit(value);
+      replaceChildren(node, (child, key) => {
+        if (t.isThisExpression(child)) return (this.thisId ??= this.uid("this"));
+        if (t.isIdentifier(child) && child.name === "arguments" && isReferenceSlot(node, key)) {
+          return (this.argumentsId ??= this.uid("arguments"));
         }
-      }
+        visit(child);
+        return undefined;
+      });
     };
     visit(body);
   }
@@ -1393,20 +1380,7 @@ class Lowering {
       const innerLabels = t.isLabeledStatement(node) ? [...labels, node.label.name] : labels;
       const innerLoops = isLoop(node) ? loops + 1 : loops;
       const innerBreakables = isLoop(node) || t.isSwitchStatement(node) ? breakables + 1 : breakables;
-      for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-        const value: unknown = Reflect.get(node, key);
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) {
-            const item: unknown = value[i];
-            if (!isNode(item)) continue;
-            const r = visit(item, innerLabels, innerLoops, innerBreakables);
-            if (r !== undefined) value[i] = r;
-          }
-        } else if (isNode(value)) {
-          const r = visit(value, innerLabels, innerLoops, innerBreakables);
-          if (r !== undefined) setChild(node, key, r);
-        }
-      }
+      replaceChildren(node, (child) => visit(child, innerLabels, innerLoops, innerBreakables));
       return undefined;
     };
     const r = visit(s, [], 0, 0);
