@@ -20,7 +20,7 @@ import generateModule from "@babel/generator";
 import { parse } from "@babel/parser";
 import traverseModule, { type NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { freshNames, lowerGenerator, type RuntimeNames, Unsupported } from "./lower.js";
+import { forEachChild, freshNames, lowerGenerator, type RuntimeNames, Unsupported } from "./lower.js";
 
 // Babel 7 is CommonJS with an `exports.default`: from ESM the default import is the module object.
 const traverse = "default" in traverseModule ? traverseModule.default : traverseModule;
@@ -151,7 +151,7 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
     CallExpression: {
       // Inner generator futures first: an outer body then sees plain functions.
       exit(path) {
-        const kind = shadowable ? calledKind(path, found) : calledKindByName(path.node, found);
+        const kind = calledKind(path, found, shadowable);
         if (kind === undefined) return;
         const arg = path.get("arguments")[0];
         if (arg === undefined || !arg.isFunctionExpression() || !arg.node.generator || arg.node.async) return;
@@ -247,10 +247,8 @@ interface Imports {
   named: Map<t.Node, "future" | "asyncFn" | "main" | "scope">;
   /** Namespace import nodes (`import * as mt from "mini-tokio"`). */
   namespaces: Set<t.Node>;
-  /** The local names of {@link Imports.named}, with their kind. */
-  locals: Map<string, "future" | "asyncFn" | "main" | "scope">;
-  /** The local names of {@link Imports.namespaces}. */
-  namespaceNames: Set<string>;
+  /** The specifiers of {@link Imports.named} and {@link Imports.namespaces}, by local name. */
+  byName: Map<string, t.Node>;
   /** The runtime's import declarations: the one place its names are meant to be declared. */
   declarations: Set<t.Node>;
 }
@@ -263,8 +261,7 @@ function findImports(program: t.Program, isRuntimeModule: (specifier: string) =>
       specifier: s.source.value,
       named: new Map(),
       namespaces: new Set(),
-      locals: new Map(),
-      namespaceNames: new Set(),
+      byName: new Map(),
       declarations: new Set(),
     };
     result.declarations.add(s);
@@ -272,14 +269,14 @@ function findImports(program: t.Program, isRuntimeModule: (specifier: string) =>
     for (const spec of s.specifiers) {
       if (t.isImportNamespaceSpecifier(spec)) {
         result.namespaces.add(spec);
-        result.namespaceNames.add(spec.local.name);
+        result.byName.set(spec.local.name, spec);
       }
       if (t.isImportSpecifier(spec)) {
         const imported = t.isIdentifier(spec.imported) ? spec.imported.name : spec.imported.value;
         const kind = Object.hasOwn(TAKES_GENERATOR, imported) ? TAKES_GENERATOR[imported] : undefined;
         if (kind !== undefined) {
           result.named.set(spec, kind);
-          result.locals.set(spec.local.name, kind);
+          result.byName.set(spec.local.name, spec);
         }
       }
     }
@@ -295,45 +292,16 @@ function findImports(program: t.Program, isRuntimeModule: (specifier: string) =>
  * used as a property key or pattern target elsewhere counts too.
  */
 function declaredElsewhere(program: t.Program, found: Imports): boolean {
-  const locals = new Set([...found.locals.keys(), ...found.namespaceNames]);
-  const visit = (node: t.Node): boolean => {
-    if (found.declarations.has(node)) return false;
+  let bound = false;
+  const visit = (node: t.Node): void => {
+    if (bound || found.declarations.has(node)) return;
     if (Object.hasOwn(t.getBindingIdentifiers.keys, node.type)) {
-      for (const name of Object.keys(t.getBindingIdentifiers(node))) if (locals.has(name)) return true;
+      for (const name of Object.keys(t.getBindingIdentifiers(node))) if (found.byName.has(name)) bound = true;
     }
-    for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-      const value: unknown = Reflect.get(node, key);
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item) && visit(item)) return true;
-      } else if (isNode(value) && visit(value)) return true;
-    }
-    return false;
+    forEachChild(node, visit);
   };
-  return visit(program);
-}
-
-function isNode(x: unknown): x is t.Node {
-  return typeof x === "object" && x !== null && typeof Reflect.get(x, "type") === "string";
-}
-
-/**
- * The callee's kind when the module declares the runtime import's names
- * nowhere else (see {@link declaredElsewhere}): then a name is the import.
- */
-function calledKindByName(call: t.CallExpression, found: Imports): string | undefined {
-  const callee = call.callee;
-  if (t.isIdentifier(callee)) return found.locals.get(callee.name);
-  if (
-    t.isMemberExpression(callee) &&
-    !callee.computed &&
-    t.isIdentifier(callee.object) &&
-    t.isIdentifier(callee.property) &&
-    found.namespaceNames.has(callee.object.name)
-  ) {
-    const name = callee.property.name;
-    return Object.hasOwn(TAKES_GENERATOR, name) ? TAKES_GENERATOR[name] : undefined;
-  }
-  return undefined;
+  visit(program);
+  return bound;
 }
 
 /**
@@ -363,12 +331,23 @@ function bareResume(start: t.FunctionExpression): t.FunctionExpression | undefin
   return t.isReturnStatement(only) && t.isFunctionExpression(only.argument) ? only.argument : undefined;
 }
 
-/** Which library function this call calls, if it is one taking a generator imported from mini-tokio. */
-function calledKind(path: NodePath<t.CallExpression>, found: Imports): string | undefined {
+/**
+ * Which library function this call calls, if it is one taking a generator
+ * imported from mini-tokio. A name is resolved through Babel's scopes when
+ * the module binds an import's name again (`byScope`), else by the name
+ * alone: then it can only be the import (see {@link declaredElsewhere}).
+ */
+function calledKind(path: NodePath<t.CallExpression>, found: Imports, byScope: boolean): string | undefined {
   const callee = path.node.callee;
+  /** The runtime's import specifier `name` means at this call, if any. */
+  const importOf = (name: string): t.Node | undefined => {
+    if (!byScope) return found.byName.get(name);
+    const binding = path.scope.getBinding(name);
+    return binding?.kind === "module" ? binding.path.node : undefined;
+  };
   if (t.isIdentifier(callee)) {
-    const binding = path.scope.getBinding(callee.name);
-    return binding?.kind === "module" ? found.named.get(binding.path.node) : undefined;
+    const specifier = importOf(callee.name);
+    return specifier === undefined ? undefined : found.named.get(specifier);
   }
   if (
     t.isMemberExpression(callee) &&
@@ -376,8 +355,8 @@ function calledKind(path: NodePath<t.CallExpression>, found: Imports): string | 
     t.isIdentifier(callee.object) &&
     t.isIdentifier(callee.property)
   ) {
-    const binding = path.scope.getBinding(callee.object.name);
-    if (binding?.kind !== "module" || !found.namespaces.has(binding.path.node)) return undefined;
+    const specifier = importOf(callee.object.name);
+    if (specifier === undefined || !found.namespaces.has(specifier)) return undefined;
     const name = callee.property.name;
     return Object.hasOwn(TAKES_GENERATOR, name) ? TAKES_GENERATOR[name] : undefined;
   }

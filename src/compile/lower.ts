@@ -227,7 +227,7 @@ function replaceChildren(node: t.Node, replace: (child: t.Node, key: string) => 
   }
 }
 
-export function isNode(value: unknown): value is t.Node {
+function isNode(value: unknown): value is t.Node {
   return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
 }
 
