@@ -8,11 +8,11 @@
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { compile } from "./compile.js";
-import { mayImportRuntime, runtimeModuleTest } from "./runtime-module.js";
+import { isDependency, mayImportRuntime, runtimeModuleTest, SOURCE_FILE } from "./runtime-module.js";
 
 /** Options of {@link esbuildPlugin}. */
 export interface EsbuildPluginOptions {
-  /** Which files to look at (default: `.js`, `.mjs`, `.ts`, `.mts`, `.jsx`, `.tsx` outside node_modules). */
+  /** Which files to look at (default: `.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.jsx`, `.tsx`, outside node_modules). */
   filter?: RegExp;
   /** Called with each warning (default: esbuild reports them as build warnings). */
   onWarning?: (message: string) => void;
@@ -51,13 +51,13 @@ interface PluginBuild {
  * ```
  */
 export function esbuildPlugin(options: EsbuildPluginOptions = {}): { name: string; setup(build: PluginBuild): void } {
-  const filter = options.filter ?? /\.(?:[cm]?[jt]s|[jt]sx)$/;
+  const filter = options.filter ?? SOURCE_FILE;
   if (!(filter instanceof RegExp)) throw new TypeError("esbuildPlugin({ filter }): filter must be a RegExp");
   return {
     name: "mini-tokio-compile",
     setup(build) {
       build.onLoad({ filter }, async ({ path }) => {
-        if (path.includes("/node_modules/")) return undefined;
+        if (isDependency(path)) return undefined;
         const source = await readFile(path, "utf8");
         if (!mayImportRuntime(source)) return undefined;
         const loader = path.endsWith("x")

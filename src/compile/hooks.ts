@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CompileCache } from "./cache.js";
 import type { CompileOptions, CompileResult, CompileSourceMap } from "./compile.js";
-import { mayImportRuntime, runtimeModuleTest } from "./runtime-module.js";
+import { isDependency, mayImportRuntime, runtimeModuleTest } from "./runtime-module.js";
 
 /** What Node passes to a `load` hook and expects back (the subset used here). */
 interface LoadResult {
@@ -70,7 +70,7 @@ function lookUp(url: string, loaded: LoadResult): { readonly result: LoadResult 
     loaded.format === "module-typescript" && hasStripper()
       ? { ...loaded, format: "module", source: stripTypes(url, textOf(loaded.source) ?? "") }
       : loaded;
-  if (result.format !== "module" || !url.startsWith("file:") || url.includes("/node_modules/")) return { result };
+  if (result.format !== "module" || !url.startsWith("file:") || isDependency(url)) return { result };
   // The compiler's own modules: on Node 20 the hooks see the import that
   // loads the compiler, and waiting for it there would never end.
   if (url.startsWith(OWN_DIRECTORY)) return { result };

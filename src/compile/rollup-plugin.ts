@@ -12,11 +12,11 @@
 
 import { pathToFileURL } from "node:url";
 import { type CompileSourceMap, compile } from "./compile.js";
-import { mayImportRuntime, runtimeModuleTest } from "./runtime-module.js";
+import { isDependency, mayImportRuntime, runtimeModuleTest, SOURCE_FILE } from "./runtime-module.js";
 
 /** Options of {@link rollupPlugin}. */
 export interface RollupPluginOptions {
-  /** Which module ids to look at (default: `.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.jsx`, `.tsx` outside node_modules). */
+  /** Which module ids to look at (default: `.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.jsx`, `.tsx`, outside node_modules). */
   filter?: RegExp;
   /** Called with each warning (default: the bundler reports them through `this.warn`). */
   onWarning?: (message: string) => void;
@@ -52,7 +52,7 @@ export function rollupPlugin(options: RollupPluginOptions = {}): RollupPlugin {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("rollupPlugin(options): options must be an object such as { filter: /\\.ts$/ }");
   }
-  const filter = options.filter ?? /\.(?:[cm]?[jt]s|[jt]sx)$/;
+  const filter = options.filter ?? SOURCE_FILE;
   if (!(filter instanceof RegExp)) throw new TypeError("rollupPlugin({ filter }): filter must be a RegExp");
   const onWarning = options.onWarning;
   if (onWarning !== undefined && typeof onWarning !== "function") {
@@ -62,7 +62,7 @@ export function rollupPlugin(options: RollupPluginOptions = {}): RollupPlugin {
     name: "mini-tokio-compile",
     transform(code, id) {
       // A "\0" id is another plugin's virtual module; a query (`?raw`) is not the module's code.
-      if (id.startsWith("\0") || id.includes("?") || id.includes("/node_modules/")) return null;
+      if (id.startsWith("\0") || id.includes("?") || isDependency(id)) return null;
       if (!filter.test(id) || !mayImportRuntime(code)) return null;
       const out = compile(code, { filename: id, isRuntimeModule: runtimeModuleTest(pathToFileURL(id).href) });
       for (const w of out.warnings) {

@@ -34,3 +34,11 @@ export function runtimeModuleTest(url: string): (specifier: string) => boolean {
 export function mayImportRuntime(source: string): boolean {
   return source.includes("function*") && (source.includes("mini-tokio") || source.includes("/index"));
 }
+
+/** The files the compiler looks at by default: JavaScript and TypeScript modules (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.jsx`, `.tsx`). */
+export const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/** True for a path or URL inside a `node_modules` folder: a dependency, which the compiler leaves as it is. */
+export function isDependency(pathOrUrl: string): boolean {
+  return pathOrUrl.includes("/node_modules/");
+}
