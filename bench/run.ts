@@ -67,7 +67,16 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { selectCompose } from "./compose.js";
-import { childList, median, round, selectBenchmarks, TIMED_BENCHMARKS, type TimedBenchmark, tsFiles } from "./core.js";
+import {
+  childList,
+  median,
+  NODE_MAJOR,
+  round,
+  selectBenchmarks,
+  TIMED_BENCHMARKS,
+  type TimedBenchmark,
+  tsFiles,
+} from "./core.js";
 import {
   HEAP_CASES,
   HEAP_TARGETS,
@@ -620,7 +629,7 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  if (options.node !== undefined && options.node !== process.versions.node.split(".")[0]) {
+  if (options.node !== undefined && options.node !== NODE_MAJOR) {
     process.exitCode = onOtherNode(options.node, process.argv.slice(2));
     return;
   }
