@@ -974,6 +974,7 @@ class Lowering {
     const left = s.left;
     if (!t.isVariableDeclaration(left) && hasYield(left)) throw new Unsupported("an await in a for…of target");
     const target: t.LVal = t.isVariableDeclaration(left) ? lvalOf(onlyDeclarator(left).id) : lvalOf(left);
+    const box = t.isIdentifier(target) ? this.boxes.get(target.name) : undefined;
     // The loop, as a labelled for (;;) inside a try whose finally closes the iterator.
     const step: t.Statement[] = [
       t.expressionStatement(t.assignmentExpression("=", active, t.booleanLiteral(false))),
@@ -989,9 +990,7 @@ class Lowering {
       t.expressionStatement(t.assignmentExpression("=", active, t.booleanLiteral(true))),
       // A boxed loop variable gets a new box each iteration.
       t.expressionStatement(
-        t.isIdentifier(target) && this.boxes.has(target.name)
-          ? t.assignmentExpression("=", t.identifier(this.boxes.get(target.name)?.name ?? target.name), boxOf(value))
-          : t.assignmentExpression("=", target, value),
+        box === undefined ? t.assignmentExpression("=", target, value) : t.assignmentExpression("=", box, boxOf(value)),
       ),
     ];
     const loop = t.forStatement(null, null, null, t.blockStatement([...step, s.body]));
