@@ -16,7 +16,7 @@
  * DETACHED   nobody will join        detach(), or the JoinHandle disposed (final)
  * TAKEN      output handed out       the JoinHandle yielded or threw the result (final)
  * NAMED      spawned with a name     the runtime keeps the name in a side table (final)
- * LISTED     in the waiting list     the runtime's list of waiting tasks links it → unlinks it (its `linked` flag)
+ * LISTED     among the waiting       its first PENDING poll → it completes (the runtime's set of tasks that have waited)
  * ```
  *
  * Invariants: SCHEDULED and RUNNING are never both set (a task is taken
@@ -159,12 +159,12 @@ export function transitionToTaken(cell: StateCell): void {
   cell.state |= TAKEN;
 }
 
-/** Whether the task is linked into the runtime's list of waiting tasks (the list's node flag). @internal */
+/** Whether the task is in the runtime's set of tasks that have waited. @internal */
 export function isListed(s: number): boolean {
   return (s & LISTED) !== 0;
 }
 
-/** Sets or clears LISTED: the list links or unlinks the task. @internal */
+/** Sets or clears LISTED: the task enters or leaves the runtime's set of waiting tasks. @internal */
 export function transitionToListed(cell: StateCell, listed: boolean): void {
   cell.state = listed ? cell.state | LISTED : cell.state & ~LISTED;
 }
@@ -189,6 +189,16 @@ export function isAborting(s: number): boolean {
 /** True while the task is in the run queue. @internal */
 export function isScheduled(s: number): boolean {
   return (s & SCHEDULED) !== 0;
+}
+
+/**
+ * True when a complete task ended with a value, unnamed and never listed
+ * among the waiting: its runtime has nothing to do for it but count it.
+ *
+ * @internal
+ */
+export function endedPlainly(s: number): boolean {
+  return (s & (FAILED | CANCELLED | NAMED | LISTED)) === 0;
 }
 
 /** @internal */
