@@ -732,7 +732,7 @@ export class Runtime implements Handle, Scheduler, Disposable {
       if (task === undefined) return false;
       if (this.observer === undefined) task.run();
       else this.observer.run(task);
-      if (root !== undefined && root.isFinished()) return false;
+      if (root?.isFinished()) return false;
     }
     return true;
   }

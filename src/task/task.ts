@@ -37,8 +37,8 @@ import { type RawWakerVTable, Waker } from "../future/waker.js";
 import { JoinError } from "./join-error.js";
 import {
   type Ending,
-  ending,
   endedPlainly,
+  ending,
   isAborting,
   isComplete,
   isDetached,
