@@ -16,7 +16,6 @@
  * DETACHED   nobody will join        detach(), or the JoinHandle disposed (final)
  * TAKEN      output handed out       the JoinHandle yielded or threw the result (final)
  * NAMED      spawned with a name     the runtime keeps the name in a side table (final)
- * LISTED     among the waiting       its first PENDING poll → it completes (the runtime's set of tasks that have waited)
  * ```
  *
  * Invariants: SCHEDULED and RUNNING are never both set (a task is taken
@@ -43,7 +42,6 @@ const CANCELLED = 1 << 6;
 const DETACHED = 1 << 7;
 const TAKEN = 1 << 8;
 const NAMED = 1 << 9;
-const LISTED = 1 << 10;
 
 /** What holds a state word: the task cell. @internal */
 export interface StateCell {
@@ -143,7 +141,7 @@ export type Ending = "ready" | "failed" | "cancelled";
  */
 export function transitionToComplete(cell: StateCell, how: Ending): void {
   const ended = how === "ready" ? 0 : how === "failed" ? FAILED : CANCELLED;
-  cell.state = (cell.state & (DETACHED | TAKEN | NAMED | LISTED)) | COMPLETE | ended;
+  cell.state = (cell.state & (DETACHED | TAKEN | NAMED)) | COMPLETE | ended;
 }
 
 /** The JoinHandle gives the task up. Returns false if it was detached already. @internal */
@@ -157,16 +155,6 @@ export function transitionToDetached(cell: StateCell): boolean {
 /** The JoinHandle hands the result out (once). @internal */
 export function transitionToTaken(cell: StateCell): void {
   cell.state |= TAKEN;
-}
-
-/** Whether the task is in the runtime's set of tasks that have waited. @internal */
-export function isListed(s: number): boolean {
-  return (s & LISTED) !== 0;
-}
-
-/** Sets or clears LISTED: the task enters or leaves the runtime's set of waiting tasks. @internal */
-export function transitionToListed(cell: StateCell, listed: boolean): void {
-  cell.state = listed ? cell.state | LISTED : cell.state & ~LISTED;
 }
 
 /** The task was spawned with a name. @internal */
@@ -192,13 +180,14 @@ export function isScheduled(s: number): boolean {
 }
 
 /**
- * True when a complete task ended with a value, unnamed and never listed
- * among the waiting: its runtime has nothing to do for it but count it.
+ * True when a complete task ended with a value and was spawned unnamed:
+ * unless it waited at some point, its runtime has nothing to do for it but
+ * count it.
  *
  * @internal
  */
 export function endedPlainly(s: number): boolean {
-  return (s & (FAILED | CANCELLED | NAMED | LISTED)) === 0;
+  return (s & (FAILED | CANCELLED | NAMED)) === 0;
 }
 
 /** @internal */

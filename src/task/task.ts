@@ -34,6 +34,7 @@ import { dropValue } from "../future/drop.js";
 import { type AwaitIterator, type Context, type Future, isFuture } from "../future/future.js";
 import { PENDING, type Poll, type Suspend } from "../future/poll.js";
 import { type RawWakerVTable, Waker } from "../future/waker.js";
+import { NO_SLOT, type Slotted } from "../util/slots.js";
 import { JoinError } from "./join-error.js";
 import {
   type Ending,
@@ -42,7 +43,6 @@ import {
   isAborting,
   isComplete,
   isDetached,
-  isListed,
   isNamed,
   isReadyValue,
   isScheduled,
@@ -60,7 +60,6 @@ import {
   transitionToComplete,
   transitionToDetached,
   transitionToIdle,
-  transitionToListed,
   transitionToNotified,
   transitionToRunning,
   transitionToTaken,
@@ -111,7 +110,7 @@ const TASK_VTABLE: RawWakerVTable<Task<unknown>> = {
 const TASK_WAKER_VTABLE = TASK_VTABLE as RawWakerVTable<unknown>;
 
 /** @internal A spawned future and everything the executor knows of it. */
-export class Task<T> extends Waker implements Context, JoinHandle<T> {
+export class Task<T> extends Waker implements Context, JoinHandle<T>, Slotted {
   /** The state word: read and written only through `state.ts`. */
   state = SPAWNED;
   /** The future, until the task completes. */
@@ -129,17 +128,10 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
   private joinWaker: Waker | undefined = undefined;
 
   /**
-   * True while the task is in its runtime's set of tasks that have waited
-   * for a wake: kept in the state word (LISTED), so the runtime skips the
-   * set for the many tasks that never wait, at no cost in fields.
+   * Where the task sits in its runtime's set of tasks that have waited for
+   * a wake, or NO_SLOT (written by that set only; see `util/slots.ts`).
    */
-  get listed(): boolean {
-    return isListed(this.state);
-  }
-
-  set listed(listed: boolean) {
-    transitionToListed(this, listed);
-  }
+  slot = NO_SLOT;
 
   constructor(
     readonly scheduler: Scheduler,
@@ -316,9 +308,14 @@ export class Task<T> extends Waker implements Context, JoinHandle<T> {
     return stateName(this.state);
   }
 
-  /** True when the task ended with a value, unnamed, never having waited (see `state.ts`). */
+  /** True when the task ended with a value, unnamed, never having waited: its runtime only counts it. */
   endedPlainly(): boolean {
-    return endedPlainly(this.state);
+    return endedPlainly(this.state) && this.slot === NO_SLOT;
+  }
+
+  /** True while the task is in its runtime's set of tasks that have waited. */
+  isListed(): boolean {
+    return this.slot !== NO_SLOT;
   }
 
   /** How the task finished (undefined while it runs). */

@@ -16,8 +16,9 @@
  * Two shapes serve every place that needs one:
  *
  * - {@link List}, doubly linked, for membership that ends anywhere: the
- *   waiters of a sync primitive ({@link WaitList}), the runtime's waiting
- *   tasks, a JoinSet's tasks, a scope's children.
+ *   waiters of a sync primitive ({@link WaitList}), a JoinSet's tasks, a
+ *   scope's children. (The runtime's waiting tasks are in a `SlotSet`,
+ *   `slots.ts`: most tasks never wait, and links would cost every task.)
  * - {@link ReadyList}, singly linked, for "woken since the last poll"
  *   queues that are only ever taken from the head: join's branches, a
  *   JoinSet's finished tasks. A node can sit on a ReadyList and a List at

@@ -9,6 +9,7 @@ import {
   consumeBudget,
   currentRuntime,
   future,
+  type JoinHandle,
   main,
   PENDING,
   type Poll,
@@ -20,6 +21,7 @@ import {
   type Waker,
   yieldNow,
 } from "../../src/index.js";
+import { NO_SLOT, SlotSet } from "../../src/util/slots.js";
 import { Gate, never } from "../support/futures.js";
 
 test("blockOn of a future nobody will ever wake throws a StallError instead of hanging, and drops it", () => {
@@ -434,4 +436,95 @@ test("a root future that finishes with its budget spent still hands its value to
   });
   assert.equal(new Runtime().blockOn(spendAll()), "value");
   assert.equal(await new Runtime().run(spendAll()), "value");
+});
+
+test("the runtime's record of live tasks stays exact under any mix of parking, finishing and aborting: dump lists them, shutdown drops each once", () => {
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant("spawn" as const), yields: fc.nat(3), parks: fc.boolean() }),
+    fc.record({ kind: fc.constant("open" as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant("abort" as const), pick: fc.nat() }),
+  );
+  fc.assert(
+    fc.property(fc.integer(), fc.array(op, { maxLength: 40 }), (seed, ops) => {
+      const rt = new Runtime({ seed });
+      // What must be alive, kept apart from the runtime: a task that parks
+      // on its gate, whose gate was not opened and who was not aborted.
+      const tasks: { id: number; gate: Gate<number>; parks: boolean; opened: boolean; aborted: boolean }[] = [];
+      const handles: JoinHandle<number>[] = [];
+      const settle = (): void =>
+        rt.blockOn(
+          future(function* () {
+            while (rt.metrics().runQueueDepth > 0) yield* yieldNow();
+          }),
+        );
+      const expected = (): number[] =>
+        tasks
+          .filter((t) => t.parks && !t.opened && !t.aborted)
+          .map((t) => t.id)
+          .sort((a, b) => a - b);
+      for (const o of ops) {
+        if (o.kind === "spawn") {
+          const gate = new Gate<number>();
+          const h = rt.spawn(
+            future(function* () {
+              for (let i = 0; i < o.yields; i++) yield* yieldNow();
+              return o.parks ? yield* awaitable(gate) : 0;
+            }),
+          );
+          handles.push(h);
+          tasks.push({ id: h.id, gate, parks: o.parks, opened: false, aborted: false });
+        } else if (tasks.length > 0) {
+          const t = tasks[o.pick % tasks.length];
+          const h = handles[o.pick % tasks.length];
+          if (t === undefined || h === undefined) continue;
+          if (o.kind === "open") {
+            t.opened = true;
+            t.gate.open(1);
+          } else {
+            t.aborted = true;
+            h.abort();
+          }
+        }
+        settle();
+        assert.deepEqual(
+          rt.dump().tasks.map((d) => d.id),
+          expected(),
+        );
+        assert.equal(rt.aliveTasks, expected().length);
+      }
+      const parked = tasks.filter((t) => expected().includes(t.id));
+      for (const t of parked) assert.equal(t.gate.disposed, 0);
+      rt.shutdown();
+      for (const t of parked)
+        assert.equal(t.gate.disposed, 1, `task #${t.id}'s gate was dropped ${t.gate.disposed} times`);
+      assert.equal(rt.aliveTasks, 0);
+      assert.ok(handles.every((h) => h.isFinished()));
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test("a SlotSet holds exactly what was added and not deleted, whatever the order", () => {
+  const op = fc.record({ add: fc.boolean(), item: fc.nat(15) });
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 100 }), (ops) => {
+      const items = Array.from({ length: 16 }, () => ({ slot: NO_SLOT }));
+      const set = new SlotSet<{ slot: number }>();
+      const reference = new Set<{ slot: number }>();
+      for (const { add, item } of ops) {
+        const x = items[item];
+        if (x === undefined) continue;
+        if (add) {
+          set.add(x);
+          reference.add(x);
+        } else {
+          set.delete(x);
+          reference.delete(x);
+        }
+        assert.equal(set.size, reference.size);
+        assert.deepEqual(new Set(set), reference);
+        for (const y of items) assert.equal(y.slot !== NO_SLOT, reference.has(y));
+      }
+    }),
+  );
 });
