@@ -344,6 +344,8 @@ class Lowering {
     // when a declaration is not one of the function's own (a traversal per
     // generator is the costliest part of compiling).
     let nested: Map<t.Identifier, Binding> | undefined;
+    /** How many bindings inside the function have each name (made with `nested`). */
+    const named = new Map<string, number>();
     const bindingOf = (id: t.Identifier): Binding | undefined => {
       const own = fnScope.getOwnBinding(id.name);
       if (own?.identifier === id) return own;
@@ -354,10 +356,22 @@ class Lowering {
             for (const binding of Object.values(p.scope.bindings)) found.set(binding.identifier, binding);
           },
         });
+        for (const binding of found.values()) {
+          const name = binding.identifier.name;
+          named.set(name, (named.get(name) ?? 0) + 1);
+        }
         nested = found;
       }
       return nested.get(id);
     };
+    // A block's binding moves to the function's top. It keeps its name
+    // when nothing else could mean that name there: no other binding of
+    // it inside the function, none outside, and no use of it as a free
+    // name. Renaming costs a traversal of the binding's scope.
+    const mustRename = (name: string): boolean =>
+      (named.get(name) ?? 0) > 1 ||
+      fnScope.parent?.hasBinding(name) !== false ||
+      fnScope.getProgramParent().hasGlobal(name);
 
     const declared: Declared[] = [];
     const collect = (stmts: t.Statement[], inLoop: boolean, top: boolean): void => {
@@ -427,7 +441,7 @@ class Lowering {
           `the loop variable ${id.name} is captured by a closure (its per-iteration binding would be shared)`,
         );
       }
-      if (binding.scope !== fnScope) {
+      if (binding.scope !== fnScope && mustRename(id.name)) {
         const fresh = this.names.fresh(id.name);
         binding.scope.rename(id.name, fresh);
       }
