@@ -286,17 +286,32 @@ function findImports(program: t.Program, isRuntimeModule: (specifier: string) =>
 
 /**
  * True when a local name of the runtime import (`future`, a namespace…)
- * is also bound, assigned or labelled anywhere else in the module, so
- * that a call to it may not be a call to the import: the calls are then
- * resolved through Babel's scopes. Conservative by design: a name merely
- * used as a property key or pattern target elsewhere counts too.
+ * may mean something else somewhere in the module, so that a call to it
+ * may not be a call to the import: the calls are then resolved through
+ * Babel's scopes. Conservative by design: every occurrence of the name
+ * counts, except where no name can be bound — a call's callee, a member
+ * access's object, a member's property name — which is how the import's
+ * names are used.
  */
 function declaredElsewhere(program: t.Program, found: Imports): boolean {
   let bound = false;
   const visit = (node: t.Node): void => {
     if (bound || found.declarations.has(node)) return;
-    if (Object.hasOwn(t.getBindingIdentifiers.keys, node.type)) {
-      for (const name of Object.keys(t.getBindingIdentifiers(node))) if (found.byName.has(name)) bound = true;
+    switch (node.type) {
+      case "Identifier":
+        if (found.byName.has(node.name)) bound = true;
+        return;
+      case "CallExpression":
+      case "OptionalCallExpression":
+      case "NewExpression":
+        if (node.callee.type !== "Identifier") visit(node.callee);
+        for (const argument of node.arguments) visit(argument);
+        return;
+      case "MemberExpression":
+      case "OptionalMemberExpression":
+        if (node.object.type !== "Identifier") visit(node.object);
+        if (node.computed) visit(node.property);
+        return;
     }
     forEachChild(node, visit);
   };

@@ -382,6 +382,10 @@ test("a name of the import bound again anywhere in the module is resolved by sco
     "function declaration":
       "function h() { function future(f) { return f; } return future(function* () { return 1; }); }",
     "class name": "{ class future {} new future(); }",
+    "callback parameter, in a call's arguments": "run((future) => future(function* () { return 1; }));",
+    "parameter, in a member access's object":
+      "(function (future) { return future(function* () { return 1; }); }).call(null);",
+    "parameter, in a computed member": "table[((future) => future(function* () { return 1; }))(id)];",
   };
   for (const [what, shadow] of Object.entries(shadows)) {
     const source = `import { future } from "mini-tokio";\n${shadow}\nexport const f = future(function* () { return 2; });`;
@@ -419,6 +423,42 @@ test("a nested generator future reads the outer one's block-scoped locals, renam
     return [x, yield* inner];
   }`);
   assert.deepEqual(r.value, ["block", "block+inner"]);
+});
+
+test("a block's local keeps its name when nothing else inside could mean it, and is renamed apart when something does", () => {
+  // Each name below is meant twice (an outer binding, a parameter, a
+  // `var`, a sibling block, a name free in the generator): hoisted
+  // to the machine's top under one name, the two would be one variable.
+  const r = same(
+    `let x = "outer";
+    { let x = "block"; ${tick}; x += "!"; }
+    var v = "var";
+    { let v = "let"; ${tick}; }
+    { let s = 1; ${tick}; s++; }
+    { let s = 10; ${tick}; s++; }
+    { let alone = "kept"; ${tick}; log.push(alone); }
+    { let free = "block"; ${tick}; }
+    return [x, v, typeof free === "undefined" ? "free" : free];`,
+  );
+  assert.deepEqual(r.value, ["outer", "var", "free"]);
+  const withParam = `import { asyncFn, yieldNow } from "mini-tokio";
+out.make = () => asyncFn(function* (p) { { let p = "block"; yield* yieldNow(); } return p; })("param");`;
+  assert.deepEqual(observe(withParam, true), observe(withParam, false));
+  assert.equal(observe(withParam, true).value, "param");
+  // Where the module binds `future` again, the generator is lowered in the
+  // module's scopes: a module-level binding is one more meaning.
+  const shadowed = same(
+    `{ let q = "block"; ${tick}; } return q;`,
+    {},
+    `let q = "module"; function rebinds(future) { return future; }`,
+  );
+  assert.equal(shadowed.value, "module");
+  const out = compile(
+    `import { future, yieldNow } from "mini-tokio";
+const f = future(function* () { { let alone = 1; yield* yieldNow(); alone++; } return 0; });`,
+    { filename: "/kept.js", sourceMaps: false },
+  ).code;
+  assert.match(out, /let alone;/, "a local nothing else could mean keeps its name");
 });
 
 test("a local named like the emitted variables does not collide with them", () => {
