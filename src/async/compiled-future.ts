@@ -504,7 +504,7 @@ function suppressed(error: unknown, suppressedError: unknown): Error {
 }
 
 /** A resume function for a body that is gone: polling it throws the generator path's error. */
-function endedBody(why: string): Resume<never> {
+function endedBody(why: string): () => never {
   return () => {
     throw new Error(`a generator future was polled after it ${why}; a future is awaited once`);
   };
@@ -567,6 +567,94 @@ export function future<T>(start: () => Resume<T>): CompiledFuture<T> {
  */
 export function body<T>(resume: Resume<T>): CompiledFuture<T> {
   return new CompiledFuture(resume);
+}
+
+/**
+ * What `mini-tokio/compile` makes of a generator future whose body has no
+ * await and binds nothing, such as `future(function* () { return i; })`:
+ * the body runs once, at the first poll, to its value or its error. It
+ * needs none of a machine's state (no state number, no await in
+ * progress), so it is one field where a {@link CompiledFuture} has six, and
+ * its poll has nothing to resume. It behaves as the generator future it
+ * replaces: dropped before its poll, nothing runs; polled again after it
+ * finished, threw or was dropped, it throws the same error.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * // What the compiler makes of `future(function* () { return 42; })`:
+ * console.log(new Runtime().blockOn(compiled.once(() => 42)));
+ * ```
+ *
+ * ```text output
+ * 42
+ * ```
+ */
+export class OnceFuture<T> extends Awaitable<T> {
+  /** The body, or an ended one that explains why polling is wrong. */
+  private body: () => T;
+
+  /** @internal Made by the compiled code through {@link once}. */
+  constructor(body: () => T) {
+    super();
+    this.body = body;
+  }
+
+  /** Runs the body: its value, or its error thrown. */
+  poll(cx: Context): Poll<T> {
+    const body = this.body;
+    // The poll context, as a machine sets it: `rt.dump()` called from the
+    // body finds its own task through it.
+    const outer = enterPoll(cx);
+    let r: T;
+    try {
+      r = body();
+    } catch (error) {
+      leavePoll(outer);
+      if (!isEnded(body)) this.body = THREW;
+      throw error;
+    }
+    leavePoll(outer);
+    if (r === PENDING) {
+      this.body = THREW;
+      throw returnedPending();
+    }
+    this.body = FINISHED;
+    return r;
+  }
+
+  /** What a task awaiting it waits on: as the generator future it replaces. */
+  describeWait(): string {
+    return "a generator future";
+  }
+
+  /** Drop: a body that has not run never will. */
+  override [Symbol.dispose](): void {
+    if (!isEnded(this.body)) this.body = DROPPED;
+  }
+}
+
+/**
+ * The compiled `future(function* () { … })` whose body has no await and
+ * binds nothing (read as `compiled.once`): see {@link OnceFuture}.
+ *
+ * **Cancel safety**: dropping it before its poll runs nothing.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, compiled } from "mini-tokio";
+ * const f = compiled.once(() => "ready at once");
+ * console.log(new Runtime().blockOn(f));
+ * ```
+ *
+ * ```text output
+ * ready at once
+ * ```
+ *
+ * @internal Emitted by `mini-tokio/compile`; not meant to be written by hand.
+ */
+export function once<T>(body: () => T): OnceFuture<T> {
+  return new OnceFuture(body);
 }
 
 /**

@@ -172,12 +172,19 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
         const helper = kind === "asyncFn" || kind === "scope" ? "asyncFn" : "future";
         // A future's start that binds nothing (no parameters, locals, `this`
         // or hoisted functions: a body without awaits, typically) is its
-        // resume function alone: no start closure to make per future.
+        // resume function alone: no start closure to make per future. A
+        // resume function that never names its machine has no await: it
+        // runs once, as a OnceFuture, with no machine at all.
         const resume = helper === "future" ? bareResume(start) : undefined;
-        const made =
-          resume === undefined
-            ? t.callExpression(t.memberExpression(runtime, t.identifier(helper)), [start])
-            : t.callExpression(t.memberExpression(runtime, t.identifier("body")), [resume]);
+        let made: t.CallExpression;
+        if (resume === undefined) {
+          made = t.callExpression(t.memberExpression(runtime, t.identifier(helper)), [start]);
+        } else if (namesItsMachine(resume)) {
+          made = t.callExpression(t.memberExpression(runtime, t.identifier("body")), [resume]);
+        } else {
+          resume.params = [];
+          made = t.callExpression(t.memberExpression(runtime, t.identifier("once")), [resume]);
+        }
         made.loc = path.node.loc;
         if (kind === "future" || kind === "asyncFn") {
           path.replaceWith(made);
@@ -344,6 +351,20 @@ function bareResume(start: t.FunctionExpression): t.FunctionExpression | undefin
   const [only, ...rest] = start.body.body;
   if (start.params.length > 0 || start.body.directives.length > 0 || rest.length > 0) return undefined;
   return t.isReturnStatement(only) && t.isFunctionExpression(only.argument) ? only.argument : undefined;
+}
+
+/** True when a resume function's body mentions its machine (its parameter) anywhere. */
+function namesItsMachine(resume: t.FunctionExpression): boolean {
+  const machine = resume.params[0];
+  if (!t.isIdentifier(machine)) return true;
+  let named = false;
+  const visit = (node: t.Node): void => {
+    if (named) return;
+    if (t.isIdentifier(node) && node.name === machine.name) named = true;
+    else forEachChild(node, visit);
+  };
+  visit(resume.body);
+  return named;
 }
 
 /**

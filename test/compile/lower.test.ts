@@ -278,12 +278,37 @@ export const f = future(function* () { yield* yieldNow(); return 1; });`);
 test("a future whose start binds nothing is its resume function alone; one that binds something keeps its start", () => {
   const code = (body: string, kind = "future") =>
     compile(`import { future, asyncFn } from "mini-tokio";\nexport const f = ${kind}(function* () { ${body} });`).code;
-  assert.match(code("return 1;"), /__miniTokioCompiled\.body\(function \(\$m\) \{\s*return 1;/);
+  // No await either: it runs once, with no machine.
+  assert.match(code("return 1;"), /__miniTokioCompiled\.once\(function \(\) \{\s*return 1;/);
+  assert.match(code("yield* yieldNow();"), /__miniTokioCompiled\.body\(function \(\$m\) \{/);
   // Locals across an await, `this`, or an asyncFn's call: the start function stays.
   assert.match(code("const a = 1; yield* yieldNow(); return a;"), /__miniTokioCompiled\.future\(function \(\)/);
   assert.match(code("return this;"), /__miniTokioCompiled\.future\(function \(\)/);
   assert.match(code("return 1;", "asyncFn"), /__miniTokioCompiled\.asyncFn\(function \(\)/);
   same("return [typeof this, arguments.length, 1];");
+});
+
+test("a body with no await behaves as its generator: dropped before its poll it never runs, polled again it throws the generator's errors", () => {
+  const r = same(`const never = future(function* () { log.push("never ran"); return 0; });
+    never[Symbol.dispose]();
+    const once = future(function* () { log.push("once ran"); return 1; });
+    const value = yield* once;
+    const fails = future(function* () { throw new Error("thrown"); });
+    const messages = [];
+    for (const f of [once, fails, fails, never]) {
+      try { yield* f; } catch (e) { messages.push(e.message); }
+    }
+    return [value, messages];`);
+  assert.deepEqual(r.value, [
+    1,
+    [
+      'a generator future was polled after it completed (Rust: "`async fn` resumed after completion"); a future is awaited once',
+      "thrown",
+      "a generator future was polled after it threw; a future is awaited once",
+      "a generator future was polled after it was dropped; a future is awaited once",
+    ],
+  ]);
+  assert.deepEqual(r.log, ["once ran"]);
 });
 
 test("closures made in a loop that awaits keep their iteration's binding, and share its changes", () => {

@@ -179,6 +179,18 @@ test("the dump gives every live task's state, age on the runtime's clock and pol
   );
 });
 
+test("a task whose body never awaits sees itself running in a dump taken from inside", () => {
+  // Compiled, such a body runs once with no machine: it must still tell
+  // the runtime which task is polling.
+  const rt = new Runtime({ clock: "virtual" });
+  const states = rt.blockOn(
+    future(function* () {
+      return rt.dump().tasks.map((t) => [t.name, t.state]);
+    }),
+  );
+  assert.deepEqual(states, [["main", "running"]]);
+});
+
 test("without captureLocations the dump still names what each task waits on, and gives no locations", () => {
   const rt = new Runtime({ clock: "virtual" });
   rt.spawn(sleep(250), { name: "leaf" }); // a bare leaf future as the task: it waits on itself
