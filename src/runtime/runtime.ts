@@ -573,10 +573,10 @@ export class Runtime implements Handle, Scheduler, Disposable {
 
   /** Every unfinished task, oldest first: the set of waiting tasks and the run queue. */
   private liveTasks(): Task<unknown>[] {
-    const live = this.queue.toArray().filter((t) => !t.isFinished() && !t.isListed());
+    const live = this.queue.toArray().filter((t) => !t.isFinished() && !this.waiting.has(t));
     // The task polling now, if it never waited, is in neither list.
     const running = this.runningTask();
-    if (running !== undefined && !running.isListed() && !running.isQueued()) live.push(running);
+    if (running !== undefined && !this.waiting.has(running) && !running.isQueued()) live.push(running);
     for (const t of this.waiting) live.push(t);
     return live.sort((a, b) => a.id - b.id);
   }
@@ -629,7 +629,7 @@ export class Runtime implements Handle, Scheduler, Disposable {
     this.finishedPolls += task.polls;
     // Most tasks end with a value at their first poll, unnamed: counting
     // them (metrics() takes the completed as the rest) is all there is.
-    if (!task.endedPlainly()) this.settleEnded(task);
+    if (!task.endedPlainly() || this.waiting.has(task)) this.settleEnded(task);
   }
 
   /** The rest of {@link Runtime.completed}, for a task that waited, was named, failed or was cancelled. */
@@ -676,8 +676,8 @@ export class Runtime implements Handle, Scheduler, Disposable {
   /** Queues a task and asks the host for a turn. */
   private schedule(task: Task<unknown>): void {
     this.queue.push(task);
-    // requestTurn() would return at once while polling, which is when most
-    // wakes happen: checking here spares the call (a tenth of a yield).
+    // requestTurn() returns at once while polling, which is when most
+    // wakes happen: checking here spares the call.
     if (!this.driving) this.requestTurn();
   }
 

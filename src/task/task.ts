@@ -308,14 +308,9 @@ export class Task<T> extends Waker implements Context, JoinHandle<T>, Slotted {
     return stateName(this.state);
   }
 
-  /** True when the task ended with a value, unnamed, never having waited: its runtime only counts it. */
+  /** True when the task ended with a value and unnamed (see `state.ts`). */
   endedPlainly(): boolean {
-    return endedPlainly(this.state) && this.slot === NO_SLOT;
-  }
-
-  /** True while the task is in its runtime's set of tasks that have waited. */
-  isListed(): boolean {
-    return this.slot !== NO_SLOT;
+    return endedPlainly(this.state);
   }
 
   /** How the task finished (undefined while it runs). */

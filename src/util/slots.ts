@@ -34,6 +34,11 @@ export class SlotSet<T extends Slotted> implements Iterable<T> {
     return this.items.length;
   }
 
+  /** True when `item` is a member. */
+  has(item: T): boolean {
+    return item.slot !== NO_SLOT;
+  }
+
   /** Adds `item` (nothing if it is a member already). */
   add(item: T): void {
     if (item.slot !== NO_SLOT) return;
