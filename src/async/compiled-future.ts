@@ -10,7 +10,9 @@
  * poll calls the resume function, which jumps to the saved state and runs
  * until the body returns or an await is pending. A body whose start would
  * bind nothing (no parameters, no locals kept across awaits, no `this`)
- * is its resume function alone: `compiled.body(function (m) { … })`.
+ * is its resume function alone: `compiled.body(function (m) { … })`; and
+ * one with no await either has nothing to resume: `compiled.once(function
+ * () { … })`, a {@link OnceFuture}.
  *
  * One `yield* f` is a first poll where the await stands, and a resume
  * point out of line for when it was pending:
@@ -546,15 +548,16 @@ export function future<T>(start: () => Resume<T>): CompiledFuture<T> {
 /**
  * The compiled `future(function* () { … })` whose start would bind nothing
  * (read as `compiled.body`): the resume function itself, made when the
- * generator function would have been called. What a body without awaits
- * compiles to.
+ * generator function would have been called. What a body with awaits and
+ * no locals kept across them compiles to, such as `future(function* () {
+ * yield* sleep(10); })`; one without awaits is a {@link once}.
  *
  * **Cancel safety**: as {@link future}.
  *
  * @example
  * ```ts
  * import { Runtime, compiled } from "mini-tokio";
- * // What the compiler makes of `future(function* () { return 42; })`:
+ * // A resume function that is ready at its first call:
  * const f = compiled.body(() => 42);
  * console.log(new Runtime().blockOn(f));
  * ```
