@@ -35,8 +35,14 @@ try {
 }
 `;
 
-function scratch(): string {
-  return mkdtempSync(join(tmpdir(), "mini-tokio-compile-test-"));
+/** Runs `use` with a fresh scratch folder, removed afterwards, also when `use` fails. */
+async function inScratch(use: (dir: string) => void | Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mini-tokio-compile-test-"));
+  try {
+    await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function runWithHooks(file: string, cache: string): string {
@@ -47,25 +53,20 @@ function runWithHooks(file: string, cache: string): string {
   });
 }
 
-test("--import register compiles a TypeScript module that imports mini-tokio, with stack traces mapped to the source", () => {
-  const dir = scratch();
-  try {
+test("--import register compiles a TypeScript module that imports mini-tokio, with stack traces mapped to the source", () =>
+  inScratch(async (dir) => {
     const app = join(dir, "app.mts");
     writeFileSync(app, APP);
     const out = runWithHooks(app, join(dir, "cache")).split("\n");
     assert.equal(out[0], "CompiledFuture 42");
     // The error's frame is the throw in app.mts (line 11), through tsx's map and ours.
     assert.match(out[1] ?? "", /app\.mts:11:\d+/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("TypeScript-only syntax (parameter properties, an enum) is stripped and compiled on every Node, with no warning", () => {
+test("TypeScript-only syntax (parameter properties, an enum) is stripped and compiled on every Node, with no warning", () =>
   // On Node 26, tsx hands the hook TypeScript and Node's own stripper
   // refuses these: the hook strips with esbuild instead.
-  const dir = scratch();
-  try {
+  inScratch(async (dir) => {
     const app = join(dir, "app.mts");
     writeFileSync(
       app,
@@ -89,14 +90,10 @@ console.log(f.constructor.name, new Runtime({ clock: "virtual" }).blockOn(f));
     });
     assert.equal(out.stdout, "CompiledFuture 42\n", out.stderr);
     assert.doesNotMatch(out.stderr, /mini-tokio\/register|Warning/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("a cached compilation is used as it is, keyed by the file's content", () => {
-  const dir = scratch();
-  try {
+test("a cached compilation is used as it is, keyed by the file's content", () =>
+  inScratch(async (dir) => {
     const app = join(dir, "app.mts");
     const cache = join(dir, "cache");
     writeFileSync(app, APP);
@@ -111,25 +108,17 @@ test("a cached compilation is used as it is, keyed by the file's content", () =>
     // Another content is another key: compiled afresh.
     writeFileSync(app, `${APP}\nconsole.log("changed");\n`);
     assert.match(runWithHooks(app, cache), /^CompiledFuture 42\n.*\nchanged\n$/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("a module that does not import mini-tokio passes through the hooks untouched", () => {
-  const dir = scratch();
-  try {
+test("a module that does not import mini-tokio passes through the hooks untouched", () =>
+  inScratch(async (dir) => {
     const app = join(dir, "plain.mjs");
     writeFileSync(app, `function* g() { yield 1; }\nconsole.log([...g()].length);\n`);
     assert.equal(runWithHooks(app, join(dir, "cache")).trim(), "1");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("the esbuild plugin compiles the generator futures of the files it bundles", async () => {
-  const dir = scratch();
-  try {
+test("the esbuild plugin compiles the generator futures of the files it bundles", () =>
+  inScratch(async (dir) => {
     const app = join(dir, "app.ts");
     writeFileSync(app, APP);
     const warnings: string[] = [];
@@ -149,14 +138,10 @@ test("the esbuild plugin compiles the generator futures of the files it bundles"
     writeFileSync(bundle, code);
     const out = execFileSync(process.execPath, [bundle], { encoding: "utf8", timeout: 60_000 });
     assert.match(out, /^CompiledFuture 42/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("the Rollup plugin compiles the modules it transforms, after the plugin that strips TypeScript", async () => {
-  const dir = scratch();
-  try {
+test("the Rollup plugin compiles the modules it transforms, after the plugin that strips TypeScript", () =>
+  inScratch(async (dir) => {
     const app = join(dir, "app.ts");
     writeFileSync(app, APP);
     const warnings: string[] = [];
@@ -194,10 +179,7 @@ test("the Rollup plugin compiles the modules it transforms, after the plugin tha
     assert.equal(first, "CompiledFuture 42");
     // The throw's frame, through Rollup's map, ours and the stripper's: app.ts, line 11.
     assert.match(frame ?? "", /app\.ts:11:9\)$/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test("rollupPlugin leaves alone what is not a module of the program, and refuses bad options", () => {
   const plugin = rollupPlugin();
