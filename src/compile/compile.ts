@@ -170,9 +170,9 @@ export function compile(code: string, options: CompileOptions = {}): CompileResu
         }
         compiled++;
         const helper = kind === "asyncFn" || kind === "scope" ? "asyncFn" : "future";
-        // A future's start that binds nothing (no parameters, locals, `this`
-        // or hoisted functions: a body without awaits, typically) is its
-        // resume function alone: no start closure to make per future. A
+        // A future's start that binds nothing (no parameters, no locals kept
+        // across awaits, no `this`, no hoisted functions) is its resume
+        // function alone: no start closure to make per future. A
         // resume function that never names its machine has no await: it
         // runs once, as a OnceFuture, with no machine at all.
         const resume = helper === "future" ? bareResume(start) : undefined;
